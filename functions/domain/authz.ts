@@ -1,0 +1,29 @@
+/** The authenticated caller, as the JWT authorizer describes them (SPEC §2). */
+export const ROLES = ['requester', 'agent', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Caller {
+  readonly id: string;
+  readonly email: string | null;
+  readonly name: string | null;
+  readonly roles: ReadonlySet<Role>;
+}
+
+/** Agents and admins work tickets: everything on every ticket. */
+export function isStaff(caller: Caller): boolean {
+  return caller.roles.has('agent') || caller.roles.has('admin');
+}
+
+/** Staff and approvers ("agent read rights") may read every ticket, internal notes included. */
+export function canReadAllTickets(caller: Caller): boolean {
+  return isStaff(caller) || caller.roles.has('approver');
+}
+
+export function isAdmin(caller: Caller): boolean {
+  return caller.roles.has('admin');
+}
+
+/** Who the history and events name as having acted. */
+export function actorOf(caller: Caller): { id: string; name: string | null } {
+  return { id: caller.id, name: caller.name };
+}

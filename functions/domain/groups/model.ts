@@ -1,0 +1,19 @@
+/** An assignment (and, later, approval) group (SPEC §4). */
+export interface Group {
+  readonly id: string;
+  readonly name: string;
+  readonly members: readonly string[];
+  readonly email: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export const GROUP_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Groups every stack starts with; later issues route approvals to the last two. */
+export const DEFAULT_GROUPS: readonly Pick<Group, 'id' | 'name'>[] = [
+  { id: 'service-desk', name: 'Service Desk' },
+  { id: 'change-managers', name: 'Change Managers' },
+  { id: 'ecab', name: 'Emergency Change Advisory Board' },
+];

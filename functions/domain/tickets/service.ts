@@ -1,0 +1,176 @@
+import type { Clock } from '../../ports/clock.js';
+import type { GroupStore } from '../../ports/group-store.js';
+import {
+  type Page,
+  type PageRequest,
+  StaleWriteError,
+  type TicketQuery,
+  type TicketStore,
+} from '../../ports/ticket-store.js';
+import { type Caller, canReadAllTickets } from '../authz.js';
+import { NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
+import { withOptimisticRetry } from '../optimistic.js';
+import { assertStaff, canSeeComment, visibleTo } from './access.js';
+import { linkTickets } from './links.js';
+import {
+  type Comment,
+  formatTicketId,
+  type HistoryEntry,
+  type StoredLinkType,
+  TICKET_ID_PATTERN,
+  type Ticket,
+} from './model.js';
+import {
+  type AddCommentInput,
+  addComment,
+  applyUpdate,
+  type CreateTicketInput,
+  creationHistory,
+  newTicket,
+  type Stamp,
+  type UpdateTicketInput,
+  updateHistory,
+} from './rules.js';
+
+export interface LinkInput {
+  type: StoredLinkType | 'affects';
+  targetId: string;
+}
+
+/** Ticket use cases: authorization, rules and persistence in the order SPEC §2–3 require. */
+export class TicketService {
+  constructor(
+    private readonly store: TicketStore,
+    private readonly groups: GroupStore,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
+
+  async create(caller: Caller, input: CreateTicketInput): Promise<Ticket> {
+    await this.assertGroupExists(input.group);
+    const stamp = this.stamp();
+    // Build (and so authorize) before drawing a number, so a rejected request leaves no gap.
+    const draft = newTicket('', input, caller, stamp);
+    const created = { ...draft, id: formatTicketId(input.type, await this.store.nextSequence(input.type)) };
+    await this.store.commit([{ after: created, history: creationHistory(created, caller, stamp) }]);
+    return created;
+  }
+
+  async get(caller: Caller, id: string): Promise<Ticket> {
+    return visibleTo(await this.read(id), caller, id);
+  }
+
+  /** Requesters only ever list their own tickets, whatever they filter on. */
+  list(caller: Caller, query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+    const scoped = canReadAllTickets(caller) ? query : { ...query, requester: caller.id };
+    return this.store.list(scoped, page);
+  }
+
+  /** PATCH. With `ifMatch` a stale version is 412; without, a lost race is re-read and re-applied. */
+  update(caller: Caller, id: string, input: UpdateTicketInput, ifMatch?: number): Promise<Ticket> {
+    return withOptimisticRetry(async () => {
+      const before = await this.get(caller, id);
+      if (ifMatch !== undefined && before.version !== ifMatch) {
+        throw new PreconditionFailedError(
+          `${id} is at version ${before.version}, not ${ifMatch}`,
+          before.version,
+        );
+      }
+      return this.applyAndCommit(caller, before, input, ifMatch !== undefined);
+    });
+  }
+
+  private async applyAndCommit(
+    caller: Caller,
+    before: Ticket,
+    input: UpdateTicketInput,
+    strict: boolean,
+  ): Promise<Ticket> {
+    const stamp = this.stamp();
+    const result = applyUpdate(before, input, caller, stamp);
+    if (result.changes.length === 0) return before;
+    if (result.ticket.group !== before.group) await this.assertGroupExists(result.ticket.group);
+    try {
+      await this.store.commit([
+        { before, after: result.ticket, history: updateHistory(before, result, caller, stamp) },
+      ]);
+    } catch (error) {
+      if (error instanceof StaleWriteError && strict) {
+        throw new PreconditionFailedError(
+          `${before.id} changed while this update was applied`,
+          error.currentVersion,
+        );
+      }
+      throw error;
+    }
+    return result.ticket;
+  }
+
+  comment(caller: Caller, id: string, input: AddCommentInput): Promise<Comment> {
+    return withOptimisticRetry(async () => {
+      const before = await this.get(caller, id);
+      const stamp = { ...this.stamp(), commentId: this.newId() };
+      const result = addComment(before, input, caller, stamp);
+      await this.store.commit([
+        { before, after: result.ticket, history: result.history, comment: result.comment },
+      ]);
+      return result.comment;
+    });
+  }
+
+  async listComments(caller: Caller, id: string, page: PageRequest): Promise<Page<Comment>> {
+    await this.get(caller, id);
+    const publicOnly = !canReadAllTickets(caller);
+    const result = await this.store.listComments(id, page, { publicOnly });
+    return { ...result, items: result.items.filter((comment) => canSeeComment(comment, caller)) };
+  }
+
+  async listHistory(caller: Caller, id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
+    await this.get(caller, id);
+    if (!canReadAllTickets(caller)) assertStaff(caller, 'read ticket history');
+    return this.store.listHistory(id, page);
+  }
+
+  /** Links a ticket to another (stored on both) or, with `affects`, to a CI (kept in `ciIds`). */
+  link(caller: Caller, id: string, input: LinkInput): Promise<Ticket> {
+    if (input.type === 'affects') {
+      return withOptimisticRetry(async () => {
+        const before = await this.get(caller, id);
+        assertStaff(caller, 'link tickets');
+        if (before.ciIds.includes(input.targetId)) return before;
+        return this.applyAndCommit(caller, before, { ciIds: [...before.ciIds, input.targetId] }, false);
+      });
+    }
+    const linkType = input.type;
+    return withOptimisticRetry(async () => {
+      const source = await this.get(caller, id);
+      assertStaff(caller, 'link tickets');
+      const target = await this.read(input.targetId);
+      if (!target) {
+        throw new ValidationError([{ path: 'targetId', message: `ticket ${input.targetId} does not exist` }]);
+      }
+      const result = linkTickets(source, target, linkType, caller, [this.stamp(), this.stamp()]);
+      await this.store.commit([
+        { before: source, after: result.source, history: result.histories[0] },
+        { before: target, after: result.target, history: result.histories[1] },
+      ]);
+      return result.source;
+    });
+  }
+
+  private async read(id: string): Promise<Ticket | undefined> {
+    if (!TICKET_ID_PATTERN.test(id)) throw new NotFoundError(`ticket ${id} does not exist`);
+    return this.store.get(id);
+  }
+
+  private async assertGroupExists(group: string | null | undefined): Promise<void> {
+    if (!group) return;
+    const found = await this.groups.existing([group]);
+    if (!found.has(group))
+      throw new ValidationError([{ path: 'group', message: `group ${group} does not exist` }]);
+  }
+
+  private stamp(): Stamp {
+    return { now: this.clock.now().toISOString(), eventId: this.newId() };
+  }
+}

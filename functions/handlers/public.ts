@@ -1,0 +1,27 @@
+import { CONTRACT } from '../http/contract.js';
+import { buildOpenApiDocument } from '../http/openapi.js';
+import { operation } from '../http/operation.js';
+import { type HttpHandler, httpApi } from '../http/pipeline.js';
+import type { AppDeps } from '../wiring/deps.js';
+
+/** Unauthenticated routes: liveness and the API description. */
+export function createPublicHandler(deps: AppDeps): HttpHandler {
+  let document: Record<string, unknown> | undefined;
+  return httpApi(
+    {
+      'GET /health': operation({
+        ...CONTRACT['GET /health'],
+        handle: async () => ({ status: 200, body: { status: 'ok' } }),
+      }),
+      'GET /openapi.json': operation({
+        ...CONTRACT['GET /openapi.json'],
+        // Built on first request, not at cold start: most invocations of this function are /health.
+        handle: async () => {
+          document ??= buildOpenApiDocument();
+          return { status: 200, body: document };
+        },
+      }),
+    },
+    deps,
+  );
+}

@@ -1,0 +1,92 @@
+import { monotonicFactory } from 'ulid';
+import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
+import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
+import { TicketService } from '../domain/tickets/service.js';
+import { CONTRACT } from '../http/contract.js';
+import { etagOf, versionFromIfMatch } from '../http/etag.js';
+import { operation } from '../http/operation.js';
+import { type HttpHandler, httpApi } from '../http/pipeline.js';
+import type { AppDeps } from '../wiring/deps.js';
+
+/** The tickets bounded context: tickets, comments, history and links (SPEC §3–4). */
+export function createTicketsHandler(deps: AppDeps): HttpHandler {
+  const ulid = monotonicFactory();
+  const tickets = new TicketService(
+    new DynamoTicketRepository(deps.dynamo, deps.tableName),
+    new DynamoGroupRepository(deps.dynamo, deps.tableName),
+    deps.clock,
+    () => ulid(deps.clock.now().getTime()),
+  );
+
+  return httpApi(
+    {
+      'POST /tickets': operation({
+        ...CONTRACT['POST /tickets'],
+        handle: async ({ caller, body }) => {
+          const ticket = await tickets.create(caller, body);
+          return {
+            status: 201,
+            body: ticket,
+            headers: { location: `/tickets/${ticket.id}`, etag: etagOf(ticket.version) },
+          };
+        },
+      }),
+      'GET /tickets': operation({
+        ...CONTRACT['GET /tickets'],
+        handle: async ({ caller, query, page, pageBody }) => {
+          const { limit, cursor, ...filters } = query;
+          const result = await tickets.list(caller, filters, await page({ limit, cursor }));
+          return { status: 200, body: await pageBody(result) };
+        },
+      }),
+      'GET /tickets/{id}': operation({
+        ...CONTRACT['GET /tickets/{id}'],
+        handle: async ({ caller, params }) => {
+          const ticket = await tickets.get(caller, params.id!);
+          return { status: 200, body: ticket, headers: { etag: etagOf(ticket.version) } };
+        },
+      }),
+      'PATCH /tickets/{id}': operation({
+        ...CONTRACT['PATCH /tickets/{id}'],
+        handle: async ({ caller, params, body, headers }) => {
+          const ifMatch = versionFromIfMatch(headers['if-match']);
+          const ticket = await tickets.update(caller, params.id!, body, ifMatch);
+          return { status: 200, body: ticket, headers: { etag: etagOf(ticket.version) } };
+        },
+      }),
+      'POST /tickets/{id}/comments': operation({
+        ...CONTRACT['POST /tickets/{id}/comments'],
+        handle: async ({ caller, params, body }) => {
+          const comment = await tickets.comment(caller, params.id!, body);
+          return {
+            status: 201,
+            body: comment,
+            headers: { location: `/tickets/${params.id}/comments/${comment.id}` },
+          };
+        },
+      }),
+      'GET /tickets/{id}/comments': operation({
+        ...CONTRACT['GET /tickets/{id}/comments'],
+        handle: async ({ caller, params, query, page, pageBody }) => {
+          const result = await tickets.listComments(caller, params.id!, await page(query));
+          return { status: 200, body: await pageBody(result) };
+        },
+      }),
+      'GET /tickets/{id}/history': operation({
+        ...CONTRACT['GET /tickets/{id}/history'],
+        handle: async ({ caller, params, query, page, pageBody }) => {
+          const result = await tickets.listHistory(caller, params.id!, await page(query));
+          return { status: 200, body: await pageBody(result) };
+        },
+      }),
+      'POST /tickets/{id}/links': operation({
+        ...CONTRACT['POST /tickets/{id}/links'],
+        handle: async ({ caller, params, body }) => {
+          const ticket = await tickets.link(caller, params.id!, body);
+          return { status: 201, body: ticket, headers: { etag: etagOf(ticket.version) } };
+        },
+      }),
+    },
+    deps,
+  );
+}

@@ -1,0 +1,46 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from '../ports/clock.js';
+import type { AppDeps } from './deps.js';
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** Document client with the marshalling options every repository relies on. */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+let cursorKeyPromise: Promise<Uint8Array> | undefined;
+
+/** The cursor-signing key lives in Secrets Manager; read once per container, on first use. */
+function secretCursorKey(secretArn: string): () => Promise<Uint8Array> {
+  return () => {
+    cursorKeyPromise ??= new SecretsManagerClient({})
+      .send(new GetSecretValueCommand({ SecretId: secretArn }))
+      .then((out) => new TextEncoder().encode(out.SecretString ?? ''))
+      .catch((error: unknown) => {
+        cursorKeyPromise = undefined;
+        throw error;
+      });
+    return cursorKeyPromise;
+  };
+}
+
+/** Dependencies of the HTTP handlers on AWS, from the environment the CDK stack sets. */
+export function awsDeps(): AppDeps {
+  return {
+    tableName: requiredEnv('TABLE_NAME'),
+    dynamo: documentClient(new DynamoDBClient({})),
+    clock: systemClock,
+    cursorKey: secretCursorKey(requiredEnv('CURSOR_SECRET_ARN')),
+    corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
+    groupsClaim: process.env.GROUPS_CLAIM ?? 'cognito:groups',
+  };
+}

@@ -1,0 +1,19 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../ports/clock.js';
+
+/**
+ * Everything an HTTP handler needs from the outside world. The Lambda entry points build it from
+ * environment variables (wiring/aws.ts); the local runtime builds it from local parts. Same
+ * handlers, two wirings.
+ */
+export interface AppDeps {
+  readonly tableName: string;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly clock: Clock;
+  /** Key for signing list cursors (HMAC-SHA256). Fetched once and cached by the caller's wiring. */
+  readonly cursorKey: () => Promise<Uint8Array>;
+  /** Origins allowed by CORS; empty means no CORS headers. */
+  readonly corsOrigins: readonly string[];
+  /** Claim holding the caller's groups/roles (SPEC §2; default `cognito:groups`). */
+  readonly groupsClaim: string;
+}
