@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
+import type { TestClock } from '../../functions/adapters/local/test-clock.js';
+import { EVENT_SOURCE } from '../../functions/ports/event-bus.js';
+import { bearerChallenge, rolesOf, type VerifyResult } from './auth.js';
+import type { RequestFacts } from './lambda-events.js';
+import { jsonResponse, type LocalResponse, problem, problemResponse } from './problem.js';
+import { createRouter } from './router.js';
+
+/**
+ * Operator routes that exist only locally (SPEC §9), absent on AWS: move the test clock, run the
+ * SLA sweeper now, see the mail that would have been sent and the events that would have been put
+ * on the bus. All of them require the `admin` role, like every other operator action.
+ */
+export const LOCAL_PREFIX = '/_local';
+
+export function isLocalPath(path: string): boolean {
+  return path === LOCAL_PREFIX || path.startsWith(`${LOCAL_PREFIX}/`);
+}
+
+/** A mail the stack would have sent. Its fields are defined by the email feature that fills it. */
+export type OutboxMessage = Readonly<Record<string, unknown>>;
+
+/** Runs the SLA sweeper once and returns its summary (the SLA feature plugs it in). */
+export type SweepFunction = () => Promise<unknown>;
+
+export interface LocalRoutesContext {
+  readonly clock: TestClock;
+  readonly bus: RecordingEventBus;
+  readonly outbox: readonly OutboxMessage[];
+  /** Read at each call, so a sweeper attached after start-up is used. */
+  readonly sweeper: () => SweepFunction | undefined;
+  readonly verify: (authorization: string | undefined) => Promise<VerifyResult>;
+  readonly groupsClaim: string;
+}
+
+const ClockUpdate = z
+  .strictObject({
+    now: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+    advanceMinutes: z
+      .number({ message: 'must be a number' })
+      .refine(Number.isFinite, { message: 'must be a finite number' })
+      .optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.now === undefined) === (value.advanceMinutes === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['now'], message: 'give exactly one of now or advanceMinutes' });
+    }
+  });
+
+type Operation = (request: RequestFacts, query: URLSearchParams) => Promise<LocalResponse>;
+
+function validationProblem(error: z.ZodError): LocalResponse {
+  const errors = error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown field' }));
+    }
+    return [{ path: issue.path.map(String).join('.'), message: issue.message }];
+  });
+  const detail = errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; ');
+  return problemResponse(problem(400, detail, { errors }));
+}
+
+function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(body.toString('utf8') || 'null') };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function createLocalRoutes(
+  context: LocalRoutesContext,
+): (request: RequestFacts) => Promise<LocalResponse> {
+  const clockResponse = () => jsonResponse(200, { now: context.clock.now().toISOString() });
+
+  const operations: { method: string; path: string; run: Operation }[] = [
+    { method: 'GET', path: '/_local/clock', run: async () => clockResponse() },
+    {
+      method: 'POST',
+      path: '/_local/clock',
+      run: async (request) => {
+        const json = parseJson(request.body);
+        if (!json.ok) return problemResponse(problem(400, 'the request body is not valid JSON'));
+        const parsed = ClockUpdate.safeParse(json.value);
+        if (!parsed.success) return validationProblem(parsed.error);
+        if (parsed.data.now !== undefined) context.clock.set(new Date(parsed.data.now));
+        else context.clock.advance(parsed.data.advanceMinutes ?? 0);
+        return clockResponse();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/sweep',
+      run: async () => {
+        // Hook for the SLA feature: LocalRuntime.setSweeper(fn) makes this route run it.
+        const sweep = context.sweeper();
+        if (!sweep) return problemResponse(problem(501, 'SLA sweeper not yet available'));
+        return jsonResponse(200, (await sweep()) ?? {});
+      },
+    },
+    {
+      method: 'GET',
+      path: '/_local/outbox',
+      run: async () => jsonResponse(200, { items: [...context.outbox] }),
+    },
+    {
+      method: 'GET',
+      path: '/_local/events',
+      run: async (_request, query) => {
+        const detailType = query.get('detailType');
+        const items = context.bus
+          .list()
+          .filter((event) => detailType === null || event.detailType === detailType)
+          .map((event) => ({
+            detailType: event.detailType,
+            source: EVENT_SOURCE,
+            time: event.time,
+            detail: event.detail,
+          }));
+        return jsonResponse(200, { items });
+      },
+    },
+  ];
+  const route = createRouter(operations);
+
+  return async (request) => {
+    const url = new URL(request.url, 'http://local');
+    const match = route(request.method, url.pathname);
+    if (match.kind === 'not-found') return problemResponse(problem(404, `no local route ${url.pathname}`));
+    if (match.kind === 'method-not-allowed') {
+      return problemResponse(problem(405, `${request.method} is not allowed on ${url.pathname}`), {
+        allow: match.allow.join(', '),
+      });
+    }
+    const verified = await context.verify(request.headers.authorization?.[0]);
+    if (!verified.ok) {
+      return problemResponse(problem(401, verified.detail), {
+        'www-authenticate': bearerChallenge(verified),
+      });
+    }
+    if (!rolesOf(verified.claims, context.groupsClaim).includes('admin')) {
+      return problemResponse(problem(403, 'local operator routes require the admin role'));
+    }
+    return match.route.run(request, url.searchParams);
+  };
+}

@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
+import { TestClock } from '../../functions/adapters/local/test-clock.js';
+import { ROUTES } from '../../functions/http/routes.js';
+import { documentClient } from '../../functions/wiring/aws.js';
+import type { AppDeps } from '../../functions/wiring/deps.js';
+import { GROUPS_CLAIM, mintToken, verifyAuthorization } from './auth.js';
+import { localDynamoClient, localStreamsClient } from './aws-clients.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { type LocalFunctions, resolveFunctions } from './functions.js';
+import { createLocalRoutes, type OutboxMessage, type SweepFunction } from './local-routes.js';
+import { consoleLogger, type Logger } from './log.js';
+import { createLocalServer } from './server.js';
+import { defaultStateDir, loadOrCreateSigningKey } from './signing-key.js';
+import { fileCheckpointStore } from './stream-checkpoints.js';
+import { startStreamPoller } from './stream-poller.js';
+import { ensureTable } from './table.js';
+
+/**
+ * The whole stack on one machine: DynamoDB Local holding the stack's table, the same Lambda
+ * handlers behind a local API Gateway, the stream publisher fed by a local event source mapping,
+ * and the operator routes under /_local.
+ */
+export interface LocalRuntimeOptions {
+  /** HTTP port on `host`; 0 picks a free one. Default: PORT, else 3000. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Keep data (DynamoDB files, signing key) here. Default: OPSDESK_DATA_DIR; in memory when unset. */
+  readonly dataDir?: string;
+  /** Use this running DynamoDB Local instead of starting one (tests share one per run). */
+  readonly dynamoEndpoint?: string;
+  /** Default `opsdesk-local`. */
+  readonly tableName?: string;
+  /** Stream poll interval, default 250 ms. */
+  readonly streamPollMs?: number;
+  /** No request log lines (errors are still printed). */
+  readonly quiet?: boolean;
+  /** Default: CORS_ORIGINS (comma-separated). */
+  readonly corsOrigins?: readonly string[];
+  /** Replacement handler factories (tests); the real ones otherwise. */
+  readonly functions?: Partial<LocalFunctions>;
+  /** The SLA sweeper behind POST /_local/sweep (can also be attached later with setSweeper). */
+  readonly sweeper?: SweepFunction;
+  /** API Gateway's integration timeout, default 30 s (then 503). */
+  readonly integrationTimeoutMs?: number;
+}
+
+export interface TokenOptions {
+  readonly email?: string;
+  readonly name?: string;
+  /** Default 12 hours. */
+  readonly ttlSeconds?: number;
+}
+
+export interface LocalRuntime {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly tableName: string;
+  readonly dynamoEndpoint: string;
+  /** The clock every handler reads (also moved by POST /_local/clock). */
+  readonly clock: TestClock;
+  /** Events the stream publisher put on the "bus" (GET /_local/events). */
+  readonly bus: RecordingEventBus;
+  /** Mail that would have been sent (GET /_local/outbox); the email feature appends to it. */
+  readonly outbox: OutboxMessage[];
+  /** The dependencies the handlers were built with (direct repository access in tests). */
+  readonly deps: AppDeps;
+  /** A token for `local-admin` with the admin role. */
+  readonly adminToken: string;
+  /** A token the local API accepts, with these roles in `cognito:groups`. */
+  tokenFor(userId: string, roles: readonly string[], options?: TokenOptions): string;
+  /** Plugs in the SLA sweeper behind POST /_local/sweep (undefined: 501 again). */
+  setSweeper(sweeper: SweepFunction | undefined): void;
+  /** Resolves once every stream record written so far has reached the bus (bounded wait). */
+  flushEvents(timeoutMs?: number): Promise<void>;
+  /** Stops the HTTP server, the poller and DynamoDB Local if this runtime started it. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_PORT = 3000;
+const DEFAULT_TABLE = 'opsdesk-local';
+
+function envPort(): number {
+  const value = process.env.PORT;
+  if (value === undefined || value === '') return DEFAULT_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${value}`);
+  return port;
+}
+
+function envCorsOrigins(): string[] {
+  return (process.env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
+/** Runs cleanup steps in reverse order of start, each at most once, never throwing. */
+class Cleanup {
+  private readonly steps: { name: string; run: () => Promise<void> | void }[] = [];
+  constructor(private readonly log: Logger) {}
+  add(name: string, run: () => Promise<void> | void): void {
+    this.steps.push({ name, run });
+  }
+  async runAll(): Promise<void> {
+    while (this.steps.length > 0) {
+      const step = this.steps.pop()!;
+      try {
+        await step.run();
+      } catch (error) {
+        this.log.error(`stopping ${step.name} failed`, error);
+      }
+    }
+  }
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = consoleLogger(options.quiet ?? false);
+  const cleanup = new Cleanup(log);
+  const dataDir = options.dataDir ?? (process.env.OPSDESK_DATA_DIR || undefined);
+  const tableName = options.tableName ?? DEFAULT_TABLE;
+  try {
+    // The JVM takes seconds to start: load the handler modules and the key meanwhile.
+    const dynamoStart = options.dynamoEndpoint
+      ? undefined
+      : startDynamoDbLocal(dataDir ? { dbPath: join(dataDir, 'dynamodb') } : {});
+    if (dynamoStart) {
+      dynamoStart.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled
+      cleanup.add('DynamoDB Local', async () => (await dynamoStart.catch(() => undefined))?.stop());
+    }
+    const [functions, signingKey] = await Promise.all([
+      resolveFunctions(options.functions),
+      loadOrCreateSigningKey(dataDir ?? defaultStateDir({})),
+    ]);
+    const dynamoEndpoint = options.dynamoEndpoint ?? (await dynamoStart!).endpoint;
+
+    const client = localDynamoClient(dynamoEndpoint);
+    const streams = localStreamsClient(dynamoEndpoint);
+    cleanup.add('AWS clients', () => {
+      client.destroy();
+      streams.destroy();
+    });
+    await ensureTable(client, tableName);
+
+    const clock = new TestClock();
+    const bus = new RecordingEventBus();
+    const outbox: OutboxMessage[] = [];
+    // A fresh cursor key per run: list cursors are opaque and short-lived, they need not survive restarts.
+    const cursorKey = new Uint8Array(randomBytes(32));
+    const deps: AppDeps = {
+      tableName,
+      dynamo: documentClient(client),
+      clock,
+      cursorKey: async () => cursorKey,
+      corsOrigins: options.corsOrigins ?? envCorsOrigins(),
+      groupsClaim: GROUPS_CLAIM,
+    };
+    await functions.seed(deps);
+
+    const poller = startStreamPoller({
+      dynamo: client,
+      streams,
+      tableName,
+      handler: functions.streamPublisher({ bus }),
+      log,
+      pollMs: options.streamPollMs ?? 250,
+      ...(dataDir && {
+        checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-${tableName}.json`)),
+      }),
+    });
+    cleanup.add('stream poller', () => poller.stop());
+
+    let sweeper = options.sweeper;
+    const verify = (authorization: string | undefined) => verifyAuthorization(authorization, signingKey);
+    const server = createLocalServer({
+      routes: ROUTES,
+      // Created once, like a warm Lambda container: module-level caches behave as on AWS.
+      handlers: {
+        public: functions.http.public(deps),
+        tickets: functions.http.tickets(deps),
+        admin: functions.http.admin(deps),
+      },
+      verify,
+      localRoutes: createLocalRoutes({
+        clock,
+        bus,
+        outbox,
+        sweeper: () => sweeper,
+        verify,
+        groupsClaim: deps.groupsClaim,
+      }),
+      corsOrigins: deps.corsOrigins,
+      log,
+      ...(options.integrationTimeoutMs !== undefined && {
+        integrationTimeoutMs: options.integrationTimeoutMs,
+      }),
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: options.port ?? envPort(), host }, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+    cleanup.add('HTTP server', async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests still running get a moment to finish, then their connections are cut.
+      const grace = setTimeout(() => server.closeAllConnections(), 2_000);
+      await closed;
+      clearTimeout(grace);
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    const tokenFor = (userId: string, roles: readonly string[], tokenOptions: TokenOptions = {}) =>
+      mintToken(signingKey, { userId, roles, ...tokenOptions });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      tableName,
+      dynamoEndpoint,
+      clock,
+      bus,
+      outbox,
+      deps,
+      adminToken: tokenFor('local-admin', ['admin'], { email: 'admin@opsdesk.local', name: 'Local Admin' }),
+      tokenFor,
+      setSweeper: (next) => {
+        sweeper = next;
+      },
+      flushEvents: (timeoutMs) => poller.drain(timeoutMs),
+      stop: () => {
+        stopping ??= cleanup.runAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await cleanup.runAll();
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Clock } from '../../ports/clock.js';
+
+/**
+ * A clock that can be moved, for the local runtime and tests (`POST /_local/clock`). It is an
+ * offset on the real clock, not a frozen instant: after `set()` time keeps moving from the set
+ * instant, so "created, then updated a moment later" still orders correctly.
+ */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+
+  constructor(private readonly realNow: () => number = Date.now) {}
+
+  now(): Date {
+    return new Date(this.realNow() + this.offsetMs);
+  }
+
+  /** From now on, now() continues from `instant`. */
+  set(instant: Date): Date {
+    const target = instant.getTime();
+    if (Number.isNaN(target)) throw new RangeError('TestClock.set: invalid date');
+    this.offsetMs = target - this.realNow();
+    return this.now();
+  }
+
+  /** Moves the clock forward (or back, with a negative number) by whole or fractional minutes. */
+  advance(minutes: number): Date {
+    if (!Number.isFinite(minutes)) throw new RangeError('TestClock.advance: minutes must be a finite number');
+    this.offsetMs += minutes * 60_000;
+    return this.now();
+  }
+
+  /** Back to real time. */
+  reset(): Date {
+    this.offsetMs = 0;
+    return this.now();
+  }
+
+  /** How far the clock is from real time, in milliseconds. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+}

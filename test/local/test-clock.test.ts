@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
+import { TestClock } from '../../functions/adapters/local/test-clock.js';
+
+describe('TestClock', () => {
+  it('starts at real time', () => {
+    const clock = new TestClock();
+    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(50);
+  });
+
+  it('keeps moving from a set instant', () => {
+    let real = 1_000_000;
+    const clock = new TestClock(() => real);
+    clock.set(new Date('2026-01-01T09:00:00.000Z'));
+    expect(clock.now().toISOString()).toBe('2026-01-01T09:00:00.000Z');
+    real += 1_500;
+    expect(clock.now().toISOString()).toBe('2026-01-01T09:00:01.500Z');
+  });
+
+  it('advances by minutes, also fractional and backwards', () => {
+    const clock = new TestClock(() => 0);
+    clock.set(new Date('2026-01-01T00:00:00.000Z'));
+    expect(clock.advance(90).toISOString()).toBe('2026-01-01T01:30:00.000Z');
+    expect(clock.advance(0.5).toISOString()).toBe('2026-01-01T01:30:30.000Z');
+    expect(clock.advance(-30.5).toISOString()).toBe('2026-01-01T01:00:00.000Z');
+  });
+
+  it('resets to real time and refuses nonsense', () => {
+    const clock = new TestClock(() => 5_000);
+    clock.advance(10);
+    expect(clock.reset().getTime()).toBe(5_000);
+    expect(() => clock.set(new Date('nope'))).toThrow(RangeError);
+    expect(() => clock.advance(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('RecordingEventBus', () => {
+  const event = (n: number) => ({ detailType: 'Ticket Created', detail: { eventId: `e${n}` }, time: 't' });
+
+  it('records events in order and drops the oldest beyond its capacity', async () => {
+    const bus = new RecordingEventBus(3);
+    await bus.publish([event(1), event(2)]);
+    await bus.publish([event(3), event(4)]);
+    expect(bus.list().map((e) => e.detail.eventId)).toEqual(['e2', 'e3', 'e4']);
+    bus.clear();
+    expect(bus.list()).toEqual([]);
+  });
+});
