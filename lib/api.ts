@@ -1,0 +1,221 @@
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { type FunctionName, ROUTES, type RouteDefinition, routeKey } from '../functions/http/routes.js';
+import type { StackConfig } from './config.js';
+import type { DataConstruct } from './data.js';
+import { IdentityConstruct } from './identity.js';
+import { createOpsdeskFunction } from './lambda.js';
+
+/** Whole-stage limits: far above a service desk's traffic, low enough to cap a runaway client's bill. */
+const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+/** Unauthenticated routes are the cheapest to abuse, so they get a lower ceiling of their own. */
+const PUBLIC_ROUTE_THROTTLE = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } as const;
+
+const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
+  public: 'Opsdesk unauthenticated routes (health, OpenAPI document)',
+  tickets: 'Opsdesk tickets, comments, history and links',
+  admin: 'Opsdesk configuration: groups, SLA policies, calendars',
+};
+
+/** Functions that read and write the table; `public` serves static answers and gets no access. */
+const TABLE_USERS: readonly FunctionName[] = ['tickets', 'admin'];
+
+export interface ApiConstructProps {
+  readonly config: StackConfig;
+  readonly data: DataConstruct;
+}
+
+/** The HTTP API: one route per ROUTES entry, JWT-authorised unless the route is public. */
+export class ApiConstruct extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly identity: IdentityConstruct;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  /** HMAC key for pagination cursors, so clients cannot forge a cursor into someone else's data. */
+  readonly cursorSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: ApiConstructProps) {
+    super(scope, id);
+    const { config, data } = props;
+
+    this.identity = new IdentityConstruct(this, 'Identity', { config });
+    this.cursorSecret = new Secret(this, 'CursorSecret', {
+      description: 'Opsdesk: key that signs pagination cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret is an HMAC key for pagination cursors, not a credential to another system. Replacing ' +
+        'it only invalidates cursors in flight (clients restart the listing); an operator can do that at ' +
+        'any time with `aws secretsmanager put-secret-value`. A rotation Lambda would add code and ' +
+        'permissions for no stronger guarantee.',
+    });
+
+    this.functions = this.createFunctions(config, data);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `opsdesk-${config.stage}`,
+      description: 'Opsdesk ITSM API',
+      createDefaultStage: false,
+      corsPreflight: corsPreflight(config.corsOrigins),
+    });
+    const routes = this.addRoutes();
+    this.stage = this.createStage(config, routes);
+
+    new CfnOutput(this, 'ApiUrl', {
+      key: 'ApiUrl',
+      value: this.stage.url,
+      description: 'Opsdesk API base URL',
+    });
+    const { userPool, userPoolClient } = this.identity;
+    if (userPool && userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { key: 'UserPoolId', value: userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', {
+        key: 'UserPoolClientId',
+        value: userPoolClient.userPoolClientId,
+      });
+    }
+  }
+
+  private createFunctions(config: StackConfig, data: DataConstruct): Record<FunctionName, NodejsFunction> {
+    // Every HTTP function builds the same dependencies at init (functions/wiring/aws.ts), which
+    // require these variables; a name or ARN in the environment grants nothing by itself.
+    const environment = {
+      TABLE_NAME: data.table.tableName,
+      CURSOR_SECRET_ARN: this.cursorSecret.secretArn,
+      CORS_ORIGINS: config.corsOrigins.join(','),
+      GROUPS_CLAIM: config.groupsClaim,
+    };
+    const make = (name: FunctionName): NodejsFunction =>
+      createOpsdeskFunction(this, `${capitalise(name)}Function`, {
+        entryName: name,
+        description: FUNCTION_DESCRIPTIONS[name],
+        config,
+        environment,
+      });
+    const functions: Record<FunctionName, NodejsFunction> = {
+      public: make('public'),
+      tickets: make('tickets'),
+      admin: make('admin'),
+    };
+    for (const name of TABLE_USERS) {
+      data.grantRequestPathAccess(functions[name]);
+      this.cursorSecret.grantRead(functions[name]);
+    }
+    return functions;
+  }
+
+  private addRoutes(): HttpRoute[] {
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integrationFor = (name: FunctionName): HttpLambdaIntegration => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${capitalise(name)}Integration`, this.functions[name]);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    return ROUTES.flatMap((route) => {
+      const added = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationFor(route.function),
+        authorizer: route.authenticated ? this.identity.authorizer : undefined,
+      });
+      if (!route.authenticated) acknowledgePublicRoute(added, route);
+      return added;
+    });
+  }
+
+  private createStage(config: StackConfig, routes: readonly HttpRoute[]): HttpStage {
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetentionDays,
+      removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: DEFAULT_THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat() },
+    });
+
+    // HttpStage has no per-route settings; the L1 property takes route keys.
+    const publicRouteSettings = Object.fromEntries(
+      ROUTES.filter((route) => !route.authenticated).map((route) => [routeKey(route), PUBLIC_ROUTE_THROTTLE]),
+    );
+    (stage.node.defaultChild as CfnStage).routeSettings = publicRouteSettings;
+    // CloudFormation rejects route settings that name a route not created yet.
+    for (const route of routes) stage.node.addDependency(route);
+    return stage;
+  }
+}
+
+/** One JSON line per request; `requestId` is what API Gateway requires and what support asks for. */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
+      userId: '$context.authorizer.claims.sub',
+    }),
+  );
+}
+
+/**
+ * Browsers send a preflight before any call carrying `Authorization`; API Gateway answers it when
+ * CORS is configured (the functions' own CORS headers then cover the actual responses).
+ */
+function corsPreflight(origins: readonly string[]) {
+  if (origins.length === 0) return undefined;
+  return {
+    allowOrigins: [...origins],
+    allowMethods: [
+      CorsHttpMethod.GET,
+      CorsHttpMethod.POST,
+      CorsHttpMethod.PUT,
+      CorsHttpMethod.PATCH,
+      CorsHttpMethod.DELETE,
+    ],
+    allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+    exposeHeaders: ['etag', 'location'],
+    maxAge: Duration.hours(1),
+  };
+}
+
+function acknowledgePublicRoute(routes: readonly HttpRoute[], route: RouteDefinition): void {
+  for (const added of routes) {
+    Validations.of(added).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: `${routeKey(route)} is public by SPEC §4 (role "none"): health checks and API discovery run without a token. It reads no data and is throttled lower than the rest of the API.`,
+    });
+  }
+}
+
+function capitalise(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

@@ -1,0 +1,116 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+
+/**
+ * Stack configuration, read from CDK context (`cdk.json` or `-c key=value`).
+ *
+ * Values given with `-c` arrive as strings, values in `cdk.json` keep their JSON type: the schema
+ * accepts both spellings (`"true"`/`true`, `"30"`/`30`, `"a,b"`/`["a","b"]`, JSON text/object).
+ */
+
+/** CLI context values are strings; turn JSON-looking text into values before validating. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (!text.startsWith('{') && !text.startsWith('[')) return value;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return value; // left as a string so the schema reports the key with a type error
+  }
+}
+
+const booleanFromContext = z.preprocess((value) => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}, z.boolean());
+
+/** `a,b`, `["a","b"]` or an array. */
+const stringListFromContext = z.preprocess(
+  (value) => {
+    const parsed = parseJsonText(value);
+    if (typeof parsed === 'string') {
+      return parsed
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+    }
+    return parsed;
+  },
+  z.array(z.string().min(1)),
+);
+
+const identitySchema = z.preprocess(
+  parseJsonText,
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('cognito') }),
+    z.strictObject({
+      kind: z.literal('oidc'),
+      // API Gateway fetches `<issuer>/.well-known/openid-configuration`: it must be https.
+      issuer: z.url({ protocol: /^https$/ }),
+      audience: stringListFromContext.pipe(z.array(z.string()).min(1)),
+    }),
+  ]),
+);
+
+/** Stage names end up in resource names (stack, event bus): keep them short and DNS-safe. */
+const stageSchema = z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, ≤ 20');
+
+/** CloudWatch Logs accepts only these retention periods (RetentionDays is a numeric enum). */
+const RETENTION_DAYS = new Set(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
+
+const rawConfigSchema = z.object({
+  stage: stageSchema.default('dev'),
+  production: booleanFromContext.optional(),
+  identity: identitySchema.default({ kind: 'cognito' }),
+  groupsClaim: z.string().min(1).default('cognito:groups'),
+  // Exact origins, or `*` (callers send a bearer token, not cookies, so `*` leaks no credentials).
+  corsOrigins: stringListFromContext.pipe(z.array(z.union([z.literal('*'), z.url()]))).default([]),
+  logRetentionDays: z.coerce
+    .number()
+    .refine((days) => RETENTION_DAYS.has(days), {
+      message: `one of CloudWatch Logs' retention periods: ${[...RETENTION_DAYS].join(', ')}`,
+    })
+    .default(30),
+});
+
+export type IdentityConfig = z.output<typeof identitySchema>;
+
+export interface StackConfig {
+  readonly stage: string;
+  /** Production stages keep data on stack deletion and refuse table deletion. */
+  readonly production: boolean;
+  readonly identity: IdentityConfig;
+  readonly groupsClaim: string;
+  readonly corsOrigins: readonly string[];
+  /** One of the RetentionDays values (9999 keeps logs forever). */
+  readonly logRetentionDays: RetentionDays;
+}
+
+/** Context keys the config reads; anything else in the context is CDK's or another tool's. */
+export const CONFIG_KEYS = Object.keys(rawConfigSchema.shape) as (keyof typeof rawConfigSchema.shape)[];
+
+/** Validates raw values; throws an Error naming every offending key. */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+  const result = rawConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.map(String).join('.') || '(root)';
+      return `${key}: ${issue.message}`;
+    });
+    throw new Error(`Invalid Opsdesk stack config: ${problems.join('; ')}`);
+  }
+  const { production, ...rest } = result.data;
+  return { ...rest, production: production ?? rest.stage === 'prod' };
+}
+
+/** Reads the config keys from a construct tree's context (normally the App). */
+export function configFromContext(tryGetContext: (key: string) => unknown): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = tryGetContext(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  return parseStackConfig(raw);
+}

@@ -1,0 +1,85 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { TABLE_DEFINITION } from '../functions/adapters/dynamodb/table-definition.js';
+import type { StackConfig } from './config.js';
+
+/**
+ * Item actions the HTTP functions use. Deliberately no `dynamodb:Scan`: SPEC §1 forbids Scan on a
+ * request path, and leaving it out of the policy makes that rule enforced rather than hoped for.
+ * Transactions need no actions of their own: DynamoDB authorises each of their parts.
+ */
+const REQUEST_PATH_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DescribeTable',
+];
+
+export interface DataConstructProps {
+  readonly config: StackConfig;
+}
+
+/** The single table, built from the same definition the local runtime creates. */
+export class DataConstruct extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: DataConstructProps) {
+    super(scope, id);
+    const { production } = props.config;
+    const { keys, indexes, ttlAttribute, streamView } = TABLE_DEFINITION;
+
+    // `Table` (AWS::DynamoDB::Table) rather than TableV2 (a global table): Opsdesk is deployed per
+    // account and region, and cdk-nag's point-in-time-recovery rule inspects AWS::DynamoDB::Table.
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: keys.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: StreamViewType[streamView],
+      timeToLiveAttribute: ttlAttribute,
+      // AWS-managed key (aws/dynamodb): key use shows in CloudTrail, unlike the default AWS-owned
+      // key, without a customer key's monthly cost, key policy to maintain, and the risk that a
+      // disabled or deleted key makes the table (and its PITR backups) unreadable.
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: production,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    for (const index of indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        // List queries return whole records; projecting everything avoids a GetItem per row.
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  /**
+   * Read/write access for request handlers: item actions on the table, Query on each index by
+   * name. Hand-written instead of `grantReadWriteData` to leave out Scan and the `index/*` wildcard.
+   */
+  grantRequestPathAccess(grantee: IGrantable): void {
+    Grant.addToPrincipal({ grantee, actions: REQUEST_PATH_ACTIONS, resourceArns: [this.table.tableArn] });
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: TABLE_DEFINITION.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
+    });
+  }
+}

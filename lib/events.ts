@@ -1,0 +1,76 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { StackConfig } from './config.js';
+import { createOpsdeskFunction } from './lambda.js';
+
+export interface EventsConstructProps {
+  readonly config: StackConfig;
+  readonly table: ITable;
+}
+
+/**
+ * Domain events leave through the table's stream (a transactional outbox): the publisher turns
+ * stream records into EventBridge events, so an event is never lost when a handler crashes after
+ * its write.
+ */
+export class EventsConstruct extends Construct {
+  readonly bus: EventBus;
+  readonly publisher: NodejsFunction;
+  /**
+   * Where a stream batch that still fails after every retry and split is reported. The message
+   * names the shard and sequence numbers, not the records: replay them from the stream within its
+   * 24 h retention, or from the table itself after that.
+   */
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: EventsConstructProps) {
+    super(scope, id);
+    const { config, table } = props;
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `opsdesk-${config.stage}` });
+
+    this.deadLetterQueue = new Queue(this, 'PublisherDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: failures are investigated by people, not retried by code.
+      retentionPeriod: Duration.days(14),
+      removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination of the stream publisher (the event source ' +
+        "mapping's on-failure destination); a dead-letter queue behind it would only move the same failure reports again.",
+    });
+
+    this.publisher = createOpsdeskFunction(this, 'Publisher', {
+      entryName: 'stream-publisher',
+      description: 'Publishes domain events from the table stream to the Opsdesk event bus',
+      config,
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+      timeout: Duration.seconds(30),
+    });
+
+    // Grants stream read only (no table read/write): DescribeStream, GetRecords, GetShardIterator,
+    // ListStreams.
+    this.publisher.addEventSource(
+      new DynamoEventSource(table, {
+        // From the oldest record still in the stream, so a new or re-created mapping misses nothing.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // The handler reports the failed records; the batch restarts from the first of them.
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+      }),
+    );
+    this.bus.grantPutEventsTo(this.publisher);
+  }
+}
