@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
+
+// SPEC §4: Idempotency-Key on POST.
+describe('Idempotency-Key', () => {
+  let rt: LocalRuntime;
+  let http: ApiClient;
+
+  beforeAll(async () => {
+    rt = await startTestRuntime();
+    http = api(rt, { token: rt.tokenFor('ann', ['agent']) });
+  });
+  afterAll(() => rt?.stop());
+
+  const post = (key: string, body: unknown) =>
+    http.request('POST', '/tickets', { body, headers: { 'idempotency-key': key } });
+
+  it('a repeat returns the first status and body, and creates nothing more', async () => {
+    const body = { type: 'service_request', title: 'new laptop' };
+    const first = await post('key-1', body);
+    const again = await post('key-1', body);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    const list = await http.request('GET', '/tickets?type=service_request');
+    expect(list.json.items.filter((t: { title: string }) => t.title === 'new laptop')).toHaveLength(1);
+  });
+
+  it('the same key with another body is 422', async () => {
+    await post('key-2', { type: 'incident', title: 'one' });
+    const res = await post('key-2', { type: 'incident', title: 'two' });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    // The first response is still what a faithful retry gets.
+    expect((await post('key-2', { type: 'incident', title: 'one' })).status).toBe(201);
+  });
+
+  it('keys are per caller: another caller reusing a key gets their own result', async () => {
+    const body = { type: 'incident', title: 'shared key' };
+    const mine = await post('key-3', body);
+    const theirs = await http.request('POST', '/tickets', {
+      token: rt.tokenFor('zoe', ['agent']),
+      body,
+      headers: { 'idempotency-key': 'key-3' },
+    });
+    expect(theirs.status).toBe(201);
+    expect(theirs.json.id).not.toBe(mine.json.id);
+  });
+
+  it('concurrent duplicates make exactly one ticket; the others replay it or get 409', async () => {
+    const body = { type: 'incident', title: 'double click' };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => post('key-4', body)));
+    const created = responses.filter((r) => r.status === 201);
+    expect(new Set(created.map((r) => r.json.id)).size).toBe(1);
+    for (const r of responses) expect([201, 409]).toContain(r.status);
+    const list = await http.request('GET', '/tickets?limit=100');
+    expect(list.json.items.filter((t: { title: string }) => t.title === 'double click')).toHaveLength(1);
+  });
+
+  it('a rejected request is not remembered: fixing the body with the same key works', async () => {
+    expect((await post('key-5', { type: 'incident' })).status).toBe(400);
+    expect((await post('key-5', { type: 'incident', title: 'fixed' })).status).toBe(201);
+  });
+
+  it('without a key, repeats create separate tickets', async () => {
+    const body = { type: 'problem', title: 'no key' };
+    const a = await http.request('POST', '/tickets', { body });
+    const b = await http.request('POST', '/tickets', { body });
+    expect(a.json.id).not.toBe(b.json.id);
+  });
+});
