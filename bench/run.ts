@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: requests per second and latency through the local runtime (loopback only,
+ * bounded in count). Prints a table and writes bench/results/latest.json. A benchmark, not a test:
+ * nothing here asserts. Issue 8 extends it (bundle sizes, init time, round trips, sweep cost).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { startLocalRuntime } from '../bin/local/runtime.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const CONCURRENCY = [1, 8, 32];
+
+interface Result {
+  operation: string;
+  concurrency: number;
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(
+  operation: string,
+  concurrency: number,
+  send: (i: number) => Promise<Response>,
+): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < REQUESTS) {
+      const i = next++;
+      const t0 = performance.now();
+      const res = await send(i);
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t0);
+      if (res.status >= 400) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+  return {
+    operation,
+    concurrency,
+    requests: REQUESTS,
+    perSecond: Math.round(REQUESTS / seconds),
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+  };
+}
+
+const runtime = await startLocalRuntime({ port: 0, quiet: true });
+try {
+  const auth = {
+    authorization: `Bearer ${runtime.tokenFor('bench', ['agent'])}`,
+    'content-type': 'application/json',
+  };
+  const first = (await (
+    await fetch(`${runtime.url}/tickets`, {
+      method: 'POST',
+      headers: auth,
+      body: '{"type":"incident","title":"seed"}',
+    })
+  ).json()) as { id: string };
+  const results: Result[] = [];
+  for (const concurrency of CONCURRENCY) {
+    results.push(
+      await load('POST /tickets', concurrency, (i) =>
+        fetch(`${runtime.url}/tickets`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ type: 'incident', title: `bench ${i}`, impact: 2, urgency: 2 }),
+        }),
+      ),
+    );
+    results.push(
+      await load('GET /tickets/{id}', concurrency, () =>
+        fetch(`${runtime.url}/tickets/${first.id}`, { headers: auth }),
+      ),
+    );
+    results.push(
+      await load('GET /tickets?limit=25', concurrency, () =>
+        fetch(`${runtime.url}/tickets?limit=25`, { headers: auth }),
+      ),
+    );
+  }
+  console.log(
+    '\nLocal API throughput (DynamoDB Local, loopback, one run on this machine; p50/p99 per request)\n',
+  );
+  console.log('| operation | concurrency | req/s | p50 ms | p99 ms | errors |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.operation} | ${r.concurrency} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  }
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/latest.json',
+    `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`,
+  );
+} finally {
+  await runtime.stop();
+}
