@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
 import type { TestClock } from '../../functions/adapters/local/test-clock.js';
 import { EVENT_SOURCE } from '../../functions/ports/event-bus.js';
+import type { OutboundMail } from '../../functions/ports/mail.js';
 import { bearerChallenge, rolesOf, type VerifyResult } from './auth.js';
 import type { RequestFacts } from './lambda-events.js';
 import { jsonResponse, type LocalResponse, problem, problemResponse } from './problem.js';
@@ -19,7 +20,8 @@ export function isLocalPath(path: string): boolean {
 }
 
 /** A mail the stack would have sent. Its fields are defined by the email feature that fills it. */
-export type OutboxMessage = Readonly<Record<string, unknown>>;
+/** Mail that would have been sent. */
+export type OutboxMessage = OutboundMail;
 
 /** Runs the SLA sweeper once and returns its summary (the SLA feature plugs it in). */
 export type SweepFunction = () => Promise<unknown>;

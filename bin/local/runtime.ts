@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { OutboxMailSender } from '../../functions/adapters/local/outbox-mail.js';
 import { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
 import { TestClock } from '../../functions/adapters/local/test-clock.js';
-import { ROUTES } from '../../functions/http/routes.js';
+import { type FunctionName, ROUTES } from '../../functions/http/routes.js';
 import { documentClient } from '../../functions/wiring/aws.js';
 import type { AppDeps } from '../../functions/wiring/deps.js';
 import { GROUPS_CLAIM, mintToken, verifyAuthorization } from './auth.js';
@@ -12,7 +13,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type LocalFunctions, resolveFunctions } from './functions.js';
 import { createLocalRoutes, type OutboxMessage, type SweepFunction } from './local-routes.js';
 import { consoleLogger, type Logger } from './log.js';
-import { createLocalServer } from './server.js';
+import { createLocalServer, type LambdaHttpHandler } from './server.js';
 import { defaultStateDir, loadOrCreateSigningKey } from './signing-key.js';
 import { fileCheckpointStore } from './stream-checkpoints.js';
 import { startStreamPoller } from './stream-poller.js';
@@ -159,6 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       cursorKey: async () => cursorKey,
       corsOrigins: options.corsOrigins ?? envCorsOrigins(),
       groupsClaim: GROUPS_CLAIM,
+      mail: new OutboxMailSender(outbox, clock),
     };
     await functions.seed(deps);
 
@@ -180,11 +182,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const server = createLocalServer({
       routes: ROUTES,
       // Created once, like a warm Lambda container: module-level caches behave as on AWS.
-      handlers: {
-        public: functions.http.public(deps),
-        tickets: functions.http.tickets(deps),
-        admin: functions.http.admin(deps),
-      },
+      handlers: Object.fromEntries(
+        Object.entries(functions.http).map(([name, create]) => [name, create(deps)]),
+      ) as Record<FunctionName, LambdaHttpHandler>,
       verify,
       localRoutes: createLocalRoutes({
         clock,

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SesMailSender } from '../adapters/ses/ses-mail-sender.js';
 import { systemClock } from '../ports/clock.js';
 import type { AppDeps } from './deps.js';
 
@@ -42,5 +44,17 @@ export function awsDeps(): AppDeps {
     cursorKey: secretCursorKey(requiredEnv('CURSOR_SECRET_ARN')),
     corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
     groupsClaim: process.env.GROUPS_CLAIM ?? 'cognito:groups',
+    mail: lazyMail(),
+  };
+}
+
+/** The SES client is built on first send: most invocations send no mail. */
+function lazyMail(): AppDeps['mail'] {
+  let sender: SesMailSender | undefined;
+  return {
+    send: (mail) => {
+      sender ??= new SesMailSender(new SESv2Client({}), requiredEnv('MAIL_FROM'));
+      return sender.send(mail);
+    },
   };
 }

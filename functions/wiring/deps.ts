@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../ports/clock.js';
+import type { MailSender } from '../ports/mail.js';
 
 /**
  * Everything an HTTP handler needs from the outside world. The Lambda entry points build it from
@@ -16,4 +17,6 @@ export interface AppDeps {
   readonly corsOrigins: readonly string[];
   /** Claim holding the caller's groups/roles (SPEC §2; default `cognito:groups`). */
   readonly groupsClaim: string;
+  /** Outgoing mail (notifications, acknowledgements). */
+  readonly mail: MailSender;
 }

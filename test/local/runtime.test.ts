@@ -287,8 +287,16 @@ describe('local runtime (fake functions)', () => {
     it('list the outbox', async () => {
       const admin = api(rt, { token: rt.adminToken });
       expect((await admin.request('GET', '/_local/outbox')).json).toEqual({ items: [] });
-      rt.outbox.push({ to: 'alice@example.com', subject: '[INC-000001] received' });
-      expect((await admin.request('GET', '/_local/outbox')).json.items).toHaveLength(1);
+      await rt.deps.mail.send({
+        to: ['alice@example.com'],
+        subject: '[INC-000001] received',
+        text: 'We have your request.',
+        messageId: '<1@opsdesk.local>',
+        automatic: true,
+      });
+      const items = (await admin.request('GET', '/_local/outbox')).json.items;
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ to: ['alice@example.com'], subject: '[INC-000001] received', automatic: true });
       rt.outbox.length = 0;
     });
 

@@ -1,0 +1,20 @@
+/** A mail Opsdesk sends (notifications, acknowledgements). Headers carry threading and loop signals. */
+export interface OutboundMail {
+  readonly to: readonly string[];
+  readonly cc?: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  /** Our own Message-ID, `<…@domain>`; threading replies back to the ticket relies on it. */
+  readonly messageId: string;
+  readonly inReplyTo?: string;
+  readonly references?: readonly string[];
+  /** Automatic mail carries `Auto-Submitted: auto-replied` (RFC 3834) so other robots stay quiet. */
+  readonly automatic: boolean;
+  /** Extra headers (e.g. `X-Opsdesk-Ticket`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Sends mail. AWS: SESv2; locally: the outbox behind `GET /_local/outbox`. */
+export interface MailSender {
+  send(mail: OutboundMail): Promise<void>;
+}
