@@ -1,0 +1,149 @@
+/**
+ * SLA sweep cost against table size: N open tickets with running clocks, of which 20 are due.
+ * Items read and time per sweep must stay flat as N grows, because the sweeper reads only the
+ * sparse deadline index up to now. `npm run bench` runs it; BENCH_SLA_SIZES=1000,10000 overrides.
+ */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClient } from '../bin/local/aws-clients.js';
+import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
+import { ensureTable } from '../bin/local/table.js';
+import { ticketIndexKeys, ticketKey } from '../functions/adapters/dynamodb/keys.js';
+import { TestClock } from '../functions/adapters/local/test-clock.js';
+import { ALWAYS_ON_CALENDAR, DEFAULT_BUSINESS_CALENDAR } from '../functions/domain/sla/calendar.js';
+import { trackSla } from '../functions/domain/sla/clocks.js';
+import { DEFAULT_POLICIES } from '../functions/domain/sla/policy.js';
+import type { Ticket } from '../functions/domain/tickets/model.js';
+import { newTicket } from '../functions/domain/tickets/rules.js';
+import { createSlaSweepHandler } from '../functions/handlers/sla-sweeper.js';
+import { seedDefaults } from '../functions/seed/defaults.js';
+import { documentClient } from '../functions/wiring/aws.js';
+
+const SIZES = (process.env.BENCH_SLA_SIZES ?? '1000,10000,50000').split(',').map(Number);
+const DUE = 20;
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+
+export interface SweepCost {
+  readonly openTickets: number;
+  readonly due: number;
+  readonly itemsRead: number;
+  readonly queries: number;
+  readonly sweepMs: number;
+  readonly recorded: number;
+}
+
+const stamp = { version: 1, updatedAt: NOW.toISOString() };
+const config = {
+  policies: DEFAULT_POLICIES.map((p) => ({ ...p, ...stamp })),
+  calendars: new Map([ALWAYS_ON_CALENDAR, DEFAULT_BUSINESS_CALENDAR].map((c) => [c.id, { ...c, ...stamp }])),
+};
+const requester = { id: 'bench', roles: new Set(['agent'] as const), email: null, name: null };
+
+/** A P1 ticket created `minutesAgo` before NOW, with its clocks as the service would store them. */
+function openTicket(n: number, minutesAgo: number): Ticket {
+  const created = new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
+  const draft = newTicket(
+    `INC-${String(n).padStart(6, '0')}`,
+    { type: 'incident', title: `t${n}`, impact: 1, urgency: 1 },
+    requester,
+    {
+      now: created,
+      eventId: `e${n}`,
+    },
+  );
+  return { ...draft, sla: trackSla(undefined, draft, config, new Date(created)).sla };
+}
+
+async function fill(
+  dynamo: DynamoDBDocumentClient,
+  tableName: string,
+  from: number,
+  to: number,
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let n = from; n < to; n += 25) {
+    batches.push(
+      Array.from({ length: Math.min(25, to - n) }, (_, i) => {
+        // The first DUE tickets were opened 13 minutes ago (warning due); the rest a minute ago.
+        const t = openTicket(n + i, n + i < DUE ? 13 : 1);
+        return { ...ticketKey(t.id), ...ticketIndexKeys(t), ...t };
+      }),
+    );
+  }
+  for (let i = 0; i < batches.length; i += 8) {
+    await Promise.all(
+      batches.slice(i, i + 8).map((items) =>
+        dynamo.send(
+          new BatchWriteCommand({
+            RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+export async function benchSlaSweep(sizes = SIZES): Promise<SweepCost[]> {
+  const local = await startDynamoDbLocal({});
+  const client = localDynamoClient(local.endpoint);
+  const tableName = `sla-bench-${Date.now()}`;
+  const results: SweepCost[] = [];
+  try {
+    await ensureTable(client, tableName);
+    const dynamo = documentClient(client);
+    const clock = new TestClock();
+    clock.freeze(NOW);
+    await seedDefaults({ dynamo, tableName, clock });
+    let counted = { items: 0, queries: 0 };
+    const send = dynamo.send.bind(dynamo);
+    // Counts what the sweeper reads: every Query's items.
+    dynamo.send = (async (command: Parameters<typeof send>[0]) => {
+      const out = (await send(command as never)) as { Items?: unknown[] };
+      if (command.constructor.name === 'QueryCommand') {
+        counted.queries++;
+        counted.items += out.Items?.length ?? 0;
+      }
+      return out;
+    }) as typeof dynamo.send;
+    const sweep = createSlaSweepHandler({
+      tableName,
+      dynamo,
+      clock,
+      mail: { send: async () => undefined },
+      mailDomain: 'bench.local',
+    });
+    let filled = 0;
+    for (const size of sizes) {
+      await fill(dynamo, tableName, filled, size);
+      filled = size;
+      // Re-arm the due tickets: each run must record the same 20 warnings.
+      await fill(dynamo, tableName, 0, DUE);
+      counted = { items: 0, queries: 0 };
+      const started = performance.now();
+      const summary = await sweep();
+      results.push({
+        openTickets: size,
+        due: DUE,
+        itemsRead: counted.items,
+        queries: counted.queries,
+        sweepMs: Math.round(performance.now() - started),
+        recorded: summary.warned,
+      });
+    }
+  } finally {
+    client.destroy();
+    await local.stop();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await benchSlaSweep();
+  console.log('\nSLA sweep cost (DynamoDB Local; 20 tickets due; items = Query items incl. SLA config)\n');
+  console.log('| open tickets | due | queries | items read | sweep ms | warnings recorded |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.openTickets} | ${r.due} | ${r.queries} | ${r.itemsRead} | ${r.sweepMs} | ${r.recorded} |`,
+    );
+  }
+}

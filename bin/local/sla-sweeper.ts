@@ -1,0 +1,37 @@
+import { createSlaSweepHandler } from '../../functions/handlers/sla-sweeper.js';
+import type { AppDeps } from '../../functions/wiring/deps.js';
+import type { Logger } from './log.js';
+
+/** Local sweep interval (SLA_SWEEP_MS); on AWS the EventBridge rule runs it every minute. */
+const DEFAULT_INTERVAL_MS = 5_000;
+
+export interface LocalSweeper {
+  /** One sweep now (POST /_local/sweep); runs never overlap. */
+  run(): Promise<unknown>;
+  stop(): void;
+}
+
+/** The SLA sweeper on a timer, with the same handler code the Lambda runs. */
+export function startLocalSweeper(deps: AppDeps, log: Logger, intervalMs = envInterval()): LocalSweeper {
+  const sweep = createSlaSweepHandler({ ...deps, mailDomain: 'opsdesk.local' });
+  let running: Promise<unknown> | undefined;
+  const run = () => {
+    running ??= sweep().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          run().catch((error: unknown) => log.error('SLA sweep failed', error));
+        }, intervalMs)
+      : undefined;
+  timer?.unref();
+  return { run, stop: () => clearInterval(timer) };
+}
+
+function envInterval(): number {
+  const value = Number(process.env.SLA_SWEEP_MS ?? DEFAULT_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_INTERVAL_MS;
+}

@@ -1,0 +1,111 @@
+import type { Clock } from '../../ports/clock.js';
+import type { SlaConfigStore } from '../../ports/sla-config-store.js';
+import { StaleWriteError } from '../../ports/ticket-store.js';
+import { type Caller, canReadAllTickets, isAdmin } from '../authz.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { upsertVersioned } from '../versioned-upsert.js';
+import {
+  ALWAYS_ON_CALENDAR,
+  ALWAYS_ON_CALENDAR_ID,
+  type Calendar,
+  DEFAULT_BUSINESS_CALENDAR,
+} from './calendar.js';
+import { DEFAULT_POLICIES, type PolicyDraft, type SlaPolicy } from './policy.js';
+
+export type CalendarInput = Omit<Calendar, 'id' | 'version' | 'updatedAt'>;
+export type PolicyInput = Omit<PolicyDraft, 'id'>;
+
+/** Calendars and SLA policies: read with agent read rights, written by admins (SPEC §4–5). */
+export class SlaAdminService {
+  constructor(
+    private readonly store: SlaConfigStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async listCalendars(caller: Caller): Promise<Calendar[]> {
+    assertMayRead(caller);
+    return [...(await this.store.load()).calendars.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async getCalendar(caller: Caller, id: string): Promise<Calendar> {
+    assertMayRead(caller);
+    const calendar = (await this.store.load()).calendars.get(id);
+    if (!calendar) throw new NotFoundError(`calendar ${id} does not exist`);
+    return calendar;
+  }
+
+  async listPolicies(caller: Caller): Promise<SlaPolicy[]> {
+    assertMayRead(caller);
+    return [...(await this.store.load()).policies].sort(
+      (a, b) => a.order - b.order || a.id.localeCompare(b.id),
+    );
+  }
+
+  async getPolicy(caller: Caller, id: string): Promise<SlaPolicy> {
+    assertMayRead(caller);
+    const policy = (await this.store.load()).policies.find((p) => p.id === id);
+    if (!policy) throw new NotFoundError(`SLA policy ${id} does not exist`);
+    return policy;
+  }
+
+  putCalendar(caller: Caller, id: string, input: CalendarInput, ifMatch?: number) {
+    assertAdmin(caller);
+    if (id === ALWAYS_ON_CALENDAR_ID)
+      throw new ConflictError('the 24x7 calendar always exists and cannot be changed');
+    return upsertVersioned(
+      id,
+      ifMatch,
+      async () => (await this.store.load()).calendars.get(id),
+      async (version) => {
+        const calendar: Calendar = { id, ...input, version, updatedAt: this.clock.now().toISOString() };
+        await this.store.putCalendar(calendar, version - 1);
+        return calendar;
+      },
+    );
+  }
+
+  putPolicy(caller: Caller, id: string, input: PolicyInput, ifMatch?: number) {
+    assertAdmin(caller);
+    return upsertVersioned(
+      id,
+      ifMatch,
+      async () => {
+        const config = await this.store.load();
+        if (!config.calendars.has(input.calendarId)) {
+          throw new ValidationError([
+            { path: 'calendarId', message: `calendar ${input.calendarId} does not exist` },
+          ]);
+        }
+        return config.policies.find((p) => p.id === id);
+      },
+      async (version) => {
+        const policy: SlaPolicy = { id, ...input, version, updatedAt: this.clock.now().toISOString() };
+        await this.store.putPolicy(policy, version - 1);
+        return policy;
+      },
+    );
+  }
+
+  /** Seeds the default calendars and policies once; existing ones (perhaps edited) are kept. */
+  async seedDefaults(): Promise<void> {
+    const updatedAt = this.clock.now().toISOString();
+    const ignoreExisting = (error: unknown) => {
+      if (!(error instanceof StaleWriteError)) throw error;
+    };
+    for (const calendar of [ALWAYS_ON_CALENDAR, DEFAULT_BUSINESS_CALENDAR]) {
+      await this.store.putCalendar({ ...calendar, version: 1, updatedAt }, 0).catch(ignoreExisting);
+    }
+    for (const policy of DEFAULT_POLICIES) {
+      await this.store.putPolicy({ ...policy, version: 1, updatedAt }, 0).catch(ignoreExisting);
+    }
+  }
+}
+
+function assertMayRead(caller: Caller): void {
+  if (!canReadAllTickets(caller))
+    throw new ForbiddenError('only agents, approvers and admins may read SLA configuration');
+}
+
+function assertAdmin(caller: Caller): void {
+  if (!isAdmin(caller)) throw new ForbiddenError('only admins may change SLA configuration');
+}

@@ -1,0 +1,69 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { INDEXES } from '../functions/adapters/dynamodb/table-definition.js';
+import type { StackConfig } from './config.js';
+import type { DataConstruct } from './data.js';
+import { createDeadLetterQueue } from './dead-letter-queue.js';
+import { createOpsdeskFunction } from './lambda.js';
+
+export interface SlaConstructProps {
+  readonly config: StackConfig;
+  readonly data: DataConstruct;
+}
+
+/**
+ * The SLA sweeper: a Lambda on an EventBridge rule every minute (the shortest rate EventBridge
+ * allows). It reads only the sparse deadline index, so its cost follows what is due, not the table.
+ */
+export class SlaConstruct extends Construct {
+  readonly sweeper: NodejsFunction;
+  readonly schedule: Rule;
+  /** Invocations EventBridge could not deliver after its retries. */
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: SlaConstructProps) {
+    super(scope, id);
+    const { config, data } = props;
+
+    this.sweeper = createOpsdeskFunction(this, 'Sweeper', {
+      entryName: 'sla-sweeper',
+      description: 'Opsdesk: records SLA warnings and breaches every minute, and notifies',
+      config,
+      environment: { TABLE_NAME: data.table.tableName },
+      // Shorter than the schedule: a sweep that runs long is cut before the next one starts.
+      timeout: Duration.seconds(50),
+    });
+    // Reads SLA configuration (Query on its partition), due tickets (Query on the deadline index),
+    // groups (GetItem); writes tickets and their history (PutItem, inside transactions).
+    data.grantItemAccess(
+      this.sweeper,
+      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      [INDEXES.bySlaDeadline.name],
+    );
+
+    this.deadLetterQueue = createDeadLetterQueue(
+      this,
+      'ScheduleDlq',
+      config,
+      'This queue is itself the dead-letter queue of the SLA schedule target; a missed sweep is harmless ' +
+        'beyond its minute (the next sweep records everything due), and nothing reads a queue behind it.',
+    );
+
+    this.schedule = new Rule(this, 'EveryMinute', {
+      description: 'Runs the Opsdesk SLA sweeper',
+      schedule: Schedule.rate(Duration.minutes(1)),
+    });
+    this.schedule.addTarget(
+      new LambdaFunction(this.sweeper, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        // An invocation older than its minute is superseded by the next sweep.
+        maxEventAge: Duration.minutes(2),
+      }),
+    );
+  }
+}
