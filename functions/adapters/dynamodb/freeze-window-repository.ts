@@ -1,0 +1,100 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { FreezeWindow } from '../../domain/changes/model.js';
+import type { FreezeWindowStore } from '../../ports/change-store.js';
+import { type Page, type PageRequest, StaleWriteError } from '../../ports/ticket-store.js';
+import { FREEZE_KIND, freezeWindowKey } from './change-keys.js';
+import { withoutKeys } from './keys.js';
+import { queryPage } from './paging.js';
+import { INDEXES, LIST_SORT_KEY } from './table-definition.js';
+
+/** Upper bound on queries an overlap lookup takes; freeze windows number in the dozens. */
+const MAX_QUERIES = 10;
+
+/** Freeze windows in the `FREEZE` partition of `byKind`, sorted by `<start>#<id>`. */
+export class DynamoFreezeWindowRepository implements FreezeWindowStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<FreezeWindow | undefined> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: freezeWindowKey(id) }),
+    );
+    return out.Item ? withoutKeys<FreezeWindow>(out.Item) : undefined;
+  }
+
+  async put(window: FreezeWindow, expectedVersion: number): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...freezeWindowKey(window.id),
+            [INDEXES.byKind.partitionKey]: FREEZE_KIND,
+            [LIST_SORT_KEY]: `${window.start}#${window.id}`,
+            ...window,
+          },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(PK)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const current = error.Item?.version?.N;
+        throw new StaleWriteError(window.id, current === undefined ? undefined : Number(current));
+      }
+      throw error;
+    }
+  }
+
+  list(page: PageRequest): Promise<Page<FreezeWindow>> {
+    return queryPage(
+      this.dynamo,
+      {
+        TableName: this.tableName,
+        IndexName: INDEXES.byKind.name,
+        KeyConditionExpression: '#pk = :kind',
+        ExpressionAttributeNames: { '#pk': INDEXES.byKind.partitionKey },
+        ExpressionAttributeValues: { ':kind': FREEZE_KIND },
+      },
+      page.limit,
+      page.startKey,
+      (item) => withoutKeys<FreezeWindow>(item),
+    );
+  }
+
+  /** Windows starting before `to` (a key range) and ending after `from` (a filter). */
+  async overlapping(from: string, to: string): Promise<FreezeWindow[]> {
+    const windows: FreezeWindow[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let round = 0; round < MAX_QUERIES; round++) {
+      const out = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEXES.byKind.name,
+          KeyConditionExpression: '#pk = :kind AND #sk < :to',
+          FilterExpression: '#end > :from',
+          ExpressionAttributeNames: {
+            '#pk': INDEXES.byKind.partitionKey,
+            '#sk': LIST_SORT_KEY,
+            '#end': 'end',
+          },
+          ExpressionAttributeValues: { ':kind': FREEZE_KIND, ':to': to, ':from': from },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      windows.push(...(out.Items ?? []).map((item) => withoutKeys<FreezeWindow>(item)));
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) return windows;
+    }
+    throw new Error(`more freeze windows than ${MAX_QUERIES} queries read before ${to}`);
+  }
+}

@@ -1,0 +1,83 @@
+import type { FreezeWindowStore } from '../../ports/change-store.js';
+import type { Clock } from '../../ports/clock.js';
+import { type Page, type PageRequest, StaleWriteError } from '../../ports/ticket-store.js';
+import type { Caller } from '../authz.js';
+import { NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
+import { withOptimisticRetry } from '../optimistic.js';
+import { assertFreezeWindowAdmin, assertFreezeWindowReader } from './access.js';
+import type { FreezeWindow } from './model.js';
+
+export interface PutFreezeWindowInput {
+  name: string;
+  start: string;
+  end: string;
+  reason?: string | null;
+  ciIds?: string[];
+}
+
+/**
+ * Freeze windows (change blackout periods) as admin configuration. Assessment reads them: a normal
+ * or standard change whose window meets one is rejected, an emergency change passes (SPEC §6).
+ */
+export class FreezeWindowService {
+  constructor(
+    private readonly store: FreezeWindowStore,
+    private readonly clock: Clock,
+  ) {}
+
+  list(caller: Caller, page: PageRequest): Promise<Page<FreezeWindow>> {
+    assertFreezeWindowReader(caller);
+    return this.store.list(page);
+  }
+
+  async get(caller: Caller, id: string): Promise<FreezeWindow> {
+    assertFreezeWindowReader(caller);
+    const window = await this.store.get(id);
+    if (!window) throw new NotFoundError(`freeze window ${id} does not exist`);
+    return window;
+  }
+
+  /** Creates or replaces; `created` tells the caller which (201 or 200). */
+  put(
+    caller: Caller,
+    id: string,
+    input: PutFreezeWindowInput,
+    ifMatch?: number,
+  ): Promise<{ window: FreezeWindow; created: boolean }> {
+    assertFreezeWindowAdmin(caller);
+    if (Date.parse(input.end) <= Date.parse(input.start)) {
+      throw new ValidationError([{ path: 'end', message: 'must be after start' }]);
+    }
+    return withOptimisticRetry(async () => {
+      const current = await this.store.get(id);
+      const version = current?.version ?? 0;
+      if (ifMatch !== undefined && version !== ifMatch) {
+        throw new PreconditionFailedError(
+          `freeze window ${id} is at version ${version}, not ${ifMatch}`,
+          version,
+        );
+      }
+      const now = this.clock.now().toISOString();
+      const window: FreezeWindow = {
+        id,
+        name: input.name,
+        start: input.start,
+        end: input.end,
+        reason: input.reason ?? null,
+        ciIds: [...new Set(input.ciIds ?? [])],
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+        version: version + 1,
+      };
+      try {
+        await this.store.put(window, version);
+      } catch (error) {
+        if (error instanceof StaleWriteError && ifMatch !== undefined) {
+          throw new PreconditionFailedError(`freeze window ${id} changed meanwhile`, error.currentVersion);
+        }
+        throw error;
+      }
+      return { window, created: current === undefined };
+    });
+  }
+}

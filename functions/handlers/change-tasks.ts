@@ -1,0 +1,100 @@
+import { monotonicFactory } from 'ulid';
+import { z } from 'zod';
+import { DynamoChangeRepository } from '../adapters/dynamodb/change-repository.js';
+import { DynamoFreezeWindowRepository } from '../adapters/dynamodb/freeze-window-repository.js';
+import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
+import { APPROVAL_STAGES } from '../domain/changes/model.js';
+import { ChangeBusyError, StepNotApplicableError } from '../domain/changes/workflow-errors.js';
+import { ChangeWorkflowSteps } from '../domain/changes/workflow-steps.js';
+import { DomainError, ServiceBusyError } from '../domain/errors.js';
+import type { AppDeps } from '../wiring/deps.js';
+
+const changeId = z.string().regex(/^CHG-\d{6,}$/);
+const approval = { changeId, stage: z.enum(APPROVAL_STAGES), group: z.string().min(1) };
+const taskToken = z.string().min(1).max(2048);
+
+/** The payloads the state machine's task states send (lib/changes.ts builds them). */
+export const changeTaskEvent = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('submit'), changeId }),
+  z.object({ action: z.literal('assess'), changeId }),
+  z.object({ action: z.literal('requestApproval'), ...approval, taskToken }),
+  z.object({ action: z.literal('escalateApproval'), ...approval }),
+  z.object({ action: z.literal('expireApproval'), ...approval }),
+  z.object({ action: z.literal('schedule'), changeId }),
+  z.object({ action: z.literal('reject'), changeId, error: z.object({ Error: z.string() }).loose() }),
+  z.object({ action: z.literal('beginImplementation'), changeId }),
+  z.object({ action: z.literal('awaitImplementation'), changeId, taskToken }),
+  z.object({ action: z.literal('recordImplementation'), changeId }),
+  z.object({ action: z.literal('implementationTimedOut'), changeId }),
+  z.object({ action: z.literal('awaitReview'), changeId, taskToken }),
+  z.object({ action: z.literal('close'), changeId, unreviewedAfterDays: z.int().positive().optional() }),
+]);
+export type ChangeTaskEvent = z.input<typeof changeTaskEvent>;
+
+export type ChangeTaskDeps = Pick<AppDeps, 'dynamo' | 'tableName' | 'clock' | 'mail'>;
+export type ChangeTaskHandler = (event: unknown) => Promise<unknown>;
+
+/**
+ * The state machine's task function: one Lambda for every step of the change workflow, chosen by
+ * `action`. Errors leave with names the state machine matches: a step that does not apply is
+ * `Change.StepNotApplicable` (never retried), contention is `Change.Busy` (retried with backoff),
+ * anything else keeps its own name and is retried as transient.
+ */
+export function createChangeTasksHandler(deps: ChangeTaskDeps): ChangeTaskHandler {
+  const ulid = monotonicFactory();
+  const steps = new ChangeWorkflowSteps(
+    new DynamoChangeRepository(deps.dynamo, deps.tableName),
+    new DynamoFreezeWindowRepository(deps.dynamo, deps.tableName),
+    new DynamoGroupRepository(deps.dynamo, deps.tableName),
+    deps.mail,
+    deps.clock,
+    () => ulid(deps.clock.now().getTime()),
+  );
+
+  const run = async (event: z.output<typeof changeTaskEvent>): Promise<unknown> => {
+    switch (event.action) {
+      case 'submit':
+        return steps.submit(event.changeId).then(() => ({ changeId: event.changeId }));
+      case 'assess':
+        return steps.assess(event.changeId);
+      case 'requestApproval':
+        return steps.requestApproval(event, event.taskToken).then(() => ({}));
+      case 'escalateApproval':
+        return steps.escalateApproval(event).then(() => ({}));
+      case 'expireApproval':
+        return steps.expireApproval(event).then(() => ({}));
+      case 'schedule':
+        return steps.schedule(event.changeId);
+      case 'reject':
+        return steps.reject(event.changeId, event.error.Error).then(() => ({}));
+      case 'beginImplementation':
+        return steps.beginImplementation(event.changeId);
+      case 'awaitImplementation':
+        return steps.awaitImplementation(event.changeId, event.taskToken).then(() => ({}));
+      case 'recordImplementation':
+        return steps.recordImplementation(event.changeId);
+      case 'implementationTimedOut':
+        return steps.implementationTimedOut(event.changeId).then(() => ({}));
+      case 'awaitReview':
+        return steps.awaitReview(event.changeId, event.taskToken).then(() => ({}));
+      case 'close':
+        return steps.close(event.changeId, event.unreviewedAfterDays).then(() => ({}));
+    }
+  };
+
+  return async (raw) => {
+    const parsed = changeTaskEvent.safeParse(raw);
+    if (!parsed.success) {
+      throw new StepNotApplicableError(`invalid task input: ${z.prettifyError(parsed.error)}`);
+    }
+    try {
+      return await run(parsed.data);
+    } catch (error) {
+      if (error instanceof StepNotApplicableError || error instanceof ChangeBusyError) throw error;
+      if (error instanceof ServiceBusyError) throw new ChangeBusyError(error.message);
+      // A domain rule refused the step (e.g. an illegal transition): retrying cannot help.
+      if (error instanceof DomainError) throw new StepNotApplicableError(error.message);
+      throw error;
+    }
+  };
+}
