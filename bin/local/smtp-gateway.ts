@@ -1,0 +1,126 @@
+import type { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
+import { defaultEmailSettings, type EmailSettings } from '../../functions/domain/email/settings.js';
+import { createEmailIngestHandler } from '../../functions/handlers/email-ingest.js';
+import { createEmailNotifierHandler } from '../../functions/handlers/email-notifier.js';
+import type { DomainEvent, EventBus } from '../../functions/ports/event-bus.js';
+import type { AppDeps } from '../../functions/wiring/deps.js';
+import { type EmailDeps, emailIngest } from '../../functions/wiring/email.js';
+import { emailNotifier } from '../../functions/wiring/email-notifier.js';
+import type { Logger } from './log.js';
+import { LOCAL_BUCKETS, type LocalObjects } from './objects.js';
+import { startSmtpListener } from './smtp-listener.js';
+
+/**
+ * The local mail gateway: the SMTP listener feeding the ingest handler, and the notifier attached
+ * to the event bus the way the EventBridge rule attaches it on AWS (same detail types, delivered
+ * after the event is published, retried a few times, never failing the publisher).
+ */
+export const NOTIFIED_DETAIL_TYPES = ['Ticket Created', 'Comment Added', 'Ticket Status Changed'] as const;
+
+export const LOCAL_EMAIL_DOMAIN = 'opsdesk.local';
+
+export interface LocalMailGateway {
+  readonly smtpPort: number;
+  readonly settings: EmailSettings;
+  /** The bus the stream publisher should publish to: records, then notifies. */
+  readonly bus: EventBus;
+  stop(): Promise<void>;
+}
+
+const DELIVERY_ATTEMPTS = 3;
+
+export async function startLocalMailGateway(options: {
+  readonly deps: AppDeps;
+  readonly objects: LocalObjects;
+  readonly bus: RecordingEventBus;
+  readonly log: Logger;
+  readonly port: number;
+  readonly settings?: Partial<EmailSettings>;
+}): Promise<LocalMailGateway> {
+  const { deps, objects, log } = options;
+  const settings: EmailSettings = { ...defaultEmailSettings(LOCAL_EMAIL_DOMAIN), ...options.settings };
+  const emailDeps: EmailDeps = {
+    tableName: deps.tableName,
+    dynamo: deps.dynamo,
+    clock: deps.clock,
+    settings,
+    rawMail: objects.rawMail,
+    attachmentObjects: objects.attachments,
+    mail: deps.mail,
+  };
+  const info = (message: string, fields: Record<string, unknown>) =>
+    log.info(`${message} ${JSON.stringify(fields)}`);
+  const notify = createEmailNotifierHandler(emailNotifier(emailDeps), info);
+  const listener = await startSmtpListener(
+    {
+      rawMail: objects.rawMail,
+      bucketName: LOCAL_BUCKETS.rawMail,
+      handler: createEmailIngestHandler(emailIngest(emailDeps), info),
+      log,
+    },
+    options.port,
+  );
+
+  const deliver = async (event: DomainEvent): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await notify({
+          version: '0',
+          id: event.detail.eventId,
+          'detail-type': event.detailType,
+          source: 'opsdesk',
+          account: 'local',
+          time: event.time,
+          region: 'local',
+          resources: [],
+          detail: event.detail,
+        });
+        return;
+      } catch (error) {
+        if (attempt >= DELIVERY_ATTEMPTS) {
+          log.error(`notification for ${event.detailType} ${event.detail.eventId} failed`, error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  };
+
+  return {
+    smtpPort: listener.port,
+    settings,
+    bus: {
+      publish: async (events) => {
+        await options.bus.publish(events);
+        for (const event of events) {
+          if ((NOTIFIED_DETAIL_TYPES as readonly string[]).includes(event.detailType)) await deliver(event);
+        }
+      },
+    },
+    stop: () => listener.stop(),
+  };
+}
+
+function envPort(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${name} must be a port number, got ${value}`);
+  return port;
+}
+
+/**
+ * Ports of the SMTP listener (SMTP_PORT, default 2525) and the object server (OBJECTS_PORT,
+ * default 3001). When the HTTP port is 0 (tests, several stacks at once) both are 0 too.
+ */
+export function localMailPorts(
+  httpPort: number,
+  options: { readonly smtpPort?: number; readonly objectsPort?: number },
+): { smtp: number; objects: number } {
+  const ephemeral = httpPort === 0;
+  return {
+    smtp: options.smtpPort ?? (ephemeral ? 0 : envPort('SMTP_PORT', 2525)),
+    objects: options.objectsPort ?? (ephemeral ? 0 : envPort('OBJECTS_PORT', 3001)),
+  };
+}

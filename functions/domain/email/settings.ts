@@ -1,0 +1,47 @@
+import type { TicketType } from '../tickets/model.js';
+import { normaliseAddress } from './address-forms.js';
+import { AUTO_REPLIES_PER_HOUR, MAX_MAIL_BYTES } from './constants.js';
+
+/** How this stack's mail gateway behaves; the same shape locally and on AWS (`EMAIL_SETTINGS`). */
+export interface EmailSettings {
+  /** The domain our Message-IDs and addresses use. */
+  readonly domain: string;
+  /** Where tickets are mailed to, with the ticket type each address opens. The first is the From of our mail. */
+  readonly addresses: readonly { readonly address: string; readonly type: TicketType }[];
+  /** Senders whose machine mail (monitoring alerts) may open tickets: addresses or domains. */
+  readonly machineSenders: readonly string[];
+  readonly allowSenders: readonly string[];
+  readonly denySenders: readonly string[];
+  /** SPEC §7: mail over 10 MB is refused. */
+  readonly maxMailBytes: number;
+  /** SPEC §7: at most this many automatic mails per recipient per hour. */
+  readonly autoRepliesPerHour: number;
+}
+
+export function defaultEmailSettings(domain: string): EmailSettings {
+  return {
+    domain,
+    addresses: [{ address: `support@${domain}`, type: 'incident' }],
+    machineSenders: [],
+    allowSenders: [],
+    denySenders: [],
+    maxMailBytes: MAX_MAIL_BYTES,
+    autoRepliesPerHour: AUTO_REPLIES_PER_HOUR,
+  };
+}
+
+/** The address our mail comes from (and replies go to). */
+export function supportAddress(settings: EmailSettings): string {
+  return settings.addresses[0]?.address ?? `support@${settings.domain}`;
+}
+
+/** The ticket type a mail opens: that of the first of our addresses it was sent to, else incident. */
+export function ticketTypeFor(recipients: readonly string[], settings: EmailSettings): TicketType {
+  const wanted = new Set(recipients.map(normaliseAddress));
+  return settings.addresses.find((entry) => wanted.has(normaliseAddress(entry.address)))?.type ?? 'incident';
+}
+
+export function isOwnAddress(address: string, settings: EmailSettings): boolean {
+  const normalised = normaliseAddress(address);
+  return settings.addresses.some((entry) => normaliseAddress(entry.address) === normalised);
+}

@@ -1,0 +1,56 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
+import { DynamoAttachmentRepository } from '../adapters/dynamodb/attachment-repository.js';
+import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
+import { DynamoPersonDirectory } from '../adapters/dynamodb/mail-directory.js';
+import { DynamoMailLog } from '../adapters/dynamodb/mail-log.js';
+import { DynamoMailThreads } from '../adapters/dynamodb/mail-threads.js';
+import { DynamoMessageIndex } from '../adapters/dynamodb/message-id-index.js';
+import { DynamoSlaConfigRepository } from '../adapters/dynamodb/sla-config-repository.js';
+import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
+import { EmailIngest } from '../domain/email/ingest.js';
+import type { EmailSettings } from '../domain/email/settings.js';
+import { TicketService } from '../domain/tickets/service.js';
+import type { Clock } from '../ports/clock.js';
+import type { MailSender } from '../ports/mail.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { TicketStore } from '../ports/ticket-store.js';
+
+/**
+ * What the mail gateway's two functions (ingest, notifier) need from outside. AWS builds it from
+ * the environment (wiring/email-aws.ts); the local runtime from its local parts. Same services.
+ */
+export interface EmailDeps {
+  readonly tableName: string;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly clock: Clock;
+  readonly settings: EmailSettings;
+  readonly rawMail: ObjectStore;
+  readonly attachmentObjects: ObjectStore;
+  readonly mail: MailSender;
+}
+
+function ticketServiceFactory(deps: EmailDeps): (store: TicketStore) => TicketService {
+  const ulid = monotonicFactory();
+  const groups = new DynamoGroupRepository(deps.dynamo, deps.tableName);
+  const slaConfig = new DynamoSlaConfigRepository(deps.dynamo, deps.tableName);
+  return (store) =>
+    new TicketService(store, groups, slaConfig, deps.clock, () => ulid(deps.clock.now().getTime()));
+}
+
+export function emailIngest(deps: EmailDeps): EmailIngest {
+  const { dynamo, tableName } = deps;
+  return new EmailIngest({
+    settings: deps.settings,
+    rawMail: deps.rawMail,
+    attachmentObjects: deps.attachmentObjects,
+    ticketStore: new DynamoTicketRepository(dynamo, tableName),
+    ticketService: ticketServiceFactory(deps),
+    index: new DynamoMessageIndex(dynamo, tableName),
+    threads: new DynamoMailThreads(dynamo, tableName),
+    people: new DynamoPersonDirectory(dynamo, tableName),
+    attachments: new DynamoAttachmentRepository(dynamo, tableName),
+    log: new DynamoMailLog(dynamo, tableName),
+    clock: deps.clock,
+  });
+}

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAttachmentRepository } from '../../functions/adapters/dynamodb/attachment-repository.js';
+import { DynamoGroupRepository } from '../../functions/adapters/dynamodb/group-repository.js';
+import { DynamoCommentReader } from '../../functions/adapters/dynamodb/mail-comment-reader.js';
+import { DynamoPersonDirectory } from '../../functions/adapters/dynamodb/mail-directory.js';
+import { DynamoMailLog } from '../../functions/adapters/dynamodb/mail-log.js';
+import { DynamoNotificationLedger } from '../../functions/adapters/dynamodb/mail-notification-ledger.js';
+import { DynamoSendLimiter } from '../../functions/adapters/dynamodb/mail-send-limiter.js';
+import { DynamoMailThreads } from '../../functions/adapters/dynamodb/mail-threads.js';
+import { DynamoMessageIndex } from '../../functions/adapters/dynamodb/message-id-index.js';
+import { DynamoSlaConfigRepository } from '../../functions/adapters/dynamodb/sla-config-repository.js';
+import { DynamoTicketRepository } from '../../functions/adapters/dynamodb/ticket-repository.js';
+import { LocalObjectStore } from '../../functions/adapters/local/object-store.js';
+import { memoryBackend } from '../../functions/adapters/local/object-store-backend.js';
+import { TestClock } from '../../functions/adapters/local/test-clock.js';
+import { RetryLaterError } from '../../functions/domain/email/gateway.js';
+import { CLAIM_LEASE_MS, EmailIngest } from '../../functions/domain/email/ingest.js';
+import { EmailNotifier } from '../../functions/domain/email/notifier.js';
+import type { MessageIndex } from '../../functions/domain/email/ports.js';
+import { defaultEmailSettings } from '../../functions/domain/email/settings.js';
+import { TicketService } from '../../functions/domain/tickets/service.js';
+import type { OutboundMail } from '../../functions/ports/mail.js';
+import type { TicketStore } from '../../functions/ports/ticket-store.js';
+import { rawMail } from '../domain/email-fixtures.js';
+import { createTestTable, type TestTable } from '../support/dynamodb.js';
+
+/**
+ * Exactly once, against DynamoDB Local: a crash between the ticket's commit and marking the mail
+ * done, a failed commit, a concurrent delivery, a notifier crash mid-send. Faults are injected
+ * into the real adapters.
+ */
+describe('email gateway: never lost, never twice', () => {
+  let table: TestTable;
+  let clock: TestClock;
+  const settings = defaultEmailSettings('opsdesk.test');
+  const backend = memoryBackend();
+  const signing = { key: new Uint8Array(32), baseUrl: () => 'http://127.0.0.1:9' };
+  let counter = 0;
+  const newId = () => `id${String(++counter).padStart(8, '0')}`;
+
+  beforeAll(async () => {
+    table = await createTestTable('mail');
+    clock = new TestClock();
+  });
+  afterAll(() => table?.drop());
+
+  function ingestWith(faults: { index?: Partial<MessageIndex>; store?: Partial<TicketStore> } = {}) {
+    const { dynamo, tableName } = table;
+    const index = new DynamoMessageIndex(dynamo, tableName);
+    const store = new DynamoTicketRepository(dynamo, tableName);
+    const faultyIndex = Object.assign(Object.create(index), faults.index ?? {}) as MessageIndex;
+    const faultyStore = Object.assign(Object.create(store), faults.store ?? {}) as TicketStore;
+    const objects = (bucket: string) => new LocalObjectStore(backend, bucket, signing, clock);
+    return new EmailIngest({
+      settings,
+      rawMail: objects('raw'),
+      attachmentObjects: objects('attachments'),
+      ticketStore: faultyStore,
+      ticketService: (s) =>
+        new TicketService(
+          s,
+          new DynamoGroupRepository(dynamo, tableName),
+          new DynamoSlaConfigRepository(dynamo, tableName),
+          clock,
+          newId,
+        ),
+      index: faultyIndex,
+      threads: new DynamoMailThreads(dynamo, tableName),
+      people: new DynamoPersonDirectory(dynamo, tableName),
+      attachments: new DynamoAttachmentRepository(dynamo, tableName),
+      log: new DynamoMailLog(dynamo, tableName),
+      clock,
+    });
+  }
+
+  async function store(key: string, messageId: string, subject: string, from = 'alice@example.com') {
+    await new LocalObjectStore(backend, 'raw', signing, clock).put(
+      key,
+      rawMail(
+        [`From: ${from}`, `To: support@opsdesk.test`, `Subject: ${subject}`, `Message-ID: ${messageId}`],
+        'body text',
+      ),
+      'message/rfc822',
+    );
+  }
+
+  async function ticketsTitled(title: string) {
+    const page = await new DynamoTicketRepository(table.dynamo, table.tableName).list(
+      { requester: 'alice@example.com' },
+      { limit: 100 },
+    );
+    return page.items.filter((ticket) => ticket.title === title);
+  }
+
+  it('a crash after the ticket is written, before the mail is marked done: the retry finishes without a second ticket', async () => {
+    await store('inbox/a', '<crash-after@x>', 'Crash after commit');
+    let fail = true;
+    const crashing = ingestWith({
+      index: {
+        complete: async () => {
+          if (fail) {
+            fail = false;
+            throw new Error('function timed out');
+          }
+        },
+      },
+    });
+    await expect(crashing.ingest('inbox/a')).rejects.toThrow('function timed out');
+    expect(await ticketsTitled('Crash after commit')).toHaveLength(1);
+    const retry = await ingestWith().ingest('inbox/a');
+    expect(retry).toMatchObject({ outcome: 'ticket' });
+    const tickets = await ticketsTitled('Crash after commit');
+    expect(tickets).toHaveLength(1);
+    expect(retry).toMatchObject({ ticketId: tickets[0]!.id });
+    expect(await ingestWith().ingest('inbox/a')).toMatchObject({
+      outcome: 'duplicate',
+      first: { ticketId: tickets[0]!.id },
+    });
+  });
+
+  it('a failed write is retried and lands once', async () => {
+    await store('inbox/b', '<commit-fails@x>', 'Commit fails once');
+    const store0 = new DynamoTicketRepository(table.dynamo, table.tableName);
+    let fail = true;
+    const failing = ingestWith({
+      store: {
+        commit: async (writes) => {
+          if (fail) {
+            fail = false;
+            throw new Error('throttled');
+          }
+          return store0.commit(writes);
+        },
+      },
+    });
+    await expect(failing.ingest('inbox/b')).rejects.toThrow('throttled');
+    expect(await ticketsTitled('Commit fails once')).toHaveLength(0);
+    expect(await ingestWith().ingest('inbox/b')).toMatchObject({ outcome: 'ticket' });
+    expect(await ticketsTitled('Commit fails once')).toHaveLength(1);
+  });
+
+  it('a comment written before a crash is not written again', async () => {
+    const [ticket] = await ticketsTitled('Crash after commit');
+    await store('inbox/c', '<reply-crash@x>', `Re: [${ticket!.id}] Crash after commit`);
+    let fail = true;
+    const crashing = ingestWith({
+      index: {
+        complete: async () => {
+          if (fail) {
+            fail = false;
+            throw new Error('crash');
+          }
+        },
+      },
+    });
+    await expect(crashing.ingest('inbox/c')).rejects.toThrow('crash');
+    const retry = await ingestWith().ingest('inbox/c');
+    expect(retry).toMatchObject({ outcome: 'comment', ticketId: ticket!.id });
+    const comments = await new DynamoTicketRepository(table.dynamo, table.tableName).listComments(
+      ticket!.id,
+      { limit: 10 },
+      { publicOnly: false },
+    );
+    expect(comments.items).toHaveLength(1);
+  });
+
+  it('a second delivery while the first is processed is told to retry; a dead attempt is taken over after its lease', async () => {
+    const index = new DynamoMessageIndex(table.dynamo, table.tableName);
+    const now = clock.now();
+    expect(await index.claim('<lease@x>', now, CLAIM_LEASE_MS)).toEqual({ status: 'claimed' });
+    expect(await index.claim('<lease@x>', now, CLAIM_LEASE_MS)).toEqual({ status: 'in-progress' });
+    const later = new Date(now.getTime() + CLAIM_LEASE_MS + 1_000);
+    expect(await index.claim('<lease@x>', later, CLAIM_LEASE_MS)).toEqual({
+      status: 'resumed',
+      pending: undefined,
+    });
+    // Two takeovers at once: only one wins.
+    const muchLater = new Date(later.getTime() + 2 * CLAIM_LEASE_MS);
+    const racing = await Promise.all([
+      index.claim('<lease@x>', muchLater, CLAIM_LEASE_MS),
+      index.claim('<lease@x>', muchLater, CLAIM_LEASE_MS),
+    ]);
+    expect(racing.map((r) => r.status).sort()).toEqual(['in-progress', 'resumed']);
+
+    await store('inbox/d', '<busy@x>', 'Busy');
+    await index.claim('<busy@x>', clock.now(), CLAIM_LEASE_MS);
+    await expect(ingestWith().ingest('inbox/d')).rejects.toBeInstanceOf(RetryLaterError);
+  });
+
+  it('the notifier sends one mail per event: redelivered events are dropped, a crash mid-send is retried once', async () => {
+    const [ticket] = await ticketsTitled('Commit fails once');
+    const sent: OutboundMail[] = [];
+    let failNext = false;
+    const notifier = new EmailNotifier({
+      settings,
+      tickets: new DynamoTicketRepository(table.dynamo, table.tableName),
+      comments: new DynamoCommentReader(table.dynamo, table.tableName),
+      threads: new DynamoMailThreads(table.dynamo, table.tableName),
+      index: new DynamoMessageIndex(table.dynamo, table.tableName),
+      ledger: new DynamoNotificationLedger(table.dynamo, table.tableName),
+      limiter: new DynamoSendLimiter(table.dynamo, table.tableName),
+      people: new DynamoPersonDirectory(table.dynamo, table.tableName),
+      mail: {
+        send: async (mail) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('SES throttled');
+          }
+          sent.push(mail);
+        },
+      },
+      clock,
+    });
+    const created = {
+      detailType: 'Ticket Created',
+      detail: { eventId: 'evt-created-1', ticketId: ticket!.id },
+    };
+    expect(await notifier.handle(created)).toBe('sent');
+    expect(await notifier.handle(created)).toBe('duplicate');
+    expect(sent).toHaveLength(1);
+
+    failNext = true;
+    const resolved = {
+      detailType: 'Ticket Status Changed',
+      detail: { eventId: 'evt-resolved-1', ticketId: ticket!.id, to: 'resolved' },
+    };
+    await expect(notifier.handle(resolved)).rejects.toThrow('SES throttled');
+    expect(await notifier.handle(resolved)).toBe('sent');
+    expect(await notifier.handle(resolved)).toBe('duplicate');
+    expect(sent.map((mail) => mail.subject)).toEqual([
+      `[${ticket!.id}] Commit fails once`,
+      `[${ticket!.id}] Resolved: Commit fails once`,
+    ]);
+    expect(
+      await notifier.handle({ detailType: 'Ticket Updated', detail: { eventId: 'x', ticketId: ticket!.id } }),
+    ).toBe('ignored');
+  });
+});
