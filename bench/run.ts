@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startLocalRuntime } from '../bin/local/runtime.js';
+import { benchSlaSweep } from './sla-sweep.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = [1, 8, 32];
@@ -97,10 +98,19 @@ try {
   for (const r of results) {
     console.log(`| ${r.operation} | ${r.concurrency} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.errors} |`);
   }
+  const sweeps = await benchSlaSweep();
+  console.log(
+    '\nSLA sweep cost against table size (20 tickets due; items read include 6 SLA config items)\n',
+  );
+  console.log('| open tickets | queries | items read | sweep ms | warnings recorded |');
+  console.log('|---|---|---|---|---|');
+  for (const r of sweeps) {
+    console.log(`| ${r.openTickets} | ${r.queries} | ${r.itemsRead} | ${r.sweepMs} | ${r.recorded} |`);
+  }
   await mkdir('bench/results', { recursive: true });
   await writeFile(
     'bench/results/latest.json',
-    `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), results, sweeps }, null, 2)}\n`,
   );
 } finally {
   await runtime.stop();

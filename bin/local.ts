@@ -1,16 +1,23 @@
 /**
  * `npm start`: the whole Opsdesk stack on this machine (SPEC §9). No AWS account, no Docker.
  * Environment: PORT (default 3000), OPSDESK_DATA_DIR (persist data; in memory otherwise),
- * CORS_ORIGINS (comma-separated).
+ * CORS_ORIGINS (comma-separated), SMTP_PORT (default 2525), OBJECTS_PORT (default 3001).
  */
 import { startLocalRuntime } from './local/runtime.js';
 
-function banner(url: string, token: string, startupMs: number, persisted: string | undefined): string {
+function banner(
+  url: string,
+  token: string,
+  startupMs: number,
+  persisted: string | undefined,
+  mail: string,
+): string {
   return [
     '',
     `Opsdesk local stack ready in ${(startupMs / 1000).toFixed(1)} s`,
     '',
     `  API          ${url}`,
+    `  mail (SMTP)  ${mail}`,
     `  data         ${persisted ? `persisted in ${persisted}` : 'in memory (set OPSDESK_DATA_DIR to keep it)'}`,
     `  operator     ${url}/_local/{clock,sweep,outbox,events} (admin token)`,
     '',
@@ -33,7 +40,10 @@ async function main(): Promise<void> {
   const runtime = await startLocalRuntime();
   // performance.now() counts from this process's start: module loading included.
   const startupMs = performance.now();
-  console.log(banner(runtime.url, runtime.adminToken, startupMs, process.env.OPSDESK_DATA_DIR || undefined));
+  const mail = `127.0.0.1:${runtime.smtpPort} → support@opsdesk.local; files at ${runtime.objectsUrl}`;
+  console.log(
+    banner(runtime.url, runtime.adminToken, startupMs, process.env.OPSDESK_DATA_DIR || undefined, mail),
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

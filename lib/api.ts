@@ -29,10 +29,11 @@ const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
   public: 'Opsdesk unauthenticated routes (health, OpenAPI document)',
   tickets: 'Opsdesk tickets, comments, history and links',
   admin: 'Opsdesk configuration: groups, SLA policies, calendars',
+  changes: 'Opsdesk changes: submission, approvals, implementation, review; freeze windows',
 };
 
 /** Functions that read and write the table; `public` serves static answers and gets no access. */
-const TABLE_USERS: readonly FunctionName[] = ['tickets', 'admin'];
+const TABLE_USERS: readonly FunctionName[] = ['tickets', 'admin', 'changes'];
 
 export interface ApiConstructProps {
   readonly config: StackConfig;
@@ -112,6 +113,7 @@ export class ApiConstruct extends Construct {
       public: make('public'),
       tickets: make('tickets'),
       admin: make('admin'),
+      changes: make('changes'),
     };
     for (const name of TABLE_USERS) {
       data.grantRequestPathAccess(functions[name]);

@@ -73,6 +73,46 @@ const rawConfigSchema = z.object({
       message: `one of CloudWatch Logs' retention periods: ${[...RETENTION_DAYS].join(', ')}`,
     })
     .default(30),
+  // Pins the stack to one account and region, so credentials for another account make the deploy
+  // fail instead of creating a second Opsdesk there. Unset: whatever the CLI's credentials name.
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+    .optional(),
+  // Receives the alarms through an SNS email subscription (confirmed once from the first mail).
+  alarmEmail: z.email().optional(),
+  // Set only to move the stack onto a new, empty table (the restore procedure, docs/operations.md):
+  // changing it replaces the table, and production's RETAIN keeps the old one.
+  tableName: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, '3-255 letters, digits, `_`, `-` or `.`')
+    .optional(),
+  // Email to ticket (SPEC §7, docs/email.md). Unset emailDomain: no mail path at all. The domain
+  // must be an SES identity of the account (verified outside the stack) with MX records to SES.
+  emailDomain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+      'a domain such as desk.example.com',
+    )
+    .optional(),
+  // Opens incidents; also the From of our mail. Default support@<emailDomain>.
+  supportAddress: z.email().optional(),
+  // Optional second address that opens service requests.
+  requestAddress: z.email().optional(),
+  // The receipt rule set, rule, raw-mail bucket and ingest function (sending works without them). Default true.
+  emailReceiving: booleanFromContext.optional(),
+  // An account has one active rule set: activating ours replaces whatever is active. Opt in (default false).
+  activateReceiptRuleSet: booleanFromContext.optional(),
+  // Monitoring systems whose machine mail may open tickets (addresses or domains).
+  machineSenders: stringListFromContext.optional(),
+  // Sender allow/deny lists (addresses or domains); a non-empty allow list admits only those.
+  allowedSenders: stringListFromContext.optional(),
+  deniedSenders: stringListFromContext.optional(),
 });
 
 export type IdentityConfig = z.output<typeof identitySchema>;
@@ -86,6 +126,23 @@ export interface StackConfig {
   readonly corsOrigins: readonly string[];
   /** One of the RetentionDays values (9999 keeps logs forever). */
   readonly logRetentionDays: RetentionDays;
+  readonly account?: string;
+  readonly region?: string;
+  /** Unset: alarms go only to the topic (output `AlarmTopicArn`), for a subscription made elsewhere. */
+  readonly alarmEmail?: string;
+  /** Unset: CloudFormation names the table. */
+  readonly tableName?: string;
+  /** Unset: no email path (docs/email.md). */
+  readonly emailDomain?: string;
+  readonly supportAddress?: string;
+  readonly requestAddress?: string;
+  /** Default true (when emailDomain is set). */
+  readonly emailReceiving?: boolean;
+  /** Default false. */
+  readonly activateReceiptRuleSet?: boolean;
+  readonly machineSenders?: readonly string[];
+  readonly allowedSenders?: readonly string[];
+  readonly deniedSenders?: readonly string[];
 }
 
 /** Context keys the config reads; anything else in the context is CDK's or another tool's. */

@@ -45,6 +45,8 @@ export class DataConstruct extends Construct {
     // `Table` (AWS::DynamoDB::Table) rather than TableV2 (a global table): Opsdesk is deployed per
     // account and region, and cdk-nag's point-in-time-recovery rule inspects AWS::DynamoDB::Table.
     this.table = new Table(this, 'Table', {
+      // Unset, CloudFormation names it; config `tableName` rolls the stack onto a new table (restore).
+      tableName: props.config.tableName,
       partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: keys.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -74,6 +76,17 @@ export class DataConstruct extends Construct {
    * Read/write access for request handlers: item actions on the table, Query on each index by
    * name. Hand-written instead of `grantReadWriteData` to leave out Scan and the `index/*` wildcard.
    */
+  /** Just these item actions on the table, and Query on just these indexes (by name). */
+  grantItemAccess(grantee: IGrantable, actions: readonly string[], indexNames: readonly string[]): void {
+    Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [this.table.tableArn] });
+    if (indexNames.length === 0) return;
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: indexNames.map((name) => `${this.table.tableArn}/index/${name}`),
+    });
+  }
+
   grantRequestPathAccess(grantee: IGrantable): void {
     Grant.addToPrincipal({ grantee, actions: REQUEST_PATH_ACTIONS, resourceArns: [this.table.tableArn] });
     Grant.addToPrincipal({

@@ -1,12 +1,13 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StackConfig } from './config.js';
+import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { createOpsdeskFunction } from './lambda.js';
 
 export interface EventsConstructProps {
@@ -35,19 +36,13 @@ export class EventsConstruct extends Construct {
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `opsdesk-${config.stage}` });
 
-    this.deadLetterQueue = new Queue(this, 'PublisherDlq', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The longest SQS allows: failures are investigated by people, not retried by code.
-      retentionPeriod: Duration.days(14),
-      removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter destination of the stream publisher (the event source ' +
+    this.deadLetterQueue = createDeadLetterQueue(
+      this,
+      'PublisherDlq',
+      config,
+      'This queue is itself the dead-letter destination of the stream publisher (the event source ' +
         "mapping's on-failure destination); a dead-letter queue behind it would only move the same failure reports again.",
-    });
+    );
 
     this.publisher = createOpsdeskFunction(this, 'Publisher', {
       entryName: 'stream-publisher',

@@ -38,8 +38,13 @@ export class IdentityConstruct extends Construct {
     }
 
     const userPool = createUserPool(this, props.config);
+    // Production keeps the pool's groups and client with it: a pool kept after a teardown still
+    // knows who holds which role, and a later stack can trust it as an OIDC issuer (docs/deploy.md).
+    const keep = props.config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     for (const group of ROLE_GROUPS) {
-      userPool.addGroup(`${group}Group`, { groupName: group, description: `Opsdesk ${group} role` });
+      userPool
+        .addGroup(`${group}Group`, { groupName: group, description: `Opsdesk ${group} role` })
+        .applyRemovalPolicy(keep);
     }
     const client = userPool.addClient('ApiClient', {
       // A browser or CLI client: it cannot keep a secret, and signs in with SRP (no password on the wire).
@@ -54,6 +59,7 @@ export class IdentityConstruct extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+    client.applyRemovalPolicy(keep);
 
     this.userPool = userPool;
     this.userPoolClient = client;

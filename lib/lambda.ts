@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -77,12 +77,18 @@ export function createOpsdeskFunction(
     tracing: Tracing.ACTIVE,
     role,
     logGroup,
+    // The runtime's own lines (START, REPORT, timeouts) become JSON like Powertools' log lines, so
+    // one Logs Insights query reads both.
+    loggingFormat: LoggingFormat.JSON,
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: LOCK_FILE,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'opsdesk',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      // Business metrics carry the stage as a dimension (functions/observability), so stages
+      // sharing an account keep separate numbers and alarms.
+      OPSDESK_STAGE: config.stage,
       ...props.environment,
     },
     bundling: {

@@ -1,10 +1,16 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApiConstruct } from './api.js';
+import { ChangesConstruct } from './changes.js';
+import { CHANGES_CONSTRUCT_ID } from './changes-ids.js';
 import type { StackConfig } from './config.js';
 import { DataConstruct } from './data.js';
+import { EmailConstruct } from './email.js';
 import { EventsConstruct } from './events.js';
+import { ObservabilityConstruct } from './observability.js';
 import { SeedConstruct } from './seed.js';
+import { SlaConstruct } from './sla.js';
+import { StorageConstruct } from './storage.js';
 
 export interface OpsdeskStackProps extends StackProps {
   readonly config: StackConfig;
@@ -16,6 +22,11 @@ export class OpsdeskStack extends Stack {
   readonly events: EventsConstruct;
   readonly api: ApiConstruct;
   readonly seed: SeedConstruct;
+  readonly sla: SlaConstruct;
+  readonly changes: ChangesConstruct;
+  readonly observability: ObservabilityConstruct;
+  readonly storage: StorageConstruct;
+  readonly email?: EmailConstruct;
 
   constructor(scope: Construct, id: string, props: OpsdeskStackProps) {
     super(scope, id, props);
@@ -25,9 +36,36 @@ export class OpsdeskStack extends Stack {
     this.events = new EventsConstruct(this, 'Events', { config, table: this.data.table });
     this.api = new ApiConstruct(this, 'Api', { config, data: this.data });
     this.seed = new SeedConstruct(this, 'Seed', { config, data: this.data });
+    this.sla = new SlaConstruct(this, 'Sla', { config, data: this.data });
+    this.changes = new ChangesConstruct(this, CHANGES_CONSTRUCT_ID, {
+      config,
+      data: this.data,
+      apiFunction: this.api.functions.changes,
+    });
+
+    this.storage = new StorageConstruct(this, 'Storage', {
+      config,
+      ticketsFunction: this.api.functions.tickets,
+    });
+    // Email to ticket exists only with a domain to receive and send for (docs/email.md).
+    if (config.emailDomain) {
+      this.email = new EmailConstruct(this, 'Email', {
+        config: { ...config, emailDomain: config.emailDomain },
+        data: this.data,
+        bus: this.events.bus,
+        storage: this.storage,
+      });
+      // SLA and change notifications go out through the same verified identity.
+      this.email.grantSendMail(this.sla.sweeper);
+      this.email.grantSendMail(this.changes.taskFunction);
+    }
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+
+    // Alarms and dashboard cover every construct of the stack, wherever it is created: the
+    // construct discovers them at synthesis. Last here by convention, as the stack's overview.
+    this.observability = new ObservabilityConstruct(this, 'Observability', { config });
   }
 }
 

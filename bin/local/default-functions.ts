@@ -1,4 +1,5 @@
 import { createAdminHandler } from '../../functions/handlers/admin.js';
+import { createChangesHandler } from '../../functions/handlers/changes.js';
 import { createPublicHandler } from '../../functions/handlers/public.js';
 import { createStreamPublisherHandler } from '../../functions/handlers/stream-publisher.js';
 import { createTicketsHandler } from '../../functions/handlers/tickets.js';
@@ -11,7 +12,12 @@ import type { LocalFunctions } from './functions.js';
  * every handler compiling.
  */
 export const defaultFunctions: LocalFunctions = {
-  http: { public: createPublicHandler, tickets: createTicketsHandler, admin: createAdminHandler },
+  http: {
+    public: createPublicHandler,
+    tickets: createTicketsHandler,
+    admin: createAdminHandler,
+    changes: createChangesHandler,
+  },
   streamPublisher: createStreamPublisherHandler,
   seed: seedDefaults,
 };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { OutboxMailSender } from '../../functions/adapters/local/outbox-mail.js';
 import { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
 import { TestClock } from '../../functions/adapters/local/test-clock.js';
+import type { EmailSettings } from '../../functions/domain/email/settings.js';
 import { type FunctionName, ROUTES } from '../../functions/http/routes.js';
 import { documentClient } from '../../functions/wiring/aws.js';
 import type { AppDeps } from '../../functions/wiring/deps.js';
@@ -13,11 +14,15 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { type LocalFunctions, resolveFunctions } from './functions.js';
 import { createLocalRoutes, type OutboxMessage, type SweepFunction } from './local-routes.js';
 import { consoleLogger, type Logger } from './log.js';
+import { startLocalObjects } from './objects.js';
 import { createLocalServer, type LambdaHttpHandler } from './server.js';
 import { defaultStateDir, loadOrCreateSigningKey } from './signing-key.js';
+import { startLocalSweeper } from './sla-sweeper.js';
+import { localMailPorts, startLocalMailGateway } from './smtp-gateway.js';
 import { fileCheckpointStore } from './stream-checkpoints.js';
 import { startStreamPoller } from './stream-poller.js';
 import { ensureTable } from './table.js';
+import { LocalChangeWorkflow } from './workflow.js';
 
 /**
  * The whole stack on one machine: DynamoDB Local holding the stack's table, the same Lambda
@@ -43,10 +48,18 @@ export interface LocalRuntimeOptions {
   readonly corsOrigins?: readonly string[];
   /** Replacement handler factories (tests); the real ones otherwise. */
   readonly functions?: Partial<LocalFunctions>;
-  /** The SLA sweeper behind POST /_local/sweep (can also be attached later with setSweeper). */
+  /** Replaces the SLA sweeper behind POST /_local/sweep (can also be attached later with setSweeper). */
   readonly sweeper?: SweepFunction;
+  /** SLA sweep timer interval; 0 sweeps only on POST /_local/sweep. Default SLA_SWEEP_MS or 5 s. */
+  readonly slaSweepMs?: number;
   /** API Gateway's integration timeout, default 30 s (then 503). */
   readonly integrationTimeoutMs?: number;
+  /** SMTP listener port; default SMTP_PORT, else 2525 (0, also when `port` is 0: a free one). */
+  readonly smtpPort?: number;
+  /** Local object server (presigned URLs); default OBJECTS_PORT, else 3001 (0 when `port` is 0). */
+  readonly objectsPort?: number;
+  /** Mail gateway settings (support addresses, sender lists…); defaults for the domain opsdesk.local. */
+  readonly email?: Partial<EmailSettings>;
 }
 
 export interface TokenOptions {
@@ -72,6 +85,10 @@ export interface LocalRuntime {
   readonly deps: AppDeps;
   /** A token for `local-admin` with the admin role. */
   readonly adminToken: string;
+  /** The SMTP listener feeding the email-to-ticket handler (127.0.0.1). */
+  readonly smtpPort: number;
+  /** Origin of the local object server that answers presigned URLs. */
+  readonly objectsUrl: string;
   /** A token the local API accepts, with these roles in `cognito:groups`. */
   tokenFor(userId: string, roles: readonly string[], options?: TokenOptions): string;
   /** Plugs in the SLA sweeper behind POST /_local/sweep (undefined: 501 again). */
@@ -153,6 +170,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const outbox: OutboxMessage[] = [];
     // A fresh cursor key per run: list cursors are opaque and short-lived, they need not survive restarts.
     const cursorKey = new Uint8Array(randomBytes(32));
+    const ports = localMailPorts(options.port ?? envPort(), options);
+    const objects = await startLocalObjects({
+      dataDir,
+      clock,
+      corsOrigins: options.corsOrigins ?? envCorsOrigins(),
+      log,
+      port: ports.objects,
+    });
+    cleanup.add('object server', () => objects.stop());
+    const workflow = new LocalChangeWorkflow({ clock, log });
+    cleanup.add('change workflow', () => workflow.shutdown());
     const deps: AppDeps = {
       tableName,
       dynamo: documentClient(client),
@@ -161,14 +189,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       corsOrigins: options.corsOrigins ?? envCorsOrigins(),
       groupsClaim: GROUPS_CLAIM,
       mail: new OutboxMailSender(outbox, clock),
+      attachmentObjects: objects.attachments,
+      workflow,
     };
+    workflow.bind(deps);
     await functions.seed(deps);
+
+    const mailGateway = await startLocalMailGateway({
+      deps,
+      objects,
+      bus,
+      log,
+      port: ports.smtp,
+      settings: options.email,
+    });
+    cleanup.add('SMTP listener', () => mailGateway.stop());
 
     const poller = startStreamPoller({
       dynamo: client,
       streams,
       tableName,
-      handler: functions.streamPublisher({ bus }),
+      // The recording bus, plus the notifier attached as the EventBridge rule attaches it on AWS.
+      handler: functions.streamPublisher({ bus: mailGateway.bus }),
       log,
       pollMs: options.streamPollMs ?? 250,
       ...(dataDir && {
@@ -177,7 +219,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     cleanup.add('stream poller', () => poller.stop());
 
-    let sweeper = options.sweeper;
+    const localSweeper = startLocalSweeper(deps, log, options.slaSweepMs);
+    cleanup.add('SLA sweeper', () => localSweeper.stop());
+    let sweeper: SweepFunction | undefined = options.sweeper ?? (() => localSweeper.run());
     const verify = (authorization: string | undefined) => verifyAuthorization(authorization, signingKey);
     const server = createLocalServer({
       routes: ROUTES,
@@ -232,6 +276,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       outbox,
       deps,
       adminToken: tokenFor('local-admin', ['admin'], { email: 'admin@opsdesk.local', name: 'Local Admin' }),
+      smtpPort: mailGateway.smtpPort,
+      objectsUrl: objects.url,
       tokenFor,
       setSweeper: (next) => {
         sweeper = next;

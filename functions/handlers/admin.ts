@@ -1,6 +1,8 @@
 import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
+import { DynamoSlaConfigRepository } from '../adapters/dynamodb/sla-config-repository.js';
 import { ValidationError } from '../domain/errors.js';
 import { GroupService } from '../domain/groups/service.js';
+import { SlaAdminService } from '../domain/sla/admin-service.js';
 import { CONTRACT } from '../http/contract.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
@@ -12,8 +14,69 @@ import type { AppDeps } from '../wiring/deps.js';
 export function createAdminHandler(deps: AppDeps): HttpHandler {
   const groups = new GroupService(new DynamoGroupRepository(deps.dynamo, deps.tableName), deps.clock);
 
+  const sla = new SlaAdminService(new DynamoSlaConfigRepository(deps.dynamo, deps.tableName), deps.clock);
+  const configId = (id: string) => {
+    if (!groupId.safeParse(id).success) {
+      throw new ValidationError([
+        { path: 'id', message: 'must be lowercase letters, digits and hyphens (max 63)' },
+      ]);
+    }
+    return id;
+  };
+  const versioned = <T extends { id: string; version: number }>(
+    path: string,
+    { record, created }: { record: T; created: boolean },
+  ) => ({
+    status: created ? 201 : 200,
+    body: record,
+    headers: { etag: etagOf(record.version), ...(created ? { location: `/${path}/${record.id}` } : {}) },
+  });
+
   return httpApi(
     {
+      'GET /calendars': operation({
+        ...CONTRACT['GET /calendars'],
+        handle: async ({ caller }) => ({ status: 200, body: { items: await sla.listCalendars(caller) } }),
+      }),
+      'GET /calendars/{id}': operation({
+        ...CONTRACT['GET /calendars/{id}'],
+        handle: async ({ caller, params }) => {
+          const calendar = await sla.getCalendar(caller, params.id!);
+          return { status: 200, body: calendar, headers: { etag: etagOf(calendar.version) } };
+        },
+      }),
+      'PUT /calendars/{id}': operation({
+        ...CONTRACT['PUT /calendars/{id}'],
+        handle: async ({ caller, params, body, headers }) =>
+          versioned(
+            'calendars',
+            await sla.putCalendar(
+              caller,
+              configId(params.id!),
+              body,
+              versionFromIfMatch(headers['if-match']),
+            ),
+          ),
+      }),
+      'GET /sla-policies': operation({
+        ...CONTRACT['GET /sla-policies'],
+        handle: async ({ caller }) => ({ status: 200, body: { items: await sla.listPolicies(caller) } }),
+      }),
+      'GET /sla-policies/{id}': operation({
+        ...CONTRACT['GET /sla-policies/{id}'],
+        handle: async ({ caller, params }) => {
+          const policy = await sla.getPolicy(caller, params.id!);
+          return { status: 200, body: policy, headers: { etag: etagOf(policy.version) } };
+        },
+      }),
+      'PUT /sla-policies/{id}': operation({
+        ...CONTRACT['PUT /sla-policies/{id}'],
+        handle: async ({ caller, params, body, headers }) =>
+          versioned(
+            'sla-policies',
+            await sla.putPolicy(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
+          ),
+      }),
       'GET /groups': operation({
         ...CONTRACT['GET /groups'],
         handle: async ({ caller, query, page, pageBody }) => ({
@@ -30,25 +93,11 @@ export function createAdminHandler(deps: AppDeps): HttpHandler {
       }),
       'PUT /groups/{id}': operation({
         ...CONTRACT['PUT /groups/{id}'],
-        handle: async ({ caller, params, body, headers }) => {
-          const id = params.id!;
-          if (!groupId.safeParse(id).success) {
-            throw new ValidationError([
-              { path: 'id', message: 'must be lowercase letters, digits and hyphens (max 63)' },
-            ]);
-          }
-          const { group, created } = await groups.put(
-            caller,
-            id,
-            body,
-            versionFromIfMatch(headers['if-match']),
-          );
-          return {
-            status: created ? 201 : 200,
-            body: group,
-            headers: { etag: etagOf(group.version), ...(created ? { location: `/groups/${group.id}` } : {}) },
-          };
-        },
+        handle: async ({ caller, params, body, headers }) =>
+          versioned(
+            'groups',
+            await groups.put(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
+          ),
       }),
     },
     deps,

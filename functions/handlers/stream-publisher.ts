@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { HISTORY_PREFIX } from '../adapters/dynamodb/keys.js';
 import type { HistoryEntry } from '../domain/tickets/model.js';
+import type { BusinessMetricsRecorder } from '../observability/business-metrics.js';
 import type { DomainEvent, EventBus } from '../ports/event-bus.js';
 
 /** EventBridge's entry limit is 256 KB; details above this lose their from/to values. */
@@ -13,8 +14,18 @@ const MAX_DETAIL_BYTES = 200 * 1024;
  * carries the change's events. This handler reads new history entries from the table's stream
  * and puts their events on the bus, so an event exists exactly when its change committed, even
  * if the API handler died right after writing.
+ *
+ * It also counts business metrics (tickets created, SLA breaches, approvals) from the events it
+ * publishes: every event of every source passes here exactly when its change committed.
  */
-export function createStreamPublisherHandler({ bus }: { bus: EventBus }) {
+export function createStreamPublisherHandler({
+  bus,
+  metrics,
+}: {
+  bus: EventBus;
+  /** Absent locally: the local runtime has no CloudWatch to send metrics to. */
+  metrics?: BusinessMetricsRecorder;
+}) {
   const logger = new Logger({ serviceName: 'opsdesk' });
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     for (const record of event.Records) {
@@ -28,11 +39,15 @@ export function createStreamPublisherHandler({ bus }: { bus: EventBus }) {
           eventID: record.eventID,
           error: error as Error,
         });
+        metrics?.flush();
         return {
           batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' }],
         };
       }
+      // Counted once published, so a redelivered record is not counted twice.
+      metrics?.record(events);
     }
+    metrics?.flush();
     return { batchItemFailures: [] };
   };
 }

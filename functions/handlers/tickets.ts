@@ -1,25 +1,40 @@
 import { monotonicFactory } from 'ulid';
 import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
+import { DynamoSlaConfigRepository } from '../adapters/dynamodb/sla-config-repository.js';
 import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
+import { SlaReportService } from '../domain/sla/report-service.js';
 import { TicketService } from '../domain/tickets/service.js';
 import { CONTRACT } from '../http/contract.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
 import { type HttpHandler, httpApi } from '../http/pipeline.js';
 import type { AppDeps } from '../wiring/deps.js';
+import { attachmentOperations } from './attachments.js';
 
 /** The tickets bounded context: tickets, comments, history and links (SPEC §3–4). */
 export function createTicketsHandler(deps: AppDeps): HttpHandler {
   const ulid = monotonicFactory();
+  const repository = new DynamoTicketRepository(deps.dynamo, deps.tableName);
+  const slaConfig = new DynamoSlaConfigRepository(deps.dynamo, deps.tableName);
   const tickets = new TicketService(
-    new DynamoTicketRepository(deps.dynamo, deps.tableName),
+    repository,
     new DynamoGroupRepository(deps.dynamo, deps.tableName),
+    slaConfig,
     deps.clock,
     () => ulid(deps.clock.now().getTime()),
   );
 
+  const reports = new SlaReportService(repository, slaConfig);
+
   return httpApi(
     {
+      'GET /reports/sla': operation({
+        ...CONTRACT['GET /reports/sla'],
+        handle: async ({ caller, query }) => ({
+          status: 200,
+          body: await reports.report(caller, new Date(query.from), new Date(query.to), query.type),
+        }),
+      }),
       'POST /tickets': operation({
         ...CONTRACT['POST /tickets'],
         handle: async ({ caller, body }) => {
@@ -86,6 +101,11 @@ export function createTicketsHandler(deps: AppDeps): HttpHandler {
           return { status: 201, body: ticket, headers: { etag: etagOf(ticket.version) } };
         },
       }),
+      ...attachmentOperations(
+        deps,
+        (caller, id) => tickets.get(caller, id),
+        () => ulid(deps.clock.now().getTime()),
+      ),
     },
     deps,
   );

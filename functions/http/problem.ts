@@ -34,7 +34,8 @@ export function problem(
   detail: string,
   extensions: Record<string, unknown> = {},
 ): Problem {
-  return { type: problemType(status), title, status, detail, ...extensions };
+  // Extensions never override the standard members (a domain `status` is not the HTTP status).
+  return { ...extensions, type: problemType(status), title, status, detail };
 }
 
 export function problemResponse(

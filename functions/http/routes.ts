@@ -3,7 +3,7 @@
  * points it at the entry's function; the local server matches requests against the same list; the
  * OpenAPI document is generated from it. Paths use API Gateway's `{param}` syntax.
  */
-export type FunctionName = 'public' | 'tickets' | 'admin';
+export type FunctionName = 'public' | 'tickets' | 'admin' | 'changes';
 
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -68,9 +68,150 @@ export const ROUTES: readonly RouteDefinition[] = [
     authenticated: true,
     operationId: 'addLink',
   },
+  {
+    method: 'POST',
+    path: '/tickets/{id}/attachments',
+    function: 'tickets',
+    authenticated: true,
+    operationId: 'createAttachment',
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{id}/attachments',
+    function: 'tickets',
+    authenticated: true,
+    operationId: 'listAttachments',
+  },
   { method: 'GET', path: '/groups', function: 'admin', authenticated: true, operationId: 'listGroups' },
   { method: 'GET', path: '/groups/{id}', function: 'admin', authenticated: true, operationId: 'getGroup' },
   { method: 'PUT', path: '/groups/{id}', function: 'admin', authenticated: true, operationId: 'putGroup' },
+  { method: 'GET', path: '/calendars', function: 'admin', authenticated: true, operationId: 'listCalendars' },
+  {
+    method: 'GET',
+    path: '/calendars/{id}',
+    function: 'admin',
+    authenticated: true,
+    operationId: 'getCalendar',
+  },
+  {
+    method: 'PUT',
+    path: '/calendars/{id}',
+    function: 'admin',
+    authenticated: true,
+    operationId: 'putCalendar',
+  },
+  {
+    method: 'GET',
+    path: '/sla-policies',
+    function: 'admin',
+    authenticated: true,
+    operationId: 'listSlaPolicies',
+  },
+  {
+    method: 'GET',
+    path: '/sla-policies/{id}',
+    function: 'admin',
+    authenticated: true,
+    operationId: 'getSlaPolicy',
+  },
+  {
+    method: 'PUT',
+    path: '/sla-policies/{id}',
+    function: 'admin',
+    authenticated: true,
+    operationId: 'putSlaPolicy',
+  },
+  {
+    method: 'GET',
+    path: '/reports/sla',
+    function: 'tickets',
+    authenticated: true,
+    operationId: 'getSlaReport',
+  },
+  {
+    method: 'POST',
+    path: '/changes',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'createChange',
+  },
+  {
+    method: 'GET',
+    path: '/changes',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'listChanges',
+  },
+  {
+    method: 'GET',
+    path: '/changes/{id}',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'getChange',
+  },
+  {
+    method: 'GET',
+    path: '/changes/{id}/history',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'listChangeHistory',
+  },
+  {
+    method: 'POST',
+    path: '/changes/{id}/submit',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'submitChange',
+  },
+  {
+    method: 'POST',
+    path: '/changes/{id}/approvals',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'decideApproval',
+  },
+  {
+    method: 'POST',
+    path: '/changes/{id}/implementation',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'reportImplementation',
+  },
+  {
+    method: 'POST',
+    path: '/changes/{id}/review',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'reviewChange',
+  },
+  {
+    method: 'POST',
+    path: '/changes/{id}/cancel',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'cancelChange',
+  },
+  {
+    method: 'GET',
+    path: '/freeze-windows',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'listFreezeWindows',
+  },
+  {
+    method: 'GET',
+    path: '/freeze-windows/{id}',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'getFreezeWindow',
+  },
+  {
+    method: 'PUT',
+    path: '/freeze-windows/{id}',
+    function: 'changes',
+    authenticated: true,
+    operationId: 'putFreezeWindow',
+  },
 ];
 
 /** API Gateway's route key for a route, e.g. `GET /tickets/{id}`. */

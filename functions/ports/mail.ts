@@ -14,7 +14,14 @@ export interface OutboundMail {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** What the recipient sees of a sent mail: SES replaces our Message-ID with one of its own. */
+export interface SentMail {
+  readonly headerMessageId: string;
+}
+
 /** Sends mail. AWS: SESv2; locally: the outbox behind `GET /_local/outbox`. */
 export interface MailSender {
-  send(mail: OutboundMail): Promise<void>;
+  /** Resolves with the Message-ID the mail went out with (void: the one it was given). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: senders that report nothing (test fakes) stay valid
+  send(mail: OutboundMail): Promise<SentMail | void>;
 }

@@ -50,4 +50,8 @@ export interface TicketStore {
   list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>>;
   listComments(ticketId: string, page: PageRequest, options: { publicOnly: boolean }): Promise<Page<Comment>>;
   listHistory(ticketId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
+  /** Tickets whose next SLA deadline is at or before `until`, earliest first (the sparse index). */
+  listSlaDue(until: string, page: PageRequest): Promise<Page<Ticket>>;
+  /** Tickets created in [from, to), newest first (one indexed range query per page). */
+  listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Ticket>>;
 }

@@ -1,8 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3ObjectStore } from '../adapters/s3/s3-object-store.js';
 import { SesMailSender } from '../adapters/ses/ses-mail-sender.js';
+import { stepFunctionsWorkflowFromEnv } from '../adapters/sfn/workflow-from-env.js';
 import { systemClock } from '../ports/clock.js';
 import type { AppDeps } from './deps.js';
 
@@ -45,6 +48,25 @@ export function awsDeps(): AppDeps {
     corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
     groupsClaim: process.env.GROUPS_CLAIM ?? 'cognito:groups',
     mail: lazyMail(),
+    attachmentObjects: lazyAttachmentObjects(),
+    workflow: stepFunctionsWorkflowFromEnv(),
+  };
+}
+
+/** The attachments bucket's client is built on first use: only the attachments routes need it. */
+function lazyAttachmentObjects(): AppDeps['attachmentObjects'] {
+  let store: S3ObjectStore | undefined;
+  const bucket = () => {
+    store ??= new S3ObjectStore(new S3Client({}), requiredEnv('ATTACHMENTS_BUCKET'));
+    return store;
+  };
+  return {
+    head: (key) => bucket().head(key),
+    get: (key) => bucket().get(key),
+    put: (key, body, type) => bucket().put(key, body, type),
+    move: (from, to) => bucket().move(from, to),
+    presignUpload: (key, options) => bucket().presignUpload(key, options),
+    presignDownload: (key, options) => bucket().presignDownload(key, options),
   };
 }
 
@@ -53,7 +75,11 @@ function lazyMail(): AppDeps['mail'] {
   let sender: SesMailSender | undefined;
   return {
     send: (mail) => {
-      sender ??= new SesMailSender(new SESv2Client({}), requiredEnv('MAIL_FROM'));
+      sender ??= new SesMailSender(
+        new SESv2Client({}),
+        requiredEnv('MAIL_FROM'),
+        process.env.AWS_REGION ?? 'us-east-1',
+      );
       return sender.send(mail);
     },
   };

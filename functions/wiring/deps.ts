@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../ports/clock.js';
 import type { MailSender } from '../ports/mail.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { ChangeWorkflow } from '../ports/workflow.js';
 
 /**
  * Everything an HTTP handler needs from the outside world. The Lambda entry points build it from
@@ -19,4 +21,8 @@ export interface AppDeps {
   readonly groupsClaim: string;
   /** Outgoing mail (notifications, acknowledgements). */
   readonly mail: MailSender;
+  /** The attachments bucket (SPEC §4 presigned uploads and downloads). */
+  readonly attachmentObjects: ObjectStore;
+  /** The change workflow (Step Functions on AWS, the same definition run in-process locally). */
+  readonly workflow: ChangeWorkflow;
 }

@@ -30,7 +30,14 @@ describe('tickets API', () => {
     expect(res.json.id).toMatch(/^INC-\d{6}$/);
     expect(res.headers.get('location')).toBe(`/tickets/${res.json.id}`);
     expect(res.headers.get('etag')).toBe('"1"');
-    expect(res.json).toMatchObject({ status: 'new', priority: 2, source: 'api', version: 1, sla: null });
+    expect(res.json).toMatchObject({ status: 'new', priority: 2, source: 'api', version: 1 });
+    // P2: the seeded business-hours policy; both clocks start at creation.
+    expect(res.json.sla).toMatchObject({ policyId: 'p2', calendarId: 'business-hours' });
+    expect(res.json.sla.firstResponse).toMatchObject({
+      targetMinutes: 30,
+      startedAt: res.json.createdAt,
+      metAt: null,
+    });
     expect(res.json.requester).toEqual({ id: 'alice', email: 'alice@example.com', name: 'Alice' });
     expect(() => ticketSchema.parse(res.json)).not.toThrow();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -70,6 +77,18 @@ describe('tickets API', () => {
     expect(closed.json).toMatchObject({ status: 'closed', version: 6 });
     expect(closed.headers.get('etag')).toBe('"6"');
 
+    // A closed ticket takes internal notes only; the problem keeps its HTTP status.
+    const late = await http.request('POST', `/tickets/${t.id}/comments`, {
+      token: agent,
+      body: { body: 'one more thing' },
+    });
+    expect(late.status).toBe(409);
+    expect(late.json).toMatchObject({ status: 409, ticketStatus: 'closed' });
+    const note = { body: 'post-mortem link', visibility: 'internal' };
+    expect(
+      (await http.request('POST', `/tickets/${t.id}/comments`, { token: agent, body: note })).status,
+    ).toBe(201);
+
     const illegal = await patch({ status: 'in_progress' });
     expect(illegal.status).toBe(409);
     expect(illegal.headers.get('content-type')).toBe('application/problem+json');
@@ -84,6 +103,7 @@ describe('tickets API', () => {
       'updated',
       'updated',
       'updated',
+      'commented',
     ]);
     expect(history.json.items[1].changes).toEqual(
       expect.arrayContaining([

@@ -129,9 +129,17 @@ describe('HTTP API with the Cognito user pool', () => {
     expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
   });
 
-  it('outputs the API URL, user pool, client, table and bus', () => {
+  it('outputs the API URL, user pool, client, table, bus, alarm topic and dashboard', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
-      ['ApiUrl', 'EventBusName', 'TableName', 'UserPoolClientId', 'UserPoolId'].sort(),
+      [
+        'ApiUrl',
+        'EventBusName',
+        'TableName',
+        'UserPoolClientId',
+        'UserPoolId',
+        'AlarmTopicArn',
+        'DashboardUrl',
+      ].sort(),
     );
   });
 

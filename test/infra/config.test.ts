@@ -36,6 +36,22 @@ describe('stack config', () => {
     });
   });
 
+  it('reads the deployment keys', () => {
+    expect(
+      parseStackConfig({
+        account: '123456789012',
+        region: 'eu-west-1',
+        alarmEmail: 'oncall@example.com',
+        tableName: 'opsdesk-prod-restored',
+      }),
+    ).toMatchObject({
+      account: '123456789012',
+      region: 'eu-west-1',
+      alarmEmail: 'oncall@example.com',
+      tableName: 'opsdesk-prod-restored',
+    });
+  });
+
   it('reads only its own keys from the context', () => {
     const context: Record<string, unknown> = { stage: 'qa', 'aws:cdk:bundling-stacks': [], unrelated: 42 };
     expect(configFromContext((key) => context[key]).stage).toBe('qa');
@@ -52,6 +68,10 @@ describe('stack config', () => {
     [{ corsOrigins: ['desk.example.com'] }, 'corsOrigins.0'],
     [{ logRetentionDays: 31 }, 'logRetentionDays'],
     [{ logRetentionDays: 'a month' }, 'logRetentionDays'],
+    [{ account: '1234' }, 'account'],
+    [{ region: 'Europe' }, 'region'],
+    [{ alarmEmail: 'oncall' }, 'alarmEmail'],
+    [{ tableName: 'a/b' }, 'tableName'],
   ])('rejects %j naming %s', (raw, key) => {
     expect(() => parseStackConfig(raw)).toThrow(
       new RegExp(`Invalid Opsdesk stack config: .*\\b${escapeRegExp(key)}: `),

@@ -13,13 +13,16 @@ describe('Lambda functions', () => {
   const functions = template.findResources('AWS::Lambda::Function');
   const ours = Object.entries(functions).filter(([, fn]) => !isProviderFramework(fn));
 
-  it('are the five Opsdesk functions plus the provider framework', () => {
+  it('are the Opsdesk functions plus the provider framework', () => {
     const expected = [
       stack.api.functions.public,
       stack.api.functions.tickets,
       stack.api.functions.admin,
+      stack.api.functions.changes,
+      stack.changes.taskFunction,
       stack.events.publisher,
       stack.seed.handler,
+      stack.sla.sweeper,
     ].map(logicalIdOf);
     expect(ours.map(([id]) => id).sort()).toEqual(expected.sort());
     expect(Object.keys(functions)).toHaveLength(expected.length + 1);
@@ -72,7 +75,15 @@ describe('Lambda functions', () => {
   });
 
   it('have entry files where the stack expects them', () => {
-    for (const name of ['public', 'tickets', 'admin', 'stream-publisher', 'seed']) {
+    for (const name of [
+      'public',
+      'tickets',
+      'admin',
+      'changes',
+      'change-tasks',
+      'stream-publisher',
+      'seed',
+    ]) {
       expect(existsSync(entryPath(name)), name).toBe(true);
     }
   });

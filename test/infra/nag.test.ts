@@ -5,6 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.js';
 import { actionsOf, logicalIdOf, type PolicyStatementJson, synthOpsdesk } from './synth.js';
 
+/** Step Functions' log delivery to CloudWatch Logs (resource-less); only the change workflow logs so. */
+const STATE_MACHINE_LOGGING_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+
 const CONFIGS = {
   dev: { stage: 'dev' },
   prod: { stage: 'prod', corsOrigins: ['https://desk.example.com'] },
@@ -15,7 +27,14 @@ const CONFIGS = {
 };
 
 /** Actions that have no resource-level permissions, so `Resource: "*"` is the only way to grant them. */
-const RESOURCE_LESS_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'];
+const RESOURCE_LESS_ACTIONS = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'dynamodb:ListStreams',
+  ...STATE_MACHINE_LOGGING_ACTIONS,
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+];
 
 interface Acknowledgement {
   readonly path: string;
@@ -100,6 +119,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('acknowledge the wildcard resource only for actions that cannot be scoped', () => {
     const { template, stack } = synthOpsdesk({ stage: 'dev' });
     const publisherRole = { Ref: logicalIdOf(stack.events.publisher.role!) };
+    const changeWorkflowRole = { Ref: logicalIdOf(stack.changes.stateMachine.role) };
     for (const [id, policy] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
       const statements = policy.Properties.PolicyDocument.Statement as PolicyStatementJson[];
       for (const statement of statements.filter((s) => JSON.stringify(s.Resource).includes('"*"'))) {
@@ -107,6 +127,9 @@ describe('cdk-nag AwsSolutions checks', () => {
         for (const action of actionsOf(statement)) {
           expect(RESOURCE_LESS_ACTIONS, `${id}: ${action} on *`).toContain(action);
           if (action === 'dynamodb:ListStreams') expect(policy.Properties.Roles).toEqual([publisherRole]);
+          if (STATE_MACHINE_LOGGING_ACTIONS.includes(action)) {
+            expect(policy.Properties.Roles).toEqual([changeWorkflowRole]);
+          }
         }
       }
     }

@@ -38,7 +38,12 @@ function echoFactory(fn: FunctionName): LocalFunctions['http'][FunctionName] {
 }
 
 const fakeFunctions: LocalFunctions = {
-  http: { public: echoFactory('public'), tickets: echoFactory('tickets'), admin: echoFactory('admin') },
+  http: {
+    public: echoFactory('public'),
+    tickets: echoFactory('tickets'),
+    admin: echoFactory('admin'),
+    changes: echoFactory('changes'),
+  },
   // Publishes one event per inserted item, named after the item's `kind`.
   streamPublisher:
     ({ bus }) =>
@@ -272,16 +277,17 @@ describe('local runtime (fake functions)', () => {
       expect(malformed.status).toBe(400);
     });
 
-    it('answer 501 for the sweep until a sweeper is plugged in', async () => {
+    it('run the real SLA sweeper by default, a plugged-in one instead, and 501 with none', async () => {
       const admin = api(rt, { token: rt.adminToken });
-      const missing = await admin.request('POST', '/_local/sweep');
-      expect(missing.status).toBe(501);
-      expect(missing.json.detail).toBe('SLA sweeper not yet available');
+      const real = await admin.request('POST', '/_local/sweep');
+      expect(real.status).toBe(200);
+      expect(real.json).toEqual({ examined: 0, warned: 0, breached: 0, notified: 0, closed: 0 });
       rt.setSweeper(async () => ({ warned: 1, breached: 0 }));
       const swept = await admin.request('POST', '/_local/sweep');
-      expect(swept.status).toBe(200);
       expect(swept.json).toEqual({ warned: 1, breached: 0 });
       rt.setSweeper(undefined);
+      const missing = await admin.request('POST', '/_local/sweep');
+      expect(missing.status).toBe(501);
     });
 
     it('list the outbox', async () => {
@@ -296,7 +302,11 @@ describe('local runtime (fake functions)', () => {
       });
       const items = (await admin.request('GET', '/_local/outbox')).json.items;
       expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ to: ['alice@example.com'], subject: '[INC-000001] received', automatic: true });
+      expect(items[0]).toMatchObject({
+        to: ['alice@example.com'],
+        subject: '[INC-000001] received',
+        automatic: true,
+      });
       rt.outbox.length = 0;
     });
 

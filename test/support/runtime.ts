@@ -25,6 +25,8 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     quiet: true,
     corsOrigins: [],
     streamPollMs: 50,
+    // Tests sweep explicitly (POST /_local/sweep) so SLA outcomes are deterministic.
+    slaSweepMs: 0,
     ...options,
     port: 0,
     host: '127.0.0.1',

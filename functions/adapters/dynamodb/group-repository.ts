@@ -1,12 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Group } from '../../domain/groups/model.js';
 import type { GroupStore } from '../../ports/group-store.js';
-import { type Page, type PageRequest, StaleWriteError } from '../../ports/ticket-store.js';
+import type { Page, PageRequest } from '../../ports/ticket-store.js';
 import { batchGet } from './batch-get.js';
 import { groupKey, withoutKeys } from './keys.js';
 import { queryPage } from './paging.js';
 import { INDEXES, LIST_SORT_KEY } from './table-definition.js';
+import { versionedPut } from './versioned-put.js';
 
 export class DynamoGroupRepository implements GroupStore {
   constructor(
@@ -19,34 +19,14 @@ export class DynamoGroupRepository implements GroupStore {
     return out.Item ? withoutKeys<Group>(out.Item) : undefined;
   }
 
-  async put(group: Group, expectedVersion: number): Promise<void> {
-    try {
-      await this.dynamo.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...groupKey(group.id),
-            [INDEXES.byKind.partitionKey]: 'GROUP',
-            [LIST_SORT_KEY]: group.id,
-            ...group,
-          },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const current = error.Item?.version?.N;
-        throw new StaleWriteError(group.id, current === undefined ? undefined : Number(current));
-      }
-      throw error;
-    }
+  put(group: Group, expectedVersion: number): Promise<void> {
+    const item = {
+      ...groupKey(group.id),
+      [INDEXES.byKind.partitionKey]: 'GROUP',
+      [LIST_SORT_KEY]: group.id,
+      ...group,
+    };
+    return versionedPut(this.dynamo, this.tableName, item, expectedVersion);
   }
 
   list(page: PageRequest): Promise<Page<Group>> {

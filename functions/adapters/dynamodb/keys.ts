@@ -1,3 +1,5 @@
+import { nextSlaDeadline } from '../../domain/sla/sweep.js';
+import type { Ticket } from '../../domain/tickets/model.js';
 import type { TicketQuery } from '../../ports/ticket-store.js';
 import { INDEXES, type IndexName, keyAttributeNames, LIST_SORT_KEY } from './table-definition.js';
 
@@ -27,19 +29,16 @@ export const counterKey = (prefix: string) => ({ PK: `COUNTER#${prefix}`, SK: 'C
 export const groupKey = (id: string) => ({ PK: `GROUP#${id}`, SK: 'GROUP' });
 
 export const COMMENT_PREFIX = 'COMMENT#';
+/** The one partition of the SLA deadline index (a range query on time serves the sweeper). */
+export const SLA_PARTITION = 'SLA';
+/** SLA configuration (calendars and policies) under one partition: one Query loads it all. */
+export const SLA_CONFIG_PK = 'SLACONFIG';
+export const calendarKey = (id: string) => ({ PK: SLA_CONFIG_PK, SK: `CALENDAR#${id}` });
+export const policyKey = (id: string) => ({ PK: SLA_CONFIG_PK, SK: `POLICY#${id}` });
 export const HISTORY_PREFIX = 'HISTORY#';
 
 /** Values of the ticket's list-index keys; absent ones keep the ticket out of that sparse index. */
-export function ticketIndexKeys(ticket: {
-  id: string;
-  createdAt: string;
-  type: string;
-  status: string;
-  priority: number;
-  assignee: string | null;
-  group: string | null;
-  requester: { id: string };
-}): Record<string, string> {
+export function ticketIndexKeys(ticket: Ticket): Record<string, string> {
   const keys: Record<string, string> = {
     [INDEXES.byKind.partitionKey]: 'TICKET',
     [INDEXES.byType.partitionKey]: `ticket#${ticket.type}`,
@@ -50,6 +49,12 @@ export function ticketIndexKeys(ticket: {
   };
   if (ticket.assignee) keys[INDEXES.byAssignee.partitionKey] = `ticket#${ticket.assignee}`;
   if (ticket.group) keys[INDEXES.byGroup.partitionKey] = `ticket#${ticket.group}`;
+  // The sweeper's next visit: an SLA threshold, an owed notification, or the auto-close.
+  const deadline = [nextSlaDeadline(ticket), ticket.autoCloseAt ?? undefined].filter(Boolean).sort()[0];
+  if (deadline) {
+    keys[INDEXES.bySlaDeadline.partitionKey] = SLA_PARTITION;
+    keys[INDEXES.bySlaDeadline.sortKey] = `${deadline}#${ticket.id}`;
+  }
   return keys;
 }
 

@@ -28,6 +28,12 @@ export const INDEXES = {
   byGroup: { name: 'byGroup', partitionKey: 'groupPk', sortKey: LIST_SORT_KEY },
   byRequester: { name: 'byRequester', partitionKey: 'requesterPk', sortKey: LIST_SORT_KEY },
   byCi: { name: 'byCi', partitionKey: 'ciPk', sortKey: LIST_SORT_KEY },
+  /**
+   * Sparse: only tickets the sweeper must visit (a running SLA clock, a deferred SLA notification,
+   * or a resolved ticket awaiting auto-close), sorted by the next instant it must act. The sweeper reads `slaSk <= now`, so its cost grows with
+   * what is due, not with the table.
+   */
+  bySlaDeadline: { name: 'bySlaDeadline', partitionKey: 'slaPk', sortKey: 'slaSk' },
 } as const satisfies Record<string, IndexDefinition>;
 
 export type IndexName = keyof typeof INDEXES;

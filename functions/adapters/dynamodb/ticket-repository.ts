@@ -24,6 +24,7 @@ import {
   HISTORY_PREFIX,
   historyKey,
   indexForQuery,
+  SLA_PARTITION,
   ticketIndexKeys,
   ticketKey,
   withoutKeys,
@@ -214,6 +215,42 @@ export class DynamoTicketRepository implements TicketStore {
       page.limit,
       page.startKey,
       (item) => withoutKeys<HistoryEntry>(item),
+    );
+  }
+
+  listSlaDue(until: string, page: PageRequest): Promise<Page<Ticket>> {
+    const index = INDEXES.bySlaDeadline;
+    return queryPage(
+      this.dynamo,
+      {
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk <= :until',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        // `~` sorts after every ticket id, so deadlines exactly at `until` are included.
+        ExpressionAttributeValues: { ':pk': SLA_PARTITION, ':until': `${until}#~` },
+      },
+      page.limit,
+      page.startKey,
+      (item) => withoutKeys<Ticket>(item),
+    );
+  }
+
+  listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Ticket>> {
+    const index = INDEXES.byKind;
+    return queryPage(
+      this.dynamo,
+      {
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :kind AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':kind': 'TICKET', ':from': from, ':to': to },
+        ScanIndexForward: false,
+      },
+      page.limit,
+      page.startKey,
+      (item) => withoutKeys<Ticket>(item),
     );
   }
 

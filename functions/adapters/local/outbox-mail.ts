@@ -1,4 +1,4 @@
-import type { MailSender, OutboundMail } from '../../ports/mail.js';
+import type { MailSender, OutboundMail, SentMail } from '../../ports/mail.js';
 
 /** Local mail: kept in memory (bounded) for `GET /_local/outbox` instead of being sent. */
 export class OutboxMailSender implements MailSender {
@@ -8,8 +8,9 @@ export class OutboxMailSender implements MailSender {
     private readonly limit = 10_000,
   ) {}
 
-  async send(mail: OutboundMail): Promise<void> {
+  async send(mail: OutboundMail): Promise<SentMail> {
     this.outbox.push({ ...mail, headers: { ...mail.headers, Date: this.clock.now().toUTCString() } });
     if (this.outbox.length > this.limit) this.outbox.splice(0, this.outbox.length - this.limit);
+    return { headerMessageId: mail.messageId };
   }
 }

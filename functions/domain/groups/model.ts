@@ -4,6 +4,8 @@ export interface Group {
   readonly name: string;
   readonly members: readonly string[];
   readonly email: string | null;
+  /** The hours in which the group takes non-P1 SLA notifications (default: business-hours). */
+  readonly calendarId: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;

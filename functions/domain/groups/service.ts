@@ -2,14 +2,15 @@ import type { Clock } from '../../ports/clock.js';
 import type { GroupStore } from '../../ports/group-store.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../ports/ticket-store.js';
 import { type Caller, canReadAllTickets, isAdmin } from '../authz.js';
-import { ForbiddenError, NotFoundError, PreconditionFailedError } from '../errors.js';
-import { withOptimisticRetry } from '../optimistic.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import { upsertVersioned } from '../versioned-upsert.js';
 import { DEFAULT_GROUPS, type Group } from './model.js';
 
 export interface PutGroupInput {
   name: string;
   members: string[];
   email?: string | null;
+  calendarId?: string | null;
 }
 
 /** Groups: read by anyone with agent read rights, written by admins (SPEC §4). */
@@ -37,37 +38,28 @@ export class GroupService {
     id: string,
     input: PutGroupInput,
     ifMatch?: number,
-  ): Promise<{ group: Group; created: boolean }> {
+  ): Promise<{ record: Group; created: boolean }> {
     if (!isAdmin(caller)) throw new ForbiddenError('only admins may change groups');
-    return withOptimisticRetry(async () => {
-      const current = await this.store.get(id);
-      const version = current?.version ?? 0;
-      if (ifMatch !== undefined && version !== ifMatch) {
-        throw new PreconditionFailedError(`group ${id} is at version ${version}, not ${ifMatch}`, version);
-      }
-      const now = this.clock.now().toISOString();
-      const group: Group = {
-        id,
-        name: input.name,
-        members: [...new Set(input.members)],
-        email: input.email ?? null,
-        createdAt: current?.createdAt ?? now,
-        updatedAt: now,
-        version: version + 1,
-      };
-      try {
-        await this.store.put(group, version);
-      } catch (error) {
-        if (error instanceof StaleWriteError && ifMatch !== undefined) {
-          throw new PreconditionFailedError(
-            `group ${id} changed while this update was applied`,
-            error.currentVersion,
-          );
-        }
-        throw error;
-      }
-      return { group, created: current === undefined };
-    });
+    return upsertVersioned(
+      id,
+      ifMatch,
+      () => this.store.get(id),
+      async (version, current) => {
+        const now = this.clock.now().toISOString();
+        const group: Group = {
+          id,
+          name: input.name,
+          members: [...new Set(input.members)],
+          email: input.email ?? null,
+          calendarId: input.calendarId ?? null,
+          createdAt: current?.createdAt ?? now,
+          updatedAt: now,
+          version,
+        };
+        await this.store.put(group, version - 1);
+        return group;
+      },
+    );
   }
 
   /** Seeds the default groups once; an existing group (perhaps edited by an admin) is left alone. */
@@ -76,7 +68,7 @@ export class GroupService {
     for (const seed of DEFAULT_GROUPS) {
       try {
         await this.store.put(
-          { ...seed, members: [], email: null, createdAt: now, updatedAt: now, version: 1 },
+          { ...seed, members: [], email: null, calendarId: null, createdAt: now, updatedAt: now, version: 1 },
           0,
         );
       } catch (error) {

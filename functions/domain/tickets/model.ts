@@ -1,3 +1,5 @@
+import type { TicketSla } from '../sla/clocks.js';
+
 /** The ticket as SPEC §3 describes it; the shape responses carry. */
 export const TICKET_TYPES = ['incident', 'service_request', 'problem'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
@@ -95,8 +97,10 @@ export interface Ticket {
   readonly resolvedAt: string | null;
   readonly closedAt: string | null;
   readonly resolution: Resolution | null;
-  /** SLA clocks arrive with the SLA engine (issue 4); null until then. */
-  readonly sla: null;
+  /** When a resolved ticket closes by itself (SPEC §3); null unless resolved. */
+  readonly autoCloseAt: string | null;
+  /** SLA clocks (SPEC §5); null when no policy applies (P5 by default). */
+  readonly sla: TicketSla | null;
   /** Ticket-to-ticket links (both directions) plus `affects` for each CI. */
   readonly links: readonly TicketLink[];
   readonly version: number;
@@ -124,7 +128,7 @@ export interface HistoryEntry {
   readonly recordId: string;
   readonly at: string;
   readonly actor: { readonly id: string; readonly name: string | null };
-  readonly action: 'created' | 'updated' | 'commented' | 'linked';
+  readonly action: 'created' | 'updated' | 'commented' | 'linked' | 'sla';
   readonly changes: readonly FieldChange[];
   /** The domain events this change yields; the stream publisher puts them on the bus (outbox). */
   readonly events: readonly { readonly detailType: string; readonly detail: Record<string, unknown> }[];

@@ -48,6 +48,10 @@ export interface UpdateTicketInput {
 export interface AddCommentInput {
   body: string;
   visibility?: 'public' | 'internal';
+  /** Files that came with the comment (email); set by the mail gateway, not accepted over HTTP. */
+  attachments?: readonly unknown[];
+  /** A Cc participant's email reply, vouched for by the mail gateway (SPEC §7); not accepted over HTTP. */
+  participant?: boolean;
 }
 
 /** Identifiers and time the pure rules need, supplied by the service (so tests control them). */
@@ -95,6 +99,7 @@ export function newTicket(id: string, input: CreateTicketInput, caller: Caller, 
     resolvedAt: null,
     closedAt: null,
     resolution: null,
+    autoCloseAt: null,
     sla: null,
     links: ciIds.map((ci) => ({ type: 'affects' as const, targetId: ci })),
     version: 1,
@@ -285,12 +290,15 @@ export function addComment(
   const visibility = input.visibility ?? 'public';
   const staff = isStaff(caller);
   const requester = isRequesterOf(ticket, caller);
-  if (!staff && !requester) throw new ForbiddenError('only agents, admins and the requester may comment');
+  const participant = input.participant === true && visibility === 'public';
+  if (!staff && !requester && !participant) {
+    throw new ForbiddenError('only agents, admins and the requester may comment');
+  }
   if (visibility === 'internal' && !staff)
     throw new ForbiddenError('only agents and admins may add internal notes');
   if (isFinal(ticket.status) && visibility === 'public') {
     throw new ConflictError(`ticket ${ticket.id} is ${ticket.status}; it takes internal notes only`, {
-      status: ticket.status,
+      ticketStatus: ticket.status,
     });
   }
 
@@ -301,7 +309,7 @@ export function addComment(
     visibility,
     author: { id: caller.id, email: caller.email, name: caller.name },
     createdAt: stamp.now,
-    attachments: [],
+    attachments: input.attachments ?? [],
   };
   const resumes =
     requester &&

@@ -1,5 +1,6 @@
 import type { Clock } from '../../ports/clock.js';
 import type { GroupStore } from '../../ports/group-store.js';
+import type { SlaConfigStore } from '../../ports/sla-config-store.js';
 import {
   type Page,
   type PageRequest,
@@ -10,7 +11,9 @@ import {
 import { type Caller, canReadAllTickets } from '../authz.js';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
 import { withOptimisticRetry } from '../optimistic.js';
-import { assertStaff, canSeeComment, visibleTo } from './access.js';
+import { type SlaConfig, trackSla } from '../sla/clocks.js';
+import { assertStaff, canSeeComment, isRequesterOf, visibleTo } from './access.js';
+import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
 import { linkTickets } from './links.js';
 import {
   type Comment,
@@ -42,8 +45,10 @@ export class TicketService {
   constructor(
     private readonly store: TicketStore,
     private readonly groups: GroupStore,
+    private readonly slaConfig: SlaConfigStore,
     private readonly clock: Clock,
     private readonly newId: () => string,
+    private readonly autoCloseDays = DEFAULT_AUTO_CLOSE_DAYS,
   ) {}
 
   async create(caller: Caller, input: CreateTicketInput): Promise<Ticket> {
@@ -51,8 +56,16 @@ export class TicketService {
     const stamp = this.stamp();
     // Build (and so authorize) before drawing a number, so a rejected request leaves no gap.
     const draft = newTicket('', input, caller, stamp);
-    const created = { ...draft, id: formatTicketId(input.type, await this.store.nextSequence(input.type)) };
-    await this.store.commit([{ after: created, history: creationHistory(created, caller, stamp) }]);
+    const [sequence, config] = await Promise.all([
+      this.store.nextSequence(input.type),
+      this.slaConfig.load(),
+    ]);
+    const numbered = { ...draft, id: formatTicketId(input.type, sequence) };
+    const { ticket: created, events } = withSla(undefined, numbered, config, stamp);
+    const history = creationHistory(created, caller, stamp);
+    await this.store.commit([
+      { after: created, history: { ...history, events: [...history.events, ...events] } },
+    ]);
     return created;
   }
 
@@ -69,14 +82,14 @@ export class TicketService {
   /** PATCH. With `ifMatch` a stale version is 412; without, a lost race is re-read and re-applied. */
   update(caller: Caller, id: string, input: UpdateTicketInput, ifMatch?: number): Promise<Ticket> {
     return withOptimisticRetry(async () => {
-      const before = await this.get(caller, id);
+      const [before, config] = await Promise.all([this.get(caller, id), this.slaConfig.load()]);
       if (ifMatch !== undefined && before.version !== ifMatch) {
         throw new PreconditionFailedError(
           `${id} is at version ${before.version}, not ${ifMatch}`,
           before.version,
         );
       }
-      return this.applyAndCommit(caller, before, input, ifMatch !== undefined);
+      return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined);
     });
   }
 
@@ -84,15 +97,19 @@ export class TicketService {
     caller: Caller,
     before: Ticket,
     input: UpdateTicketInput,
+    config: SlaConfig,
     strict: boolean,
   ): Promise<Ticket> {
     const stamp = this.stamp();
     const result = applyUpdate(before, input, caller, stamp);
     if (result.changes.length === 0) return before;
     if (result.ticket.group !== before.group) await this.assertGroupExists(result.ticket.group);
+    const resolved = withAutoClose(before, result.ticket, this.autoCloseDays);
+    const { ticket: after, events } = withSla(before, resolved, config, stamp);
+    const history = updateHistory(before, result, caller, stamp);
     try {
       await this.store.commit([
-        { before, after: result.ticket, history: updateHistory(before, result, caller, stamp) },
+        { before, after, history: { ...history, events: [...history.events, ...events] } },
       ]);
     } catch (error) {
       if (error instanceof StaleWriteError && strict) {
@@ -103,17 +120,27 @@ export class TicketService {
       }
       throw error;
     }
-    return result.ticket;
+    return after;
   }
 
   comment(caller: Caller, id: string, input: AddCommentInput): Promise<Comment> {
     return withOptimisticRetry(async () => {
-      const before = await this.get(caller, id);
+      // A Cc participant's mail (relayed by the mail gateway) comments on a ticket they cannot read.
+      const visible = input.participant
+        ? this.read(id).then(
+            (ticket) => ticket ?? Promise.reject(new NotFoundError(`ticket ${id} does not exist`)),
+          )
+        : this.get(caller, id);
+      const [before, config] = await Promise.all([visible, this.slaConfig.load()]);
       const stamp = { ...this.stamp(), commentId: this.newId() };
       const result = addComment(before, input, caller, stamp);
-      await this.store.commit([
-        { before, after: result.ticket, history: result.history, comment: result.comment },
-      ]);
+      // First response: the first public comment by someone other than the requester (SPEC §3);
+      // a Cc participant answering is not the service desk responding.
+      const responded =
+        result.comment.visibility === 'public' && !isRequesterOf(before, caller) && !input.participant;
+      const { ticket: after, events } = withSla(before, result.ticket, config, stamp, responded);
+      const history = { ...result.history, events: [...result.history.events, ...events] };
+      await this.store.commit([{ before, after, history, comment: result.comment }]);
       return result.comment;
     });
   }
@@ -138,7 +165,14 @@ export class TicketService {
         const before = await this.get(caller, id);
         assertStaff(caller, 'link tickets');
         if (before.ciIds.includes(input.targetId)) return before;
-        return this.applyAndCommit(caller, before, { ciIds: [...before.ciIds, input.targetId] }, false);
+        const config = await this.slaConfig.load();
+        return this.applyAndCommit(
+          caller,
+          before,
+          { ciIds: [...before.ciIds, input.targetId] },
+          config,
+          false,
+        );
       });
     }
     const linkType = input.type;
@@ -173,4 +207,16 @@ export class TicketService {
   private stamp(): Stamp {
     return { now: this.clock.now().toISOString(), eventId: this.newId() };
   }
+}
+
+/** The ticket with its SLA clocks brought up to date, and any SLA events that produced. */
+export function withSla(
+  before: Ticket | undefined,
+  after: Ticket,
+  config: SlaConfig,
+  stamp: Stamp,
+  responded = false,
+): { ticket: Ticket; events: HistoryEntry['events'] } {
+  const { sla, events } = trackSla(before, after, config, new Date(stamp.now), { responded });
+  return { ticket: { ...after, sla }, events };
 }

@@ -6,6 +6,10 @@ export const putGroupBody = z
     name: z.string().trim().min(1).max(200),
     members: z.array(identifier).max(500),
     email: z.email().nullable().optional(),
+    calendarId: groupId
+      .nullable()
+      .optional()
+      .describe('hours for non-P1 SLA notifications; default business-hours'),
   })
   .meta({ id: 'PutGroup' });
 
@@ -15,6 +19,7 @@ export const groupSchema = z
     name: z.string(),
     members: z.array(z.string()),
     email: z.string().nullable(),
+    calendarId: z.string().nullable().optional(),
     createdAt: isoTime,
     updatedAt: isoTime,
     version: z.int().min(1),

@@ -8,6 +8,7 @@ import {
 } from '../../domain/tickets/model.js';
 import type { Level } from '../../domain/tickets/priority.js';
 import { groupId, identifier, isoTime, longText, pageOf, pageQuery } from './common.js';
+import { ticketSlaSchema } from './sla.js';
 
 // Typed as the domain's 1 | 2 | 3 while staying a plain integer schema in the OpenAPI document.
 const level = z.int().min(1).max(3) as unknown as z.ZodType<Level>;
@@ -118,7 +119,8 @@ export const ticketSchema = z
     resolvedAt: isoTime.nullable(),
     closedAt: isoTime.nullable(),
     resolution: resolution.nullable(),
-    sla: z.null().describe('SLA clocks (SPEC §5); null until the SLA engine is deployed'),
+    autoCloseAt: isoTime.nullable().describe('when a resolved ticket closes by itself'),
+    sla: ticketSlaSchema.nullable().describe('SLA clocks (SPEC §5); null when no policy applies'),
     links: z.array(z.object({ type: z.string(), targetId: z.string() })),
     version: z.int().min(1),
   })
@@ -142,7 +144,7 @@ export const historySchema = z
     recordId: z.string(),
     at: isoTime,
     actor: z.object({ id: z.string(), name: z.string().nullable() }),
-    action: z.enum(['created', 'updated', 'commented', 'linked']),
+    action: z.enum(['created', 'updated', 'commented', 'linked', 'sla']),
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
   })
