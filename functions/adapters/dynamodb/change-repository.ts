@@ -31,6 +31,7 @@ import {
   changePk,
   ciIndexValue,
 } from './change-keys.js';
+import { listFromIndex } from './indexed-list.js';
 import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from './keys.js';
 import { queryPage } from './paging.js';
 import { INDEXES, type IndexName, LIST_SORT_KEY } from './table-definition.js';
@@ -210,33 +211,12 @@ export class DynamoChangeRepository implements ChangeStore {
     };
   }
 
-  async list(query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
-    const { index, value } = indexForChangeQuery(query);
-    const definition = INDEXES[index];
-    const base = {
-      TableName: this.tableName,
-      IndexName: definition.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': definition.partitionKey },
-      ExpressionAttributeValues: { ':pk': value },
-      ScanIndexForward: false,
-    };
-    if (index !== 'byCi') {
-      return queryPage(this.dynamo, base, page.limit, page.startKey, (item) => {
-        const change = withoutKeys<Change>(item);
-        return matchesChangeQuery(change, query) ? change : undefined;
-      });
-    }
-    // Per-CI items carry only the change id and window: fetch the changes, then narrow by the rest.
-    const windows = await queryPage(
-      this.dynamo,
-      base,
-      page.limit,
-      page.startKey,
-      (item) => item.changeId as string,
-    );
-    const changes = await this.getMany(windows.items);
-    return { ...windows, items: changes.filter((change) => matchesChangeQuery(change, query)) };
+  list(query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
+    return listFromIndex<Change>(this.dynamo, this.tableName, indexForChangeQuery(query), page, {
+      matches: (change) => matchesChangeQuery(change, query),
+      membershipId: 'changeId',
+      getMany: (ids) => this.getMany(ids),
+    });
   }
 
   listHistory(changeId: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>> {

@@ -1,12 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FreezeWindow } from '../../domain/changes/model.js';
 import type { FreezeWindowStore } from '../../ports/change-store.js';
-import { type Page, type PageRequest, StaleWriteError } from '../../ports/ticket-store.js';
+import type { Page, PageRequest } from '../../ports/ticket-store.js';
 import { FREEZE_KIND, freezeWindowKey } from './change-keys.js';
 import { withoutKeys } from './keys.js';
 import { queryPage } from './paging.js';
 import { INDEXES, LIST_SORT_KEY } from './table-definition.js';
+import { versionedPut } from './versioned-put.js';
 
 /** Upper bound on queries an overlap lookup takes; freeze windows number in the dozens. */
 const MAX_QUERIES = 10;
@@ -25,34 +25,14 @@ export class DynamoFreezeWindowRepository implements FreezeWindowStore {
     return out.Item ? withoutKeys<FreezeWindow>(out.Item) : undefined;
   }
 
-  async put(window: FreezeWindow, expectedVersion: number): Promise<void> {
-    try {
-      await this.dynamo.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...freezeWindowKey(window.id),
-            [INDEXES.byKind.partitionKey]: FREEZE_KIND,
-            [LIST_SORT_KEY]: `${window.start}#${window.id}`,
-            ...window,
-          },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': expectedVersion },
-              }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const current = error.Item?.version?.N;
-        throw new StaleWriteError(window.id, current === undefined ? undefined : Number(current));
-      }
-      throw error;
-    }
+  put(window: FreezeWindow, expectedVersion: number): Promise<void> {
+    const item = {
+      ...freezeWindowKey(window.id),
+      [INDEXES.byKind.partitionKey]: FREEZE_KIND,
+      [LIST_SORT_KEY]: `${window.start}#${window.id}`,
+      ...window,
+    };
+    return versionedPut(this.dynamo, this.tableName, item, expectedVersion);
   }
 
   list(page: PageRequest): Promise<Page<FreezeWindow>> {

@@ -16,6 +16,7 @@ import {
   type TicketWrite,
 } from '../../ports/ticket-store.js';
 import { batchGet } from './batch-get.js';
+import { listFromIndex } from './indexed-list.js';
 import {
   COMMENT_PREFIX,
   ciMembershipKey,
@@ -155,33 +156,12 @@ export class DynamoTicketRepository implements TicketStore {
     };
   }
 
-  async list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
-    const { index, value } = indexForQuery(query);
-    const definition = INDEXES[index];
-    const base = {
-      TableName: this.tableName,
-      IndexName: definition.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': definition.partitionKey },
-      ExpressionAttributeValues: { ':pk': value },
-      ScanIndexForward: false,
-    };
-    if (index !== 'byCi') {
-      return queryPage(this.dynamo, base, page.limit, page.startKey, (item) => {
-        const ticket = withoutKeys<Ticket>(item);
-        return matches(ticket, query) ? ticket : undefined;
-      });
-    }
-    // CI membership items carry only the ticket id: fetch the tickets, then narrow by the rest.
-    const memberships = await queryPage(
-      this.dynamo,
-      base,
-      page.limit,
-      page.startKey,
-      (item) => item.ticketId as string,
-    );
-    const tickets = await this.getMany(memberships.items);
-    return { ...memberships, items: tickets.filter((ticket) => matches(ticket, query)) };
+  list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+    return listFromIndex<Ticket>(this.dynamo, this.tableName, indexForQuery(query), page, {
+      matches: (ticket) => matches(ticket, query),
+      membershipId: 'ticketId',
+      getMany: (ids) => this.getMany(ids),
+    });
   }
 
   /** One BatchGetItem (a page is at most 100 ids), keeping the order of `ids`. */
