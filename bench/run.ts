@@ -5,10 +5,15 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startLocalRuntime } from '../bin/local/runtime.js';
+import { benchBundles, printBundles } from './bundles.js';
+import { benchEmail, printEmail } from './email.js';
+import { benchRoundTrips, printRoundTrips } from './round-trips.js';
 import { benchSlaSweep } from './sla-sweep.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = [1, 8, 32];
+/** Comma-separated sections to skip: bundles, roundtrips, email (e.g. BENCH_SKIP=bundles for a quick run). */
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 
 interface Result {
   operation: string;
@@ -114,4 +119,25 @@ try {
   );
 } finally {
   await runtime.stop();
+}
+
+// Issue 8 §1, §2, §4: each starts (and stops) what it needs, after the throughput runtime is gone.
+const extra: Record<string, unknown> = {};
+if (!SKIP.has('roundtrips')) {
+  extra.roundTrips = await benchRoundTrips();
+  printRoundTrips(extra.roundTrips as Awaited<ReturnType<typeof benchRoundTrips>>);
+}
+if (!SKIP.has('email')) {
+  extra.email = await benchEmail();
+  printEmail(extra.email as Awaited<ReturnType<typeof benchEmail>>);
+}
+if (!SKIP.has('bundles')) {
+  extra.bundles = await benchBundles();
+  printBundles(extra.bundles as Awaited<ReturnType<typeof benchBundles>>);
+}
+if (Object.keys(extra).length > 0) {
+  await writeFile(
+    'bench/results/extra.json',
+    `${JSON.stringify({ at: new Date().toISOString(), ...extra }, null, 2)}\n`,
+  );
 }
