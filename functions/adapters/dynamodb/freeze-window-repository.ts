@@ -3,8 +3,8 @@ import type { FreezeWindow } from '../../domain/changes/model.js';
 import type { FreezeWindowStore } from '../../ports/change-store.js';
 import type { Page, PageRequest } from '../../ports/ticket-store.js';
 import { FREEZE_KIND, freezeWindowKey } from './change-keys.js';
+import { listKind } from './indexed-list.js';
 import { withoutKeys } from './keys.js';
-import { queryPage } from './paging.js';
 import { INDEXES, LIST_SORT_KEY } from './table-definition.js';
 import { versionedPut } from './versioned-put.js';
 
@@ -36,19 +36,7 @@ export class DynamoFreezeWindowRepository implements FreezeWindowStore {
   }
 
   list(page: PageRequest): Promise<Page<FreezeWindow>> {
-    return queryPage(
-      this.dynamo,
-      {
-        TableName: this.tableName,
-        IndexName: INDEXES.byKind.name,
-        KeyConditionExpression: '#pk = :kind',
-        ExpressionAttributeNames: { '#pk': INDEXES.byKind.partitionKey },
-        ExpressionAttributeValues: { ':kind': FREEZE_KIND },
-      },
-      page.limit,
-      page.startKey,
-      (item) => withoutKeys<FreezeWindow>(item),
-    );
+    return listKind<FreezeWindow>(this.dynamo, this.tableName, FREEZE_KIND, page);
   }
 
   /** Windows starting before `to` (a key range) and ending after `from` (a filter). */

@@ -3,8 +3,8 @@ import type { Group } from '../../domain/groups/model.js';
 import type { GroupStore } from '../../ports/group-store.js';
 import type { Page, PageRequest } from '../../ports/ticket-store.js';
 import { batchGet } from './batch-get.js';
+import { listKind } from './indexed-list.js';
 import { groupKey, withoutKeys } from './keys.js';
-import { queryPage } from './paging.js';
 import { INDEXES, LIST_SORT_KEY } from './table-definition.js';
 import { versionedPut } from './versioned-put.js';
 
@@ -30,19 +30,7 @@ export class DynamoGroupRepository implements GroupStore {
   }
 
   list(page: PageRequest): Promise<Page<Group>> {
-    return queryPage(
-      this.dynamo,
-      {
-        TableName: this.tableName,
-        IndexName: INDEXES.byKind.name,
-        KeyConditionExpression: '#pk = :kind',
-        ExpressionAttributeNames: { '#pk': INDEXES.byKind.partitionKey },
-        ExpressionAttributeValues: { ':kind': 'GROUP' },
-      },
-      page.limit,
-      page.startKey,
-      (item) => withoutKeys<Group>(item),
-    );
+    return listKind<Group>(this.dynamo, this.tableName, 'GROUP', page);
   }
 
   async existing(ids: readonly string[]): Promise<Set<string>> {

@@ -50,3 +50,25 @@ export async function listFromIndex<T>(
   const records = await options.getMany(memberships.items);
   return { ...memberships, items: records.filter(options.matches) };
 }
+
+/** Every record of one kind (`byKind` partition), in `listSk` order: groups, freeze windows, ... */
+export function listKind<T>(
+  dynamo: DynamoDBDocumentClient,
+  tableName: string,
+  kind: string,
+  page: PageRequest,
+): Promise<Page<T>> {
+  return queryPage(
+    dynamo,
+    {
+      TableName: tableName,
+      IndexName: INDEXES.byKind.name,
+      KeyConditionExpression: '#pk = :kind',
+      ExpressionAttributeNames: { '#pk': INDEXES.byKind.partitionKey },
+      ExpressionAttributeValues: { ':kind': kind },
+    },
+    page.limit,
+    page.startKey,
+    (item) => withoutKeys<T>(item),
+  );
+}

@@ -8,7 +8,7 @@ import {
   IMPLEMENTATION_OUTCOMES,
   RISK_LEVELS,
 } from '../../domain/changes/model.js';
-import { groupId, identifier, isoTime, longText, pageOf, pageQuery } from './common.js';
+import { groupId, identifier, isoTime, longText, pageOf, pageQuery, personInput } from './common.js';
 
 const title = z.string().trim().min(1).max(200);
 const plan = longText.pipe(z.string().trim().min(1)).nullable().optional();
@@ -34,12 +34,7 @@ export const createChangeBody = z
       .max(10)
       .optional()
       .describe('normal changes only: every group must approve'),
-    requester: z
-      .strictObject({
-        id: identifier,
-        email: z.email().nullable().optional(),
-        name: z.string().max(200).nullable().optional(),
-      })
+    requester: personInput
       .optional()
       .describe('who the change is for (they may read it); the caller by default'),
   })

@@ -40,3 +40,10 @@ export const problemSchema = z
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
 }
+
+/** Someone a record is raised for (agents on behalf of a requester): id required, contact optional. */
+export const personInput = z.strictObject({
+  id: identifier,
+  email: z.email().nullable().optional(),
+  name: z.string().max(200).nullable().optional(),
+});

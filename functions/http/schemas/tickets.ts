@@ -7,7 +7,7 @@ import {
   TICKET_TYPES,
 } from '../../domain/tickets/model.js';
 import type { Level } from '../../domain/tickets/priority.js';
-import { groupId, identifier, isoTime, longText, pageOf, pageQuery } from './common.js';
+import { groupId, identifier, isoTime, longText, pageOf, pageQuery, personInput } from './common.js';
 import { ticketSlaSchema } from './sla.js';
 
 // Typed as the domain's 1 | 2 | 3 while staying a plain integer schema in the OpenAPI document.
@@ -34,12 +34,7 @@ export const createTicketBody = z
     ciIds: ciIds.optional(),
     assignee: identifier.nullable().optional(),
     group: groupId.nullable().optional(),
-    requester: z
-      .strictObject({
-        id: identifier,
-        email: z.email().nullable().optional(),
-        name: z.string().max(200).nullable().optional(),
-      })
+    requester: personInput
       .optional()
       .describe('agents and admins only: file the ticket on behalf of someone'),
     source: z.enum(['api', 'alert']).optional().describe('agents and admins only'),
