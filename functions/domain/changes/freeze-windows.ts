@@ -1,9 +1,9 @@
 import type { FreezeWindowStore } from '../../ports/change-store.js';
 import type { Clock } from '../../ports/clock.js';
-import { type Page, type PageRequest, StaleWriteError } from '../../ports/ticket-store.js';
+import type { Page, PageRequest } from '../../ports/ticket-store.js';
 import type { Caller } from '../authz.js';
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
-import { withOptimisticRetry } from '../optimistic.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { upsertVersioned } from '../versioned-upsert.js';
 import { assertFreezeWindowAdmin, assertFreezeWindowReader } from './access.js';
 import type { FreezeWindow } from './model.js';
 
@@ -48,36 +48,27 @@ export class FreezeWindowService {
     if (Date.parse(input.end) <= Date.parse(input.start)) {
       throw new ValidationError([{ path: 'end', message: 'must be after start' }]);
     }
-    return withOptimisticRetry(async () => {
-      const current = await this.store.get(id);
-      const version = current?.version ?? 0;
-      if (ifMatch !== undefined && version !== ifMatch) {
-        throw new PreconditionFailedError(
-          `freeze window ${id} is at version ${version}, not ${ifMatch}`,
+    const upserted = upsertVersioned(
+      id,
+      ifMatch,
+      () => this.store.get(id),
+      async (version, current) => {
+        const now = this.clock.now().toISOString();
+        const window: FreezeWindow = {
+          id,
+          name: input.name,
+          start: input.start,
+          end: input.end,
+          reason: input.reason ?? null,
+          ciIds: [...new Set(input.ciIds ?? [])],
+          createdAt: current?.createdAt ?? now,
+          updatedAt: now,
           version,
-        );
-      }
-      const now = this.clock.now().toISOString();
-      const window: FreezeWindow = {
-        id,
-        name: input.name,
-        start: input.start,
-        end: input.end,
-        reason: input.reason ?? null,
-        ciIds: [...new Set(input.ciIds ?? [])],
-        createdAt: current?.createdAt ?? now,
-        updatedAt: now,
-        version: version + 1,
-      };
-      try {
-        await this.store.put(window, version);
-      } catch (error) {
-        if (error instanceof StaleWriteError && ifMatch !== undefined) {
-          throw new PreconditionFailedError(`freeze window ${id} changed meanwhile`, error.currentVersion);
-        }
-        throw error;
-      }
-      return { window, created: current === undefined };
-    });
+        };
+        await this.store.put(window, version - 1);
+        return window;
+      },
+    );
+    return upserted.then(({ record, created }) => ({ window: record, created }));
   }
 }
