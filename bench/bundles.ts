@@ -10,15 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, LAMBDA_ALIASES, MAIN_FIELDS } from '../lib/bundling.js';
 
 export const BUNDLE_BUDGET_KB = 300;
 export const INIT_BUDGET_MS = 80;
 const SAMPLES = Number(process.env.BENCH_INIT_SAMPLES ?? 10);
 const CHILD_TIMEOUT_MS = 15_000;
-
-/** Same banner as lib/lambda.ts (ESM bundles with CommonJS dependencies need a real require). */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** Dummy values for every variable an entry reads at import; nothing here reaches the network. */
 const DUMMY_ENV: Record<string, string> = {
@@ -112,10 +109,11 @@ export async function benchBundles(): Promise<BundleResult[]> {
         minify: true,
         sourcemap: true,
         sourcesContent: false,
-        target: 'node22',
+        target: BUNDLE_TARGET,
         format: 'esm',
         banner: { js: ESM_REQUIRE_BANNER },
-        mainFields: ['module', 'main'],
+        mainFields: MAIN_FIELDS,
+        alias: { ...LAMBDA_ALIASES },
         external: [], // bundleAwsSDK: true
         metafile: true,
         logLevel: 'silent',

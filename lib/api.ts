@@ -28,12 +28,13 @@ const PUBLIC_ROUTE_THROTTLE = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 2
 const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
   public: 'Opsdesk unauthenticated routes (health, OpenAPI document)',
   tickets: 'Opsdesk tickets, comments, history and links',
+  attachments: 'Opsdesk ticket attachments: presigned uploads and downloads',
   admin: 'Opsdesk configuration: groups, SLA policies, calendars',
   changes: 'Opsdesk changes: submission, approvals, implementation, review; freeze windows',
 };
 
 /** Functions that read and write the table; `public` serves static answers and gets no access. */
-const TABLE_USERS: readonly FunctionName[] = ['tickets', 'admin', 'changes'];
+const TABLE_USERS: readonly FunctionName[] = ['tickets', 'attachments', 'admin', 'changes'];
 
 export interface ApiConstructProps {
   readonly config: StackConfig;
@@ -112,6 +113,7 @@ export class ApiConstruct extends Construct {
     const functions: Record<FunctionName, NodejsFunction> = {
       public: make('public'),
       tickets: make('tickets'),
+      attachments: make('attachments'),
       admin: make('admin'),
       changes: make('changes'),
     };

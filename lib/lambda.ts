@@ -5,6 +5,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { aliasArgs, BUNDLE_TARGET, ESM_REQUIRE_BANNER, MAIN_FIELDS } from './bundling.js';
 import type { StackConfig } from './config.js';
 
 /** Paths are resolved from this file, so synth works from any working directory. */
@@ -15,13 +16,6 @@ const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url)
 export function entryPath(name: string): string {
   return fileURLToPath(new URL(`../functions/entry/${name}.ts`, import.meta.url));
 }
-
-/**
- * esbuild emits `__require` shims for CommonJS dependencies inside an ESM bundle; they need a real
- * `require`, which ESM modules do not have.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface OpsdeskFunctionProps {
   /** Entry file name under functions/entry, without `.ts`. */
@@ -96,12 +90,12 @@ export function createOpsdeskFunction(
       sourceMap: true,
       // Stack traces need the mappings, not the sources: a smaller map loads faster at init.
       sourcesContent: false,
-      target: 'node22',
+      target: BUNDLE_TARGET,
       format: OutputFormat.ESM,
       banner: ESM_REQUIRE_BANNER,
       bundleAwsSDK: true,
-      // Prefer ESM builds of dependencies so esbuild can tree-shake them.
-      mainFields: ['module', 'main'],
+      mainFields: MAIN_FIELDS,
+      esbuildArgs: aliasArgs(),
     },
   });
   Validations.of(fn).acknowledge({

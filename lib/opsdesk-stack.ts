@@ -45,7 +45,7 @@ export class OpsdeskStack extends Stack {
 
     this.storage = new StorageConstruct(this, 'Storage', {
       config,
-      ticketsFunction: this.api.functions.tickets,
+      attachmentsFunction: this.api.functions.attachments,
     });
     // Email to ticket exists only with a domain to receive and send for (docs/email.md).
     if (config.emailDomain) {

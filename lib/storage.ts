@@ -16,12 +16,12 @@ import type { StackConfig } from './config.js';
 export interface StorageConstructProps {
   readonly config: StackConfig;
   /** Signs the presigned URLs of SPEC §4's attachments routes. */
-  readonly ticketsFunction: NodejsFunction;
+  readonly attachmentsFunction: NodejsFunction;
 }
 
 /**
  * The attachments bucket (SPEC §1, §4): private, encrypted, TLS only, reached by clients only
- * through presigned URLs that the tickets function signs. Uploaded files live under
+ * through presigned URLs that the attachments function signs. Uploaded files live under
  * `tickets/<ticketId>/`, files received by mail under `mail/<hash>/`.
  */
 export class StorageConstruct extends Construct {
@@ -53,8 +53,8 @@ export class StorageConstruct extends Construct {
           : undefined,
       removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    props.ticketsFunction.addEnvironment('ATTACHMENTS_BUCKET', this.attachments.bucketName);
-    this.grantPresign(props.ticketsFunction);
+    props.attachmentsFunction.addEnvironment('ATTACHMENTS_BUCKET', this.attachments.bucketName);
+    this.grantPresign(props.attachmentsFunction);
   }
 
   /** For presigning: uploads under `tickets/`, downloads of any file (the signer needs the permission it grants). */

@@ -1,4 +1,5 @@
 import { createAdminHandler } from '../../functions/handlers/admin.js';
+import { createAttachmentsHandler } from '../../functions/handlers/attachments.js';
 import { createChangesHandler } from '../../functions/handlers/changes.js';
 import { createPublicHandler } from '../../functions/handlers/public.js';
 import { createStreamPublisherHandler } from '../../functions/handlers/stream-publisher.js';
@@ -15,6 +16,7 @@ export const defaultFunctions: LocalFunctions = {
   http: {
     public: createPublicHandler,
     tickets: createTicketsHandler,
+    attachments: createAttachmentsHandler,
     admin: createAdminHandler,
     changes: createChangesHandler,
   },

@@ -1,4 +1,4 @@
 import { createAdminHandler } from '../handlers/admin.js';
-import { awsDeps } from '../wiring/aws.js';
+import { awsHttpDeps } from '../wiring/aws.js';
 
-export const handler = createAdminHandler(awsDeps());
+export const handler = createAdminHandler(awsHttpDeps());

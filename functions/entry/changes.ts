@@ -1,4 +1,5 @@
+import { stepFunctionsWorkflowFromEnv } from '../adapters/sfn/workflow-from-env.js';
 import { createChangesHandler } from '../handlers/changes.js';
-import { awsDeps } from '../wiring/aws.js';
+import { awsHttpDeps } from '../wiring/aws.js';
 
-export const handler = createChangesHandler(awsDeps());
+export const handler = createChangesHandler({ ...awsHttpDeps(), workflow: stepFunctionsWorkflowFromEnv() });

@@ -1,4 +1,8 @@
 import { createPublicHandler } from '../handlers/public.js';
-import { awsDeps } from '../wiring/aws.js';
+import { pipelineSettings } from '../wiring/pipeline-settings.js';
 
-export const handler = createPublicHandler(awsDeps());
+/** Health and the OpenAPI document: no table, no secret, so no AWS client at all. */
+export const handler = createPublicHandler({
+  ...pipelineSettings(),
+  cursorKey: () => Promise.reject(new Error('the public function serves no paginated lists')),
+});

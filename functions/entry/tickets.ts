@@ -1,4 +1,4 @@
 import { createTicketsHandler } from '../handlers/tickets.js';
-import { awsDeps } from '../wiring/aws.js';
+import { awsHttpDeps } from '../wiring/aws.js';
 
-export const handler = createTicketsHandler(awsDeps());
+export const handler = createTicketsHandler(awsHttpDeps());

@@ -6,12 +6,13 @@ import { SlaAdminService } from '../domain/sla/admin-service.js';
 import { CONTRACT } from '../http/contract.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
-import { type HttpHandler, httpApi } from '../http/pipeline.js';
+import type { HttpHandler } from '../http/pipeline.js';
 import { groupId } from '../http/schemas/common.js';
-import type { AppDeps } from '../wiring/deps.js';
+import { tableHttpApi } from '../http/table-api.js';
+import type { HttpDeps } from '../wiring/deps.js';
 
 /** The admin bounded context: configuration records. Groups now; calendars and SLA policies later. */
-export function createAdminHandler(deps: AppDeps): HttpHandler {
+export function createAdminHandler(deps: HttpDeps): HttpHandler {
   const groups = new GroupService(new DynamoGroupRepository(deps.dynamo, deps.tableName), deps.clock);
 
   const sla = new SlaAdminService(new DynamoSlaConfigRepository(deps.dynamo, deps.tableName), deps.clock);
@@ -32,7 +33,7 @@ export function createAdminHandler(deps: AppDeps): HttpHandler {
     headers: { etag: etagOf(record.version), ...(created ? { location: `/${path}/${record.id}` } : {}) },
   });
 
-  return httpApi(
+  return tableHttpApi(
     {
       'GET /calendars': operation({
         ...CONTRACT['GET /calendars'],

@@ -1,41 +1,50 @@
+import { monotonicFactory } from 'ulid';
 import { DynamoAttachmentRepository } from '../adapters/dynamodb/attachment-repository.js';
+import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
 import { AttachmentService } from '../domain/attachments/service.js';
-import type { Caller } from '../domain/authz.js';
-import type { Ticket } from '../domain/tickets/model.js';
+import { readVisibleTicket } from '../domain/tickets/access.js';
 import { CONTRACT } from '../http/contract.js';
-import { type Operation, operation } from '../http/operation.js';
-import type { AppDeps } from '../wiring/deps.js';
+import { operation } from '../http/operation.js';
+import type { HttpHandler } from '../http/pipeline.js';
+import { tableHttpApi } from '../http/table-api.js';
+import type { AttachmentDeps, HttpDeps } from '../wiring/deps.js';
 
 /**
- * SPEC §4 attachments, served by the tickets function (they share its access rules): announce a
- * file and get a presigned upload URL; list a ticket's files with presigned download URLs.
+ * SPEC §4 attachments: announce a file and get a presigned upload URL; list a ticket's files with
+ * presigned download URLs. A function of its own so that only it bundles and initialises the S3
+ * client; it applies the tickets' access rules through the same domain check.
  */
-export function attachmentOperations(
-  deps: AppDeps,
-  visibleTicket: (caller: Caller, ticketId: string) => Promise<Ticket>,
-  newId: () => string,
-): Record<string, Operation> {
+export function createAttachmentsHandler(deps: HttpDeps & AttachmentDeps): HttpHandler {
+  const ulid = monotonicFactory();
+  const tickets = new DynamoTicketRepository(deps.dynamo, deps.tableName);
   const attachments = new AttachmentService({
-    visibleTicket,
+    visibleTicket: (caller, id) => readVisibleTicket(tickets, caller, id),
     store: new DynamoAttachmentRepository(deps.dynamo, deps.tableName),
     objects: deps.attachmentObjects,
     clock: deps.clock,
-    newId,
+    newId: () => ulid(deps.clock.now().getTime()),
   });
-  return {
-    'POST /tickets/{id}/attachments': operation({
-      ...CONTRACT['POST /tickets/{id}/attachments'],
-      handle: async ({ caller, params, body }) => {
-        const grant = await attachments.requestUpload(caller, params.id!, body);
-        return { status: 201, body: grant, headers: { location: `/tickets/${grant.ticketId}/attachments` } };
-      },
-    }),
-    'GET /tickets/{id}/attachments': operation({
-      ...CONTRACT['GET /tickets/{id}/attachments'],
-      handle: async ({ caller, params }) => ({
-        status: 200,
-        body: { items: await attachments.list(caller, params.id!), nextCursor: null },
+  return tableHttpApi(
+    {
+      'POST /tickets/{id}/attachments': operation({
+        ...CONTRACT['POST /tickets/{id}/attachments'],
+        handle: async ({ caller, params, body }) => {
+          const grant = await attachments.requestUpload(caller, params.id!, body);
+          return {
+            status: 201,
+            body: grant,
+            headers: { location: `/tickets/${grant.ticketId}/attachments` },
+          };
+        },
       }),
-    }),
-  };
+      'GET /tickets/{id}/attachments': operation({
+        ...CONTRACT['GET /tickets/{id}/attachments'],
+        handle: async ({ caller, params }) => ({
+          status: 200,
+          body: { items: await attachments.list(caller, params.id!), nextCursor: null },
+        }),
+      }),
+    },
+    deps,
+  );
 }

@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoChangeRepository } from '../adapters/dynamodb/change-repository.js';
 import { DynamoFreezeWindowRepository } from '../adapters/dynamodb/freeze-window-repository.js';
 import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
@@ -7,7 +7,7 @@ import { APPROVAL_STAGES } from '../domain/changes/model.js';
 import { ChangeBusyError, StepNotApplicableError } from '../domain/changes/workflow-errors.js';
 import { ChangeWorkflowSteps } from '../domain/changes/workflow-steps.js';
 import { DomainError, ServiceBusyError } from '../domain/errors.js';
-import type { AppDeps } from '../wiring/deps.js';
+import type { MailDeps, TableDeps } from '../wiring/deps.js';
 
 const changeId = z.string().regex(/^CHG-\d{6,}$/);
 const approval = { changeId, stage: z.enum(APPROVAL_STAGES), group: z.string().min(1) };
@@ -31,7 +31,7 @@ export const changeTaskEvent = z.discriminatedUnion('action', [
 ]);
 export type ChangeTaskEvent = z.input<typeof changeTaskEvent>;
 
-export type ChangeTaskDeps = Pick<AppDeps, 'dynamo' | 'tableName' | 'clock' | 'mail'>;
+export type ChangeTaskDeps = TableDeps & MailDeps;
 export type ChangeTaskHandler = (event: unknown) => Promise<unknown>;
 
 /**

@@ -8,12 +8,13 @@ import { ValidationError } from '../domain/errors.js';
 import { CONTRACT } from '../http/contract.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
-import { type HttpHandler, httpApi } from '../http/pipeline.js';
+import type { HttpHandler } from '../http/pipeline.js';
 import { freezeWindowIdSchema } from '../http/schemas/changes.js';
-import type { AppDeps } from '../wiring/deps.js';
+import { tableHttpApi } from '../http/table-api.js';
+import type { HttpDeps, WorkflowDeps } from '../wiring/deps.js';
 
 /** The changes bounded context (SPEC §6): changes, their human answers, and freeze windows. */
-export function createChangesHandler(deps: AppDeps): HttpHandler {
+export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler {
   const ulid = monotonicFactory();
   const changes = new ChangeService(
     new DynamoChangeRepository(deps.dynamo, deps.tableName),
@@ -27,7 +28,7 @@ export function createChangesHandler(deps: AppDeps): HttpHandler {
     deps.clock,
   );
 
-  return httpApi(
+  return tableHttpApi(
     {
       'POST /changes': operation({
         ...CONTRACT['POST /changes'],

@@ -2,10 +2,10 @@ import { CONTRACT } from '../http/contract.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { operation } from '../http/operation.js';
 import { type HttpHandler, httpApi } from '../http/pipeline.js';
-import type { AppDeps } from '../wiring/deps.js';
+import type { PipelineDeps } from '../wiring/deps.js';
 
 /** Unauthenticated routes: liveness and the API description. */
-export function createPublicHandler(deps: AppDeps): HttpHandler {
+export function createPublicHandler(deps: PipelineDeps): HttpHandler {
   let document: Record<string, unknown> | undefined;
   return httpApi(
     {

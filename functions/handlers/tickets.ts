@@ -7,12 +7,12 @@ import { TicketService } from '../domain/tickets/service.js';
 import { CONTRACT } from '../http/contract.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
-import { type HttpHandler, httpApi } from '../http/pipeline.js';
-import type { AppDeps } from '../wiring/deps.js';
-import { attachmentOperations } from './attachments.js';
+import type { HttpHandler } from '../http/pipeline.js';
+import { tableHttpApi } from '../http/table-api.js';
+import type { HttpDeps } from '../wiring/deps.js';
 
 /** The tickets bounded context: tickets, comments, history and links (SPEC §3–4). */
-export function createTicketsHandler(deps: AppDeps): HttpHandler {
+export function createTicketsHandler(deps: HttpDeps): HttpHandler {
   const ulid = monotonicFactory();
   const repository = new DynamoTicketRepository(deps.dynamo, deps.tableName);
   const slaConfig = new DynamoSlaConfigRepository(deps.dynamo, deps.tableName);
@@ -26,7 +26,7 @@ export function createTicketsHandler(deps: AppDeps): HttpHandler {
 
   const reports = new SlaReportService(repository, slaConfig);
 
-  return httpApi(
+  return tableHttpApi(
     {
       'GET /reports/sla': operation({
         ...CONTRACT['GET /reports/sla'],
@@ -101,11 +101,6 @@ export function createTicketsHandler(deps: AppDeps): HttpHandler {
           return { status: 201, body: ticket, headers: { etag: etagOf(ticket.version) } };
         },
       }),
-      ...attachmentOperations(
-        deps,
-        (caller, id) => tickets.get(caller, id),
-        () => ulid(deps.clock.now().getTime()),
-      ),
     },
     deps,
   );

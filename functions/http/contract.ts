@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { attachmentList, createAttachmentBody, uploadGrantSchema } from './schemas/attachments.js';
 import {
   cancelChangeBody,

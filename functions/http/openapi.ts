@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTRACT, type RouteContract } from './contract.js';
 import { ROUTES, routeKey } from './routes.js';
 import { problemSchema } from './schemas/common.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type {
@@ -9,11 +9,10 @@ import type {
 } from 'aws-lambda';
 import type { Caller } from '../domain/authz.js';
 import { DomainError, ForbiddenError, NotFoundError } from '../domain/errors.js';
-import type { AppDeps } from '../wiring/deps.js';
+import type { PipelineDeps } from '../wiring/deps.js';
 import { callerFromEvent } from './caller.js';
 import { openCursor, sealCursor } from './cursor.js';
 import { parseJsonBody, validate } from './decode.js';
-import { postIdempotency } from './middleware/post-idempotency.js';
 import { problemErrors } from './middleware/problem-errors.js';
 import type { Operation, OperationInput } from './operation.js';
 import { ROUTES, routeKey } from './routes.js';
@@ -36,11 +35,15 @@ const ANONYMOUS: Caller = { id: '', email: null, name: null, roles: new Set() };
 
 /**
  * One bounded context's Lambda: a router over its operations (keyed by API Gateway route key)
- * wrapped in middy. Middleware order matters: idempotency outermost, so a replay carries the same
- * headers as the first response; the problem handler innermost on errors, so CORS and security
- * headers decorate problems too.
+ * wrapped in middy. Middleware order matters: idempotency (when given; see table-api.ts) outermost,
+ * so a replay carries the same headers as the first response; the problem handler innermost on
+ * errors, so CORS and security headers decorate problems too.
  */
-export function httpApi(operations: Record<string, Operation>, deps: AppDeps): HttpHandler {
+export function httpApi(
+  operations: Record<string, Operation>,
+  deps: PipelineDeps,
+  idempotency?: MiddlewareObj,
+): HttpHandler {
   const logger = new Logger({ serviceName: 'opsdesk' });
 
   const route = async (
@@ -86,10 +89,9 @@ export function httpApi(operations: Record<string, Operation>, deps: AppDeps): H
     };
   };
 
-  const handler = middy(route)
-    .use(postIdempotency(deps.dynamo, deps.tableName))
-    .use(httpSecurityHeaders())
-    .use(problemErrors(logger));
+  const handler = middy(route);
+  if (idempotency) handler.use(idempotency);
+  handler.use(httpSecurityHeaders()).use(problemErrors(logger));
   if (deps.corsOrigins.length > 0) {
     handler.use(httpCors({ origins: [...deps.corsOrigins], exposeHeaders: 'ETag, Location' }));
   }

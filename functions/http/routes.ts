@@ -3,7 +3,7 @@
  * points it at the entry's function; the local server matches requests against the same list; the
  * OpenAPI document is generated from it. Paths use API Gateway's `{param}` syntax.
  */
-export type FunctionName = 'public' | 'tickets' | 'admin' | 'changes';
+export type FunctionName = 'public' | 'tickets' | 'attachments' | 'admin' | 'changes';
 
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -71,14 +71,14 @@ export const ROUTES: readonly RouteDefinition[] = [
   {
     method: 'POST',
     path: '/tickets/{id}/attachments',
-    function: 'tickets',
+    function: 'attachments',
     authenticated: true,
     operationId: 'createAttachment',
   },
   {
     method: 'GET',
     path: '/tickets/{id}/attachments',
-    function: 'tickets',
+    function: 'attachments',
     authenticated: true,
     operationId: 'listAttachments',
   },

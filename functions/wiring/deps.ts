@@ -5,24 +5,44 @@ import type { ObjectStore } from '../ports/object-store.js';
 import type { ChangeWorkflow } from '../ports/workflow.js';
 
 /**
- * Everything an HTTP handler needs from the outside world. The Lambda entry points build it from
- * environment variables (wiring/aws.ts); the local runtime builds it from local parts. Same
- * handlers, two wirings.
+ * What the outside world gives a handler, split by what needs it: each Lambda entry builds only
+ * its own part (functions/entry), so a function never bundles or initialises a client it does not
+ * use. The local runtime builds all of it once (AppDeps). Same handlers, two wirings.
  */
-export interface AppDeps {
-  readonly tableName: string;
-  readonly dynamo: DynamoDBDocumentClient;
-  readonly clock: Clock;
-  /** Key for signing list cursors (HMAC-SHA256). Fetched once and cached by the caller's wiring. */
+
+/** What the HTTP pipeline itself needs (functions/http/pipeline.ts). */
+export interface PipelineDeps {
+  /** Key for sealing list cursors. Fetched once and cached by the caller's wiring. */
   readonly cursorKey: () => Promise<Uint8Array>;
   /** Origins allowed by CORS; empty means no CORS headers. */
   readonly corsOrigins: readonly string[];
   /** Claim holding the caller's groups/roles (SPEC §2; default `cognito:groups`). */
   readonly groupsClaim: string;
-  /** Outgoing mail (notifications, acknowledgements). */
-  readonly mail: MailSender;
-  /** The attachments bucket (SPEC §4 presigned uploads and downloads). */
+}
+
+/** The table, for every handler that reads or writes records. */
+export interface TableDeps {
+  readonly tableName: string;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly clock: Clock;
+}
+
+export type HttpDeps = PipelineDeps & TableDeps;
+
+/** The attachments bucket (SPEC §4 presigned uploads and downloads). */
+export interface AttachmentDeps {
   readonly attachmentObjects: ObjectStore;
-  /** The change workflow (Step Functions on AWS, the same definition run in-process locally). */
+}
+
+/** The change workflow (Step Functions on AWS, the same definition run in-process locally). */
+export interface WorkflowDeps {
   readonly workflow: ChangeWorkflow;
 }
+
+/** Outgoing mail (notifications, acknowledgements). */
+export interface MailDeps {
+  readonly mail: MailSender;
+}
+
+/** Everything any handler needs: what the local runtime builds once and hands to all of them. */
+export type AppDeps = HttpDeps & AttachmentDeps & WorkflowDeps & MailDeps;

@@ -163,7 +163,7 @@ describe('HTTP API with the Cognito user pool', () => {
     expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
   });
 
-  it.each(['tickets', 'admin'] as const)(
+  it.each(['tickets', 'attachments', 'admin'] as const)(
     'lets %s read and write items and query each index by name, never Scan',
     (name) => {
       const statements = statementsOfRole(template, logicalIdOf(stack.api.functions[name].role!));

@@ -150,7 +150,7 @@ describe('email to ticket infrastructure', () => {
     expect((send[0] as unknown as { Condition: unknown }).Condition).toEqual({
       StringEquals: { 'ses:FromAddress': 'support@desk.example.com' },
     });
-    for (const fn of [stack.api.functions.tickets, email.ingest!]) {
+    for (const fn of [stack.api.functions.tickets, stack.api.functions.attachments, email.ingest!]) {
       const actions = statementsOfRole(template, logicalIdOf(fn.role!)).flatMap(actionsOf);
       expect(actions.some((a) => a.startsWith('ses:'))).toBe(false);
     }
@@ -173,7 +173,7 @@ describe('email to ticket infrastructure', () => {
     });
   });
 
-  it('keeps attachments in a private, encrypted, TLS-only bucket the tickets function presigns for', () => {
+  it('keeps attachments in a private, encrypted, TLS-only bucket only the attachments function presigns for', () => {
     const attachmentsId = logicalIdOf(stack.storage.attachments);
     const bucket = template.findResources('AWS::S3::Bucket')[attachmentsId]!.Properties;
     expect(bucket.PublicAccessBlockConfiguration.RestrictPublicBuckets).toBe(true);
@@ -182,10 +182,18 @@ describe('email to ticket infrastructure', () => {
       Bucket: { Ref: attachmentsId },
       PolicyDocument: { Statement: Match.arrayWith([TLS_ONLY]) },
     });
-    const tickets = stack.api.functions.tickets;
-    const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(tickets)]!.Properties;
+    const attachments = stack.api.functions.attachments;
+    const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(attachments)]!.Properties;
     expect(fn.Environment.Variables.ATTACHMENTS_BUCKET).toEqual({ Ref: attachmentsId });
-    const s3 = statementsOfRole(template, logicalIdOf(tickets.role!)).filter((s) =>
+    for (const other of [
+      stack.api.functions.tickets,
+      stack.api.functions.admin,
+      stack.api.functions.changes,
+    ]) {
+      const actions = statementsOfRole(template, logicalIdOf(other.role!)).flatMap(actionsOf);
+      expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+    }
+    const s3 = statementsOfRole(template, logicalIdOf(attachments.role!)).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('s3:')),
     );
     expect(s3.map((s) => actionsOf(s).join(',')).sort()).toEqual(['s3:GetObject', 's3:PutObject']);

@@ -17,6 +17,7 @@ describe('Lambda functions', () => {
     const expected = [
       stack.api.functions.public,
       stack.api.functions.tickets,
+      stack.api.functions.attachments,
       stack.api.functions.admin,
       stack.api.functions.changes,
       stack.changes.taskFunction,
@@ -78,6 +79,7 @@ describe('Lambda functions', () => {
     for (const name of [
       'public',
       'tickets',
+      'attachments',
       'admin',
       'changes',
       'change-tasks',

@@ -41,6 +41,7 @@ const fakeFunctions: LocalFunctions = {
   http: {
     public: echoFactory('public'),
     tickets: echoFactory('tickets'),
+    attachments: echoFactory('attachments'),
     admin: echoFactory('admin'),
     changes: echoFactory('changes'),
   },

@@ -3,8 +3,8 @@ import type { ChangeWorkflow } from '../../ports/workflow.js';
 import { StepFunctionsWorkflow } from './step-functions-workflow.js';
 
 /**
- * The change workflow for a Lambda, built on first use from STATE_MACHINE_ARN: every HTTP function
- * shares one dependency set, and only the changes function has (and needs) the state machine.
+ * The change workflow for the changes function, built on first use from STATE_MACHINE_ARN (the
+ * stack sets it after the state machine exists, so it is read at call time, not at import).
  */
 export function stepFunctionsWorkflowFromEnv(env: NodeJS.ProcessEnv = process.env): ChangeWorkflow {
   let workflow: StepFunctionsWorkflow | undefined;

@@ -92,7 +92,3 @@ export function nextWorkingInstant(calendar: Calendar, at: Date): Date {
   }
   throw new NoWorkingTimeError(`calendar ${calendar.id} has no working time ahead`);
 }
-
-export function isValidTimezone(zone: string): boolean {
-  return DateTime.now().setZone(zone).isValid;
-}

@@ -1,6 +1,7 @@
+import type { TicketStore } from '../../ports/ticket-store.js';
 import { type Caller, canReadAllTickets, isStaff } from '../authz.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import type { Comment, Ticket } from './model.js';
+import { type Comment, TICKET_ID_PATTERN, type Ticket } from './model.js';
 
 /**
  * Ticket authorization, decided in the domain (SPEC §2): a caller who may not see a ticket gets
@@ -12,6 +13,16 @@ export function isRequesterOf(ticket: Ticket, caller: Caller): boolean {
 
 export function canSee(ticket: Ticket, caller: Caller): boolean {
   return canReadAllTickets(caller) || isRequesterOf(ticket, caller);
+}
+
+/** Reads a ticket the caller may see, else 404 (a malformed id is 404 too, without a read). */
+export async function readVisibleTicket(
+  store: Pick<TicketStore, 'get'>,
+  caller: Caller,
+  id: string,
+): Promise<Ticket> {
+  if (!TICKET_ID_PATTERN.test(id)) throw new NotFoundError(`ticket ${id} does not exist`);
+  return visibleTo(await store.get(id), caller, id);
 }
 
 /** Throws 404 unless the caller may see the ticket; returns it for chaining. */

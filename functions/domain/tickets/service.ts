@@ -12,7 +12,7 @@ import { type Caller, canReadAllTickets } from '../authz.js';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
 import { withOptimisticRetry } from '../optimistic.js';
 import { type SlaConfig, trackSla } from '../sla/clocks.js';
-import { assertStaff, canSeeComment, isRequesterOf, visibleTo } from './access.js';
+import { assertStaff, canSeeComment, isRequesterOf, readVisibleTicket } from './access.js';
 import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
 import { linkTickets } from './links.js';
 import {
@@ -70,7 +70,7 @@ export class TicketService {
   }
 
   async get(caller: Caller, id: string): Promise<Ticket> {
-    return visibleTo(await this.read(id), caller, id);
+    return readVisibleTicket(this.store, caller, id);
   }
 
   /** Requesters only ever list their own tickets, whatever they filter on. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoTime } from './common.js';
 
 /** Largest file an upload may announce: generous for screenshots and logs, bounded for the bucket. */

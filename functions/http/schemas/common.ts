@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** 64 KiB, SPEC §3's bound on descriptions and comment bodies (measured in UTF-8 bytes). */
 export const MAX_TEXT_BYTES = 64 * 1024;

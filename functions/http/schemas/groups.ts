@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { groupId, identifier, isoTime, pageOf } from './common.js';
 
 export const putGroupBody = z

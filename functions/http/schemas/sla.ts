@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { isValidTimezone } from '../../domain/sla/business-time.js';
+import * as z from 'zod';
+import { isValidTimezone } from '../../domain/sla/timezone.js';
 import { rangeProblems, WEEKDAYS } from '../../domain/sla/calendar.js';
 import { TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets/model.js';
 import { isoTime } from './common.js';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   addBusinessMs,
   businessMsBetween,
-  isValidTimezone,
   NoWorkingTimeError,
   nextWorkingInstant,
 } from '../../../functions/domain/sla/business-time.js';
@@ -164,15 +163,6 @@ describe('calendar helpers', () => {
     expect(nextWorkingInstant(berlin, new Date('2026-11-23T12:00:00Z')).toISOString()).toBe(
       '2026-11-23T12:00:00.000Z',
     );
-  });
-
-  it.each([
-    ['Europe/Berlin', true],
-    ['UTC', true],
-    ['Mars/Olympus', false],
-    ['', false],
-  ])('timezone %s valid=%s', (zone, valid) => {
-    expect(isValidTimezone(zone)).toBe(valid);
   });
 
   it.each([
