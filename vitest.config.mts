@@ -11,7 +11,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/domain/**/*.test.ts', 'test/http/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          include: [
+            'test/domain/**/*.test.ts',
+            'test/http/**/*.test.ts',
+            'test/infra/**/*.test.ts',
+            'test/adapters/caching/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },
@@ -19,6 +24,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/local/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/api/**/*.test.ts'],
+          exclude: ['test/adapters/caching/**'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

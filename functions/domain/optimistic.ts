@@ -8,10 +8,13 @@ const MAX_ATTEMPTS = 30;
  * Runs read-modify-write until its conditional write lands. A caller without `If-Match` never loses
  * a concurrent change: on a stale write we re-read and re-apply the same intent.
  */
-export async function withOptimisticRetry<T>(attempt: () => Promise<T>, retryStale = true): Promise<T> {
+export async function withOptimisticRetry<T>(
+  attempt: (round: number) => Promise<T>,
+  retryStale = true,
+): Promise<T> {
   for (let round = 1; ; round++) {
     try {
-      return await attempt();
+      return await attempt(round);
     } catch (error) {
       if (!(error instanceof StaleWriteError) || !retryStale) throw error;
       if (round >= MAX_ATTEMPTS) {

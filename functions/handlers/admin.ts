@@ -1,5 +1,4 @@
 import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
-import { DynamoSlaConfigRepository } from '../adapters/dynamodb/sla-config-repository.js';
 import { ValidationError } from '../domain/errors.js';
 import { GroupService } from '../domain/groups/service.js';
 import { SlaAdminService } from '../domain/sla/admin-service.js';
@@ -10,12 +9,14 @@ import type { HttpHandler } from '../http/pipeline.js';
 import { groupId } from '../http/schemas/common.js';
 import { tableHttpApi } from '../http/table-api.js';
 import type { HttpDeps } from '../wiring/deps.js';
+import { slaConfigStore } from '../wiring/stores.js';
 
 /** The admin bounded context: configuration records. Groups now; calendars and SLA policies later. */
 export function createAdminHandler(deps: HttpDeps): HttpHandler {
   const groups = new GroupService(new DynamoGroupRepository(deps.dynamo, deps.tableName), deps.clock);
 
-  const sla = new SlaAdminService(new DynamoSlaConfigRepository(deps.dynamo, deps.tableName), deps.clock);
+  // Through the cache, so this process's ticket writes see the change at once.
+  const sla = new SlaAdminService(slaConfigStore(deps), deps.clock);
   const configId = (id: string) => {
     if (!groupId.safeParse(id).success) {
       throw new ValidationError([

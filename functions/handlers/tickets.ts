@@ -1,7 +1,4 @@
 import { monotonicFactory } from 'ulid';
-import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
-import { DynamoSlaConfigRepository } from '../adapters/dynamodb/sla-config-repository.js';
-import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
 import { SlaReportService } from '../domain/sla/report-service.js';
 import { TicketService } from '../domain/tickets/service.js';
 import { CONTRACT } from '../http/contract.js';
@@ -10,18 +7,15 @@ import { operation } from '../http/operation.js';
 import type { HttpHandler } from '../http/pipeline.js';
 import { tableHttpApi } from '../http/table-api.js';
 import type { HttpDeps } from '../wiring/deps.js';
+import { groupStore, slaConfigStore, ticketStore } from '../wiring/stores.js';
 
 /** The tickets bounded context: tickets, comments, history and links (SPEC §3–4). */
 export function createTicketsHandler(deps: HttpDeps): HttpHandler {
   const ulid = monotonicFactory();
-  const repository = new DynamoTicketRepository(deps.dynamo, deps.tableName);
-  const slaConfig = new DynamoSlaConfigRepository(deps.dynamo, deps.tableName);
-  const tickets = new TicketService(
-    repository,
-    new DynamoGroupRepository(deps.dynamo, deps.tableName),
-    slaConfig,
-    deps.clock,
-    () => ulid(deps.clock.now().getTime()),
+  const repository = ticketStore(deps);
+  const slaConfig = slaConfigStore(deps);
+  const tickets = new TicketService(repository, groupStore(deps), slaConfig, deps.clock, () =>
+    ulid(deps.clock.now().getTime()),
   );
 
   const reports = new SlaReportService(repository, slaConfig);

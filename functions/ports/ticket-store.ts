@@ -22,6 +22,17 @@ export interface TicketQuery {
   readonly ciId?: string;
 }
 
+/**
+ * Lets a store answer a read for a write from a copy it holds instead of the table. Safe because
+ * every commit is conditional on the version read: a stale copy fails the write, never loses one.
+ * `version`: only a copy of exactly this version (an If-Match). `recent`: the latest copy held,
+ * whatever its version (a first optimistic attempt; the retry reads without a hint).
+ */
+export interface ReadHint {
+  readonly version?: number;
+  readonly recent?: boolean;
+}
+
 /** One ticket's part of an atomic commit: the ticket as it becomes, and its history entry. */
 export interface TicketWrite {
   /** The ticket as read; absent when creating. The write is conditional on its version. */
@@ -44,7 +55,8 @@ export class StaleWriteError extends Error {
 export interface TicketStore {
   /** Next number in the type's sequence (an atomic counter). */
   nextSequence(type: TicketType): Promise<number>;
-  get(id: string): Promise<Ticket | undefined>;
+  /** See ReadHint: without one, the current item. */
+  get(id: string, hint?: ReadHint): Promise<Ticket | undefined>;
   /** Writes every part in one transaction; throws StaleWriteError when any `before` is outdated. */
   commit(writes: readonly TicketWrite[]): Promise<void>;
   list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>>;

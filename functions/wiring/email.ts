@@ -1,12 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { DynamoAttachmentRepository } from '../adapters/dynamodb/attachment-repository.js';
-import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
+
 import { DynamoPersonDirectory } from '../adapters/dynamodb/mail-directory.js';
 import { DynamoMailLog } from '../adapters/dynamodb/mail-log.js';
 import { DynamoMailThreads } from '../adapters/dynamodb/mail-threads.js';
 import { DynamoMessageIndex } from '../adapters/dynamodb/message-id-index.js';
-import { DynamoSlaConfigRepository } from '../adapters/dynamodb/sla-config-repository.js';
+
 import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
 import { EmailIngest } from '../domain/email/ingest.js';
 import type { EmailSettings } from '../domain/email/settings.js';
@@ -15,6 +15,7 @@ import type { Clock } from '../ports/clock.js';
 import type { MailSender } from '../ports/mail.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { TicketStore } from '../ports/ticket-store.js';
+import { groupStore, slaConfigStore } from './stores.js';
 
 /**
  * What the mail gateway's two functions (ingest, notifier) need from outside. AWS builds it from
@@ -32,8 +33,8 @@ export interface EmailDeps {
 
 function ticketServiceFactory(deps: EmailDeps): (store: TicketStore) => TicketService {
   const ulid = monotonicFactory();
-  const groups = new DynamoGroupRepository(deps.dynamo, deps.tableName);
-  const slaConfig = new DynamoSlaConfigRepository(deps.dynamo, deps.tableName);
+  const groups = groupStore(deps);
+  const slaConfig = slaConfigStore(deps);
   return (store) =>
     new TicketService(store, groups, slaConfig, deps.clock, () => ulid(deps.clock.now().getTime()));
 }

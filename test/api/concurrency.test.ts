@@ -1,4 +1,6 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketKey } from '../../functions/adapters/dynamodb/keys.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
 // Non-negotiable 3: concurrent writers never lose each other's changes.
@@ -47,5 +49,116 @@ describe('concurrent writers', () => {
     expect(listed.json.items).toHaveLength(WRITERS / 2);
     const final = await http.request('GET', `/tickets/${t.id}`);
     expect(final.json.version).toBe(1 + WRITERS);
+  });
+
+  /** Counts the DynamoDB calls the handlers make while `act` runs. */
+  async function dynamoCalls(act: () => Promise<unknown>): Promise<string[]> {
+    const client = rt.deps.dynamo as unknown as {
+      send: (command: object, ...rest: unknown[]) => Promise<unknown>;
+    };
+    const original = client.send;
+    const calls: string[] = [];
+    client.send = (command, ...rest) => {
+      calls.push(command.constructor.name);
+      return original.call(client, command, ...rest);
+    };
+    try {
+      await act();
+    } finally {
+      client.send = original;
+    }
+    return calls;
+  }
+
+  it('a PATCH with If-Match of the version just read is one conditional write', async () => {
+    const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'etag' } });
+    const read = await http.request('GET', `/tickets/${t.id}`);
+    const etag = read.headers.get('etag')!;
+    await rt.flushEvents(5_000); // the create's stream work (outbox, notifier) is not this PATCH's
+    let status = 0;
+    const calls = await dynamoCalls(async () => {
+      const patched = await http.request('PATCH', `/tickets/${t.id}`, {
+        body: { title: 'renamed' },
+        headers: { 'if-match': etag },
+      });
+      status = patched.status;
+    });
+    expect(status).toBe(200);
+    expect(calls).toEqual(['TransactWriteCommand']);
+  });
+
+  it('a remembered version another writer replaced ends in 412, and the other write survives', async () => {
+    const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'mine' } });
+    const etag = (await http.request('GET', `/tickets/${t.id}`)).headers.get('etag')!;
+    // Another container's write: straight to the table, past this runtime's caches.
+    await rt.deps.dynamo.send(
+      new UpdateCommand({
+        TableName: rt.deps.tableName,
+        Key: ticketKey(t.id),
+        UpdateExpression: 'SET title = :title, version = version + :one',
+        ExpressionAttributeValues: { ':title': 'theirs', ':one': 1 },
+      }),
+    );
+    const stale = await http.request('PATCH', `/tickets/${t.id}`, {
+      body: { title: 'overwrite?' },
+      headers: { 'if-match': etag },
+    });
+    expect(stale.status).toBe(412);
+    const after = await http.request('GET', `/tickets/${t.id}`);
+    expect(after.json).toMatchObject({ title: 'theirs', version: t.version + 1 });
+  });
+
+  it('a no-op PATCH with a stale If-Match is still 412', async () => {
+    const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'same' } });
+    const etag = (await http.request('GET', `/tickets/${t.id}`)).headers.get('etag')!;
+    await rt.deps.dynamo.send(
+      new UpdateCommand({
+        TableName: rt.deps.tableName,
+        Key: ticketKey(t.id),
+        UpdateExpression: 'SET version = version + :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+    const stale = await http.request('PATCH', `/tickets/${t.id}`, {
+      body: { title: 'same' },
+      headers: { 'if-match': etag },
+    });
+    expect(stale.status).toBe(412);
+  });
+
+  it('a PATCH without If-Match decided on an outdated copy is decided again on the current ticket', async () => {
+    const { json: p } = await http.request('POST', '/tickets', { body: { type: 'problem', title: 'leak' } });
+    await http.request('GET', `/tickets/${p.id}`); // this container now holds the ticket as `new`
+    // Another container moves it on: new → in_progress, from which known_error is allowed.
+    await rt.deps.dynamo.send(
+      new UpdateCommand({
+        TableName: rt.deps.tableName,
+        Key: ticketKey(p.id),
+        UpdateExpression: 'SET #status = :status, version = version + :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': 'in_progress', ':one': 1 },
+      }),
+    );
+    const patched = await http.request('PATCH', `/tickets/${p.id}`, { body: { status: 'known_error' } });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ status: 'known_error', version: p.version + 2 });
+  });
+
+  it('a PATCH without If-Match that the outdated copy already satisfied is applied to the current ticket', async () => {
+    const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'x' } });
+    await http.request('PATCH', `/tickets/${t.id}`, { body: { status: 'in_progress' } }); // copy: in_progress
+    await rt.deps.dynamo.send(
+      new UpdateCommand({
+        TableName: rt.deps.tableName,
+        Key: ticketKey(t.id),
+        UpdateExpression: 'SET #status = :status, holdReason = :reason, version = version + :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': 'on_hold', ':reason': 'awaiting_caller', ':one': 1 },
+      }),
+    );
+    const patched = await http.request('PATCH', `/tickets/${t.id}`, { body: { status: 'in_progress' } });
+    expect(patched.status).toBe(200);
+    expect(patched.json.status).toBe('in_progress');
+    expect((await http.request('GET', `/tickets/${t.id}`)).json.status).toBe('in_progress');
   });
 });

@@ -1,4 +1,4 @@
-import type { TicketStore } from '../../ports/ticket-store.js';
+import type { ReadHint, TicketStore } from '../../ports/ticket-store.js';
 import { type Caller, canReadAllTickets, isStaff } from '../authz.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { type Comment, TICKET_ID_PATTERN, type Ticket } from './model.js';
@@ -15,14 +15,18 @@ export function canSee(ticket: Ticket, caller: Caller): boolean {
   return canReadAllTickets(caller) || isRequesterOf(ticket, caller);
 }
 
-/** Reads a ticket the caller may see, else 404 (a malformed id is 404 too, without a read). */
+/**
+ * Reads a ticket the caller may see, else 404 (a malformed id is 404 too, without a read). A hint
+ * lets the store answer from its copy, for reads that a conditional write follows.
+ */
 export async function readVisibleTicket(
   store: Pick<TicketStore, 'get'>,
   caller: Caller,
   id: string,
+  hint?: ReadHint,
 ): Promise<Ticket> {
   if (!TICKET_ID_PATTERN.test(id)) throw new NotFoundError(`ticket ${id} does not exist`);
-  return visibleTo(await store.get(id), caller, id);
+  return visibleTo(await store.get(id, hint), caller, id);
 }
 
 /** Throws 404 unless the caller may see the ticket; returns it for chaining. */

@@ -4,6 +4,7 @@ import type { SlaConfigStore } from '../../ports/sla-config-store.js';
 import {
   type Page,
   type PageRequest,
+  type ReadHint,
   StaleWriteError,
   type TicketQuery,
   type TicketStore,
@@ -81,16 +82,32 @@ export class TicketService {
 
   /** PATCH. With `ifMatch` a stale version is 412; without, a lost race is re-read and re-applied. */
   update(caller: Caller, id: string, input: UpdateTicketInput, ifMatch?: number): Promise<Ticket> {
-    return withOptimisticRetry(async () => {
-      const [before, config] = await Promise.all([this.get(caller, id), this.slaConfig.load()]);
-      if (ifMatch !== undefined && before.version !== ifMatch) {
-        throw new PreconditionFailedError(
-          `${id} is at version ${before.version}, not ${ifMatch}`,
-          before.version,
-        );
-      }
-      return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined);
-    });
+    const hint: ReadHint = ifMatch === undefined ? { recent: true } : { version: ifMatch };
+    return withOptimisticRetry((round) =>
+      copyThenTable(round === 1 ? hint : undefined, (read) =>
+        this.updateOnce(caller, id, input, read, ifMatch),
+      ),
+    );
+  }
+
+  private async updateOnce(
+    caller: Caller,
+    id: string,
+    input: UpdateTicketInput,
+    hint: ReadHint | undefined,
+    ifMatch: number | undefined,
+  ): Promise<Ticket> {
+    const [before, config] = await Promise.all([
+      readVisibleTicket(this.store, caller, id, hint),
+      this.slaConfig.load(),
+    ]);
+    if (ifMatch !== undefined && before.version !== ifMatch) {
+      throw new PreconditionFailedError(
+        `${id} is at version ${before.version}, not ${ifMatch}`,
+        before.version,
+      );
+    }
+    return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined);
   }
 
   private async applyAndCommit(
@@ -102,7 +119,8 @@ export class TicketService {
   ): Promise<Ticket> {
     const stamp = this.stamp();
     const result = applyUpdate(before, input, caller, stamp);
-    if (result.changes.length === 0) return before;
+    // Nothing to write, so no conditional write to catch a stale copy or If-Match: ask the table.
+    if (result.changes.length === 0) return this.unchanged(before, strict);
     if (result.ticket.group !== before.group) await this.assertGroupExists(result.ticket.group);
     const resolved = withAutoClose(before, result.ticket, this.autoCloseDays);
     const { ticket: after, events } = withSla(before, resolved, config, stamp);
@@ -124,25 +142,36 @@ export class TicketService {
   }
 
   comment(caller: Caller, id: string, input: AddCommentInput): Promise<Comment> {
-    return withOptimisticRetry(async () => {
-      // A Cc participant's mail (relayed by the mail gateway) comments on a ticket they cannot read.
-      const visible = input.participant
-        ? this.read(id).then(
-            (ticket) => ticket ?? Promise.reject(new NotFoundError(`ticket ${id} does not exist`)),
-          )
-        : this.get(caller, id);
-      const [before, config] = await Promise.all([visible, this.slaConfig.load()]);
-      const stamp = { ...this.stamp(), commentId: this.newId() };
-      const result = addComment(before, input, caller, stamp);
-      // First response: the first public comment by someone other than the requester (SPEC §3);
-      // a Cc participant answering is not the service desk responding.
-      const responded =
-        result.comment.visibility === 'public' && !isRequesterOf(before, caller) && !input.participant;
-      const { ticket: after, events } = withSla(before, result.ticket, config, stamp, responded);
-      const history = { ...result.history, events: [...result.history.events, ...events] };
-      await this.store.commit([{ before, after, history, comment: result.comment }]);
-      return result.comment;
-    });
+    return withOptimisticRetry((round) =>
+      copyThenTable(round === 1 ? { recent: true } : undefined, (hint) =>
+        this.commentOnce(caller, id, input, hint),
+      ),
+    );
+  }
+
+  private async commentOnce(
+    caller: Caller,
+    id: string,
+    input: AddCommentInput,
+    hint: ReadHint | undefined,
+  ): Promise<Comment> {
+    // A Cc participant's mail (relayed by the mail gateway) comments on a ticket they cannot read.
+    const visible = input.participant
+      ? this.read(id).then(
+          (ticket) => ticket ?? Promise.reject(new NotFoundError(`ticket ${id} does not exist`)),
+        )
+      : readVisibleTicket(this.store, caller, id, hint);
+    const [before, config] = await Promise.all([visible, this.slaConfig.load()]);
+    const stamp = { ...this.stamp(), commentId: this.newId() };
+    const result = addComment(before, input, caller, stamp);
+    // First response: the first public comment by someone other than the requester (SPEC §3);
+    // a Cc participant answering is not the service desk responding.
+    const responded =
+      result.comment.visibility === 'public' && !isRequesterOf(before, caller) && !input.participant;
+    const { ticket: after, events } = withSla(before, result.ticket, config, stamp, responded);
+    const history = { ...result.history, events: [...result.history.events, ...events] };
+    await this.store.commit([{ before, after, history, comment: result.comment }]);
+    return result.comment;
   }
 
   async listComments(caller: Caller, id: string, page: PageRequest): Promise<Page<Comment>> {
@@ -197,6 +226,20 @@ export class TicketService {
     return this.store.get(id);
   }
 
+  /** A PATCH that changes nothing of what it was applied to: right only if that was current. */
+  private async unchanged(ticket: Ticket, strict: boolean): Promise<Ticket> {
+    const current = await this.store.get(ticket.id);
+    if (!current || current.version === ticket.version) return ticket;
+    if (strict) {
+      throw new PreconditionFailedError(
+        `${ticket.id} is at version ${current.version}, not ${ticket.version}`,
+        current.version,
+      );
+    }
+    // Applied to an outdated copy: apply the same intent again to the current item.
+    throw new StaleWriteError(ticket.id, current.version);
+  }
+
   private async assertGroupExists(group: string | null | undefined): Promise<void> {
     if (!group) return;
     const found = await this.groups.existing([group]);
@@ -207,6 +250,25 @@ export class TicketService {
   private stamp(): Stamp {
     return { now: this.clock.now().toISOString(), eventId: this.newId() };
   }
+}
+
+/**
+ * One write attempt, first on the store's copy of the ticket when the hint allows one, then, if
+ * that fails for any reason, on the table's: a stale copy may cost a retry but never decides an
+ * outcome (a 409 or 412 computed from it is re-checked against the current item).
+ */
+async function copyThenTable<T>(
+  hint: ReadHint | undefined,
+  attempt: (hint: ReadHint | undefined) => Promise<T>,
+): Promise<T> {
+  if (hint) {
+    try {
+      return await attempt(hint);
+    } catch {
+      // Fall through to the current item.
+    }
+  }
+  return attempt(undefined);
 }
 
 /** The ticket with its SLA clocks brought up to date, and any SLA events that produced. */
