@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANGE_WORKFLOW_DEFAULTS, MAX_TIMER_DAYS } from '../functions/domain/changes/workflow-contract.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
 import type { TestClock } from '../../functions/adapters/local/test-clock.js';
 import { EVENT_SOURCE } from '../../functions/ports/event-bus.js';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError, type FieldError, ValidationError } from '../domain/errors.js';
 
 /** Bodies beyond this are refused before parsing: the largest valid body (64 KiB text) fits easily. */

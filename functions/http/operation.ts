@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Caller } from '../domain/authz.js';
 import type { Page, PageRequest } from '../ports/ticket-store.js';
 import type { RouteContract } from './contract.js';

@@ -39,12 +39,16 @@ describe('Lambda bundling', () => {
     const inputs = await bundleInputs('seed');
     expect(inputs.some((input) => input.includes('functions/adapters/aws/lambda-credentials.ts'))).toBe(true);
     for (const chainLink of ['credential-provider-node', 'credential-provider-sso', 'nested-clients']) {
-      expect(inputs.filter((input) => input.includes(chainLink)), chainLink).toEqual([]);
+      expect(
+        inputs.filter((input) => input.includes(chainLink)),
+        chainLink,
+      ).toEqual([]);
     }
   });
 
   it('keeps each client out of the functions that do not use it', async () => {
-    const has = (inputs: string[], pkg: string) => inputs.some((input) => input.includes(`node_modules/${pkg}/`));
+    const has = (inputs: string[], pkg: string) =>
+      inputs.some((input) => input.includes(`node_modules/${pkg}/`));
     const tickets = await bundleInputs('tickets');
     expect(has(tickets, '@aws-sdk/client-s3')).toBe(false);
     expect(has(tickets, '@aws-sdk/client-sesv2')).toBe(false);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { isValidTimezone } from '../../domain/sla/timezone.js';
 import { rangeProblems, WEEKDAYS } from '../../domain/sla/calendar.js';
+import { isValidTimezone } from '../../domain/sla/timezone.js';
 import { TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets/model.js';
 import { isoTime } from './common.js';
 
