@@ -2,7 +2,7 @@ import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js'
 import { ValidationError } from '../domain/errors.js';
 import { GroupService } from '../domain/groups/service.js';
 import { SlaAdminService } from '../domain/sla/admin-service.js';
-import { CONTRACT } from '../http/contract.js';
+import { ADMIN_CONTRACT as CONTRACT } from '../http/contracts/admin.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
 import type { HttpHandler } from '../http/pipeline.js';

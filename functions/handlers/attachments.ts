@@ -3,7 +3,7 @@ import { DynamoAttachmentRepository } from '../adapters/dynamodb/attachment-repo
 import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
 import { AttachmentService } from '../domain/attachments/service.js';
 import { readVisibleTicket } from '../domain/tickets/access.js';
-import { CONTRACT } from '../http/contract.js';
+import { ATTACHMENTS_CONTRACT as CONTRACT } from '../http/contracts/attachments.js';
 import { operation } from '../http/operation.js';
 import type { HttpHandler } from '../http/pipeline.js';
 import { tableHttpApi } from '../http/table-api.js';

@@ -5,7 +5,7 @@ import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js'
 import { FreezeWindowService } from '../domain/changes/freeze-windows.js';
 import { ChangeService } from '../domain/changes/service.js';
 import { ValidationError } from '../domain/errors.js';
-import { CONTRACT } from '../http/contract.js';
+import { CHANGES_CONTRACT as CONTRACT } from '../http/contracts/changes.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
 import type { HttpHandler } from '../http/pipeline.js';

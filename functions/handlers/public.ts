@@ -1,4 +1,4 @@
-import { CONTRACT } from '../http/contract.js';
+import { PUBLIC_CONTRACT as CONTRACT } from '../http/contracts/public.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
 import { operation } from '../http/operation.js';
 import { type HttpHandler, httpApi } from '../http/pipeline.js';

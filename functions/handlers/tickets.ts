@@ -1,7 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import { SlaReportService } from '../domain/sla/report-service.js';
 import { TicketService } from '../domain/tickets/service.js';
-import { CONTRACT } from '../http/contract.js';
+import { TICKETS_CONTRACT as CONTRACT } from '../http/contracts/tickets.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
 import type { HttpHandler } from '../http/pipeline.js';

@@ -27,6 +27,9 @@ export const pageQuery = {
   cursor: z.string().min(1).max(2048).optional(),
 };
 
+/** The query of a list that takes no filters. */
+export const pageOnlyQuery = z.strictObject(pageQuery);
+
 export const problemSchema = z
   .object({
     type: z.string(),

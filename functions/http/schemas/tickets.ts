@@ -71,8 +71,6 @@ export const listTicketsQuery = z
   })
   .meta({ id: 'ListTicketsQuery' });
 
-export const pageOnlyQuery = z.strictObject(pageQuery);
-
 export const addCommentBody = z
   .strictObject({
     body: longText.pipe(z.string().trim().min(1)),

@@ -8,9 +8,14 @@ function fakeTickets(stored: Ticket) {
   let current = stored;
   const store = {
     get: vi.fn(async () => current),
-    commit: vi.fn(async (writes: { after: Ticket }[]) => void (current = writes[0]!.after)),
+    commit: vi.fn(async (writes: { after: Ticket }[]) => {
+      current = writes[0]!.after;
+    }),
   } as unknown as TicketStore;
-  return { store, replace: (t: Ticket) => (current = t) };
+  const replace = (next: Ticket) => {
+    current = next;
+  };
+  return { store, replace };
 }
 
 describe('SnapshotTicketStore', () => {

@@ -1,0 +1,61 @@
+import { pageOnlyQuery } from '../schemas/common.js';
+import { groupPage, groupSchema, putGroupBody } from '../schemas/groups.js';
+import {
+  calendarList,
+  calendarSchema,
+  policyList,
+  policySchema,
+  putCalendarBody,
+  putPolicyBody,
+} from '../schemas/sla.js';
+import type { RouteContract } from './route-contract.js';
+
+/** Groups, calendars and SLA policies (the admin function). */
+export const ADMIN_CONTRACT = {
+  'GET /groups': {
+    summary: 'List groups',
+    query: pageOnlyQuery,
+    success: { status: 200, schema: groupPage },
+  },
+  'GET /groups/{id}': {
+    summary: 'Read a group',
+    success: { status: 200, schema: groupSchema, headers: ['ETag'] },
+    errors: [404],
+  },
+  'PUT /groups/{id}': {
+    summary: 'Create or replace a group (201 when created)',
+    body: putGroupBody,
+    success: { status: 200, schema: groupSchema, headers: ['ETag'] },
+    errors: [412],
+  },
+  'GET /calendars': {
+    summary: 'List business-hours calendars',
+    success: { status: 200, schema: calendarList },
+  },
+  'GET /calendars/{id}': {
+    summary: 'Read a calendar',
+    success: { status: 200, schema: calendarSchema, headers: ['ETag'] },
+    errors: [404],
+  },
+  'PUT /calendars/{id}': {
+    summary: 'Create or replace a calendar (201 when created; 24x7 is read-only)',
+    body: putCalendarBody,
+    success: { status: 200, schema: calendarSchema, headers: ['ETag'] },
+    errors: [409, 412],
+  },
+  'GET /sla-policies': {
+    summary: 'List SLA policies by order',
+    success: { status: 200, schema: policyList },
+  },
+  'GET /sla-policies/{id}': {
+    summary: 'Read an SLA policy',
+    success: { status: 200, schema: policySchema, headers: ['ETag'] },
+    errors: [404],
+  },
+  'PUT /sla-policies/{id}': {
+    summary: 'Create or replace an SLA policy (201 when created)',
+    body: putPolicyBody,
+    success: { status: 200, schema: policySchema, headers: ['ETag'] },
+    errors: [412],
+  },
+} as const satisfies Record<string, RouteContract>;

@@ -1,0 +1,10 @@
+import * as z from 'zod';
+import type { RouteContract } from './route-contract.js';
+
+const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+/** Unauthenticated routes: liveness and this API description. */
+export const PUBLIC_CONTRACT = {
+  'GET /health': { summary: 'Liveness', success: { status: 200, schema: healthSchema } },
+  'GET /openapi.json': { summary: 'This OpenAPI 3.1 document', success: { status: 200 } },
+} as const satisfies Record<string, RouteContract>;

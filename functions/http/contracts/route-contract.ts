@@ -1,0 +1,19 @@
+import type * as z from 'zod';
+
+/**
+ * Per route: the request schemas the handler validates with and the success response the OpenAPI
+ * document promises. Handlers spread these into their operations, so the document cannot describe
+ * a schema the code does not enforce.
+ */
+export interface RouteContract {
+  readonly summary: string;
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly success: {
+    readonly status: number;
+    readonly schema?: z.ZodType;
+    readonly headers?: readonly string[];
+  };
+  /** Client-error statuses this route can answer besides 400/401/403. */
+  readonly errors?: readonly number[];
+}
