@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale.js';
 import { DynamoChangeRepository } from '../adapters/dynamodb/change-repository.js';
 import { DynamoFreezeWindowRepository } from '../adapters/dynamodb/freeze-window-repository.js';
 import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
@@ -9,9 +10,9 @@ import { ChangeWorkflowSteps } from '../domain/changes/workflow-steps.js';
 import { DomainError, ServiceBusyError } from '../domain/errors.js';
 import type { MailDeps, TableDeps } from '../wiring/deps.js';
 
-const changeId = z.string().regex(/^CHG-\d{6,}$/);
-const approval = { changeId, stage: z.enum(APPROVAL_STAGES), group: z.string().min(1) };
-const taskToken = z.string().min(1).max(2048);
+const changeId = z.string().check(z.regex(/^CHG-\d{6,}$/));
+const approval = { changeId, stage: z.enum(APPROVAL_STAGES), group: z.string().check(z.minLength(1)) };
+const taskToken = z.string().check(z.minLength(1), z.maxLength(2048));
 
 /** The payloads the state machine's task states send (lib/changes.ts builds them). */
 export const changeTaskEvent = z.discriminatedUnion('action', [
@@ -21,13 +22,17 @@ export const changeTaskEvent = z.discriminatedUnion('action', [
   z.object({ action: z.literal('escalateApproval'), ...approval }),
   z.object({ action: z.literal('expireApproval'), ...approval }),
   z.object({ action: z.literal('schedule'), changeId }),
-  z.object({ action: z.literal('reject'), changeId, error: z.object({ Error: z.string() }).loose() }),
+  z.object({ action: z.literal('reject'), changeId, error: z.looseObject({ Error: z.string() }) }),
   z.object({ action: z.literal('beginImplementation'), changeId }),
   z.object({ action: z.literal('awaitImplementation'), changeId, taskToken }),
   z.object({ action: z.literal('recordImplementation'), changeId }),
   z.object({ action: z.literal('implementationTimedOut'), changeId }),
   z.object({ action: z.literal('awaitReview'), changeId, taskToken }),
-  z.object({ action: z.literal('close'), changeId, unreviewedAfterDays: z.int().positive().optional() }),
+  z.object({
+    action: z.literal('close'),
+    changeId,
+    unreviewedAfterDays: z.optional(z.int().check(z.positive())),
+  }),
 ]);
 export type ChangeTaskEvent = z.input<typeof changeTaskEvent>;
 

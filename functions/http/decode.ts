@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError, type FieldError, ValidationError } from '../domain/errors.js';
 
 /** Bodies beyond this are refused before parsing: the largest valid body (64 KiB text) fits easily. */
@@ -38,7 +38,7 @@ export function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
 }
 
 /** Validates with a strict schema; every issue becomes a 400 entry naming its path. */
-export function validate<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query'): T {
+export function validate<T>(schema: z.ZodMiniType<T>, value: unknown, where: 'body' | 'query'): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors: FieldError[] = result.error.issues.flatMap((issue) => {

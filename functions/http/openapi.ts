@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CONTRACT, type RouteContract } from './contract.js';
 import { ROUTES, routeKey } from './routes.js';
 import { problemSchema } from './schemas/common.js';
@@ -24,7 +24,7 @@ type JsonSchema = Record<string, unknown>;
 export function buildOpenApiDocument(): Record<string, unknown> {
   const components: Record<string, JsonSchema> = {};
   // zod emits named schemas (meta id) under $defs; hoist them into components.
-  const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
     const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
     const {
       $schema: _,

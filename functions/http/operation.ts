@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Caller } from '../domain/authz.js';
 import type { Page, PageRequest } from '../ports/ticket-store.js';
 import type { RouteContract } from './contract.js';
@@ -24,8 +24,8 @@ export interface OperationInput<B, Q> {
 
 /** One route's behaviour: edge schemas (strict zod) and the use case it calls. */
 export interface Operation<B = unknown, Q = unknown> extends Partial<Omit<RouteContract, 'body' | 'query'>> {
-  readonly body?: z.ZodType<B>;
-  readonly query?: z.ZodType<Q>;
+  readonly body?: z.ZodMiniType<B>;
+  readonly query?: z.ZodMiniType<Q>;
   handle(input: OperationInput<B, Q>): Promise<Reply>;
 }
 

@@ -62,6 +62,24 @@ describe('Lambda bundling', () => {
     expect(has(publicFn, 'luxon')).toBe(false);
   });
 
+  it('validates with zod/mini and its English messages, never classic zod', async () => {
+    // Classic zod attaches every method to every schema, so esbuild cannot tree-shake it; zod/mini
+    // installs no locale by itself (functions/zod-locale.ts does), or every issue reads "Invalid input".
+    for (const entry of ['tickets', 'changes', 'admin', 'attachments', 'public', 'change-tasks']) {
+      const inputs = await bundleInputs(entry);
+      expect(
+        inputs.filter((input) => input.includes('zod/v4/classic/')),
+        entry,
+      ).toEqual([]);
+      expect(
+        inputs
+          .filter((input) => input.includes('zod/v4/locales/'))
+          .map((input) => input.replace(/^.*\//, '')),
+        entry,
+      ).toEqual(['en.js']);
+    }
+  });
+
   it('reads the execution role credentials Lambda puts in the environment', async () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');

@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from '../schemas/common.js';
 import type { RouteContract } from './route-contract.js';
 
-const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+const healthSchema = withMeta(z.object({ status: z.literal('ok') }), { id: 'Health' });
 
 /** Unauthenticated routes: liveness and this API description. */
 export const PUBLIC_CONTRACT = {

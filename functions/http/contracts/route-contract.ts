@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * Per route: the request schemas the handler validates with and the success response the OpenAPI
@@ -7,11 +7,11 @@ import type * as z from 'zod';
  */
 export interface RouteContract {
   readonly summary: string;
-  readonly body?: z.ZodType;
-  readonly query?: z.ZodType;
+  readonly body?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
   readonly success: {
     readonly status: number;
-    readonly schema?: z.ZodType;
+    readonly schema?: z.ZodMiniType;
     readonly headers?: readonly string[];
   };
   /** Client-error statuses this route can answer besides 400/401/403. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   APPROVAL_DECISIONS,
   APPROVAL_STAGES,
@@ -8,87 +8,111 @@ import {
   IMPLEMENTATION_OUTCOMES,
   RISK_LEVELS,
 } from '../../domain/changes/model.js';
-import { groupId, identifier, isoTime, longText, pageOf, pageQuery, personInput } from './common.js';
+import {
+  described,
+  groupId,
+  identifier,
+  isoTime,
+  longText,
+  pageOf,
+  pageQuery,
+  personInput,
+  withMeta,
+} from './common.js';
 
-const title = z.string().trim().min(1).max(200);
-const plan = longText.pipe(z.string().trim().min(1)).nullable().optional();
-const notes = longText.pipe(z.string().trim().min(1));
-const person = z.object({ id: z.string(), email: z.string().nullable(), name: z.string().nullable() });
+const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const plan = z.optional(z.nullable(z.pipe(longText, z.string().check(z.trim(), z.minLength(1)))));
+const notes = z.pipe(longText, z.string().check(z.trim(), z.minLength(1)));
+const person = z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()) });
 
-export const freezeWindowIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be lowercase letters, digits and hyphens (max 63)' });
+export const freezeWindowIdSchema = z.string().check(
+  z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    message: 'must be lowercase letters, digits and hyphens (max 63)',
+  }),
+);
 
-export const createChangeBody = z
-  .strictObject({
+export const createChangeBody = withMeta(
+  z.strictObject({
     type: z.enum(CHANGE_TYPES),
     title,
-    description: longText.optional(),
-    ciIds: z.array(identifier).min(1).max(20),
+    description: z.optional(longText),
+    ciIds: z.array(identifier).check(z.minLength(1), z.maxLength(20)),
     plannedStart: isoTime,
     plannedEnd: isoTime,
-    implementationPlan: plan.describe('missing plans raise the risk; no backout plan makes it high'),
+    implementationPlan: described(plan, 'missing plans raise the risk; no backout plan makes it high'),
     backoutPlan: plan,
-    approvalGroups: z
-      .array(groupId)
-      .max(10)
-      .optional()
-      .describe('normal changes only: every group must approve'),
-    requester: personInput
-      .optional()
-      .describe('who the change is for (they may read it); the caller by default'),
-  })
-  .meta({ id: 'CreateChange' });
+    approvalGroups: described(
+      z.optional(z.array(groupId).check(z.maxLength(10))),
+      'normal changes only: every group must approve',
+    ),
+    requester: described(
+      z.optional(personInput),
+      'who the change is for (they may read it); the caller by default',
+    ),
+  }),
+  { id: 'CreateChange' },
+);
 
-export const listChangesQuery = z
-  .strictObject({
+export const listChangesQuery = withMeta(
+  z.strictObject({
     ...pageQuery,
-    status: z.enum(CHANGE_STATUSES).optional(),
-    type: z.enum(CHANGE_TYPES).optional(),
-    ciId: identifier.optional(),
-    requester: identifier.optional(),
-  })
-  .meta({ id: 'ListChangesQuery' });
+    status: z.optional(z.enum(CHANGE_STATUSES)),
+    type: z.optional(z.enum(CHANGE_TYPES)),
+    ciId: z.optional(identifier),
+    requester: z.optional(identifier),
+  }),
+  { id: 'ListChangesQuery' },
+);
 
-export const decideApprovalBody = z
-  .strictObject({
+export const decideApprovalBody = withMeta(
+  z.strictObject({
     decision: z.enum(APPROVAL_DECISIONS),
-    comment: longText.nullable().optional(),
-    group: groupId
-      .optional()
-      .describe('needed only when you belong to several groups with a pending approval'),
-  })
-  .meta({ id: 'DecideApproval' });
+    comment: z.optional(z.nullable(longText)),
+    group: described(
+      z.optional(groupId),
+      'needed only when you belong to several groups with a pending approval',
+    ),
+  }),
+  { id: 'DecideApproval' },
+);
 
-export const reportImplementationBody = z
-  .strictObject({
-    outcome: z.enum(IMPLEMENTATION_OUTCOMES),
-    notes: notes.nullable().optional().describe('what was done; for a failure, the backout performed'),
-  })
-  .superRefine((body, ctx) => {
-    if (body.outcome !== 'successful' && !body.notes) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['notes'],
-        message: `required when the outcome is ${body.outcome}`,
-      });
-    }
-  })
-  .meta({ id: 'ReportImplementation' });
+export const reportImplementationBody = withMeta(
+  z
+    .strictObject({
+      outcome: z.enum(IMPLEMENTATION_OUTCOMES),
+      notes: described(z.optional(z.nullable(notes)), 'what was done; for a failure, the backout performed'),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        if (body.outcome !== 'successful' && !body.notes) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['notes'],
+            message: `required when the outcome is ${body.outcome}`,
+          });
+        }
+      }),
+    ),
+  { id: 'ReportImplementation' },
+);
 
-export const reviewChangeBody = z.strictObject({ notes }).meta({ id: 'ReviewChange' });
+export const reviewChangeBody = withMeta(z.strictObject({ notes }), { id: 'ReviewChange' });
 
-export const cancelChangeBody = z.strictObject({ reason: notes }).meta({ id: 'CancelChange' });
+export const cancelChangeBody = withMeta(z.strictObject({ reason: notes }), { id: 'CancelChange' });
 
-export const putFreezeWindowBody = z
-  .strictObject({
+export const putFreezeWindowBody = withMeta(
+  z.strictObject({
     name: title,
     start: isoTime,
     end: isoTime,
-    reason: longText.nullable().optional(),
-    ciIds: z.array(identifier).max(100).optional().describe('empty or absent: every CI is frozen'),
-  })
-  .meta({ id: 'PutFreezeWindow' });
+    reason: z.optional(z.nullable(longText)),
+    ciIds: described(
+      z.optional(z.array(identifier).check(z.maxLength(100))),
+      'empty or absent: every CI is frozen',
+    ),
+  }),
+  { id: 'PutFreezeWindow' },
+);
 
 const risk = z.object({ level: z.enum(RISK_LEVELS), score: z.int(), reasons: z.array(z.string()) });
 
@@ -114,76 +138,79 @@ const approval = z.object({
   stage: z.enum(APPROVAL_STAGES),
   group: z.string(),
   status: z.enum(APPROVAL_STATUSES),
-  approver: z.string().nullable(),
-  decision: z.enum(APPROVAL_DECISIONS).nullable(),
-  comment: z.string().nullable(),
+  approver: z.nullable(z.string()),
+  decision: z.nullable(z.enum(APPROVAL_DECISIONS)),
+  comment: z.nullable(z.string()),
   requestedAt: isoTime,
-  escalatedAt: isoTime.nullable(),
-  decidedAt: isoTime.nullable(),
+  escalatedAt: z.nullable(isoTime),
+  decidedAt: z.nullable(isoTime),
 });
 
-export const changeSchema = z
-  .object({
-    id: z.string().regex(/^CHG-\d{6,}$/),
+export const changeSchema = withMeta(
+  z.object({
+    id: z.string().check(z.regex(/^CHG-\d{6,}$/)),
     type: z.enum(CHANGE_TYPES),
     title: z.string(),
     description: z.string(),
     status: z.enum(CHANGE_STATUSES),
-    risk: risk.nullable().describe('null until assessed'),
+    risk: described(z.nullable(risk), 'null until assessed'),
     ciIds: z.array(z.string()),
     plannedStart: isoTime,
     plannedEnd: isoTime,
-    implementationPlan: z.string().nullable(),
-    backoutPlan: z.string().nullable(),
+    implementationPlan: z.nullable(z.string()),
+    backoutPlan: z.nullable(z.string()),
     approvalGroups: z.array(z.string()),
     approvals: z.array(approval),
     conflicts: z.array(conflict),
     requester: person,
-    submittedBy: z.object({ id: z.string(), name: z.string().nullable() }),
-    statusReason: z.string().nullable(),
-    implementation: z
-      .object({
+    submittedBy: z.object({ id: z.string(), name: z.nullable(z.string()) }),
+    statusReason: z.nullable(z.string()),
+    implementation: z.nullable(
+      z.object({
         outcome: z.enum([...IMPLEMENTATION_OUTCOMES, 'timed_out']),
-        notes: z.string().nullable(),
-        reportedBy: z.string().nullable(),
+        notes: z.nullable(z.string()),
+        reportedBy: z.nullable(z.string()),
         reportedAt: isoTime,
-      })
-      .nullable(),
-    review: z
-      .object({ notes: z.string().nullable(), reviewedBy: z.string().nullable(), reviewedAt: isoTime })
-      .nullable(),
-    executionArn: z.string().nullable(),
+      }),
+    ),
+    review: z.nullable(
+      z.object({ notes: z.nullable(z.string()), reviewedBy: z.nullable(z.string()), reviewedAt: isoTime }),
+    ),
+    executionArn: z.nullable(z.string()),
     createdAt: isoTime,
     updatedAt: isoTime,
-    version: z.int().min(1),
-  })
-  .meta({ id: 'Change' });
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'Change' },
+);
 
-export const changeHistorySchema = z
-  .object({
+export const changeHistorySchema = withMeta(
+  z.object({
     id: z.string(),
     recordId: z.string(),
     at: isoTime,
-    actor: z.object({ id: z.string(), name: z.string().nullable() }),
+    actor: z.object({ id: z.string(), name: z.nullable(z.string()) }),
     action: z.string(),
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
-  })
-  .meta({ id: 'ChangeHistoryEntry' });
+  }),
+  { id: 'ChangeHistoryEntry' },
+);
 
-export const freezeWindowSchema = z
-  .object({
+export const freezeWindowSchema = withMeta(
+  z.object({
     id: freezeWindowIdSchema,
     name: z.string(),
     start: isoTime,
     end: isoTime,
-    reason: z.string().nullable(),
+    reason: z.nullable(z.string()),
     ciIds: z.array(z.string()),
     createdAt: isoTime,
     updatedAt: isoTime,
-    version: z.int().min(1),
-  })
-  .meta({ id: 'FreezeWindow' });
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'FreezeWindow' },
+);
 
 export const changePage = pageOf(changeSchema, 'ChangePage');
 export const changeHistoryPage = pageOf(changeHistorySchema, 'ChangeHistoryPage');

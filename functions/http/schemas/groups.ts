@@ -1,29 +1,31 @@
-import * as z from 'zod';
-import { groupId, identifier, isoTime, pageOf } from './common.js';
+import * as z from 'zod/mini';
+import { described, groupId, identifier, isoTime, pageOf, withMeta } from './common.js';
 
-export const putGroupBody = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    members: z.array(identifier).max(500),
-    email: z.email().nullable().optional(),
-    calendarId: groupId
-      .nullable()
-      .optional()
-      .describe('hours for non-P1 SLA notifications; default business-hours'),
-  })
-  .meta({ id: 'PutGroup' });
+export const putGroupBody = withMeta(
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    members: z.array(identifier).check(z.maxLength(500)),
+    email: z.optional(z.nullable(z.email())),
+    calendarId: described(
+      z.optional(z.nullable(groupId)),
+      'hours for non-P1 SLA notifications; default business-hours',
+    ),
+  }),
+  { id: 'PutGroup' },
+);
 
-export const groupSchema = z
-  .object({
+export const groupSchema = withMeta(
+  z.object({
     id: groupId,
     name: z.string(),
     members: z.array(z.string()),
-    email: z.string().nullable(),
-    calendarId: z.string().nullable().optional(),
+    email: z.nullable(z.string()),
+    calendarId: z.optional(z.nullable(z.string())),
     createdAt: isoTime,
     updatedAt: isoTime,
-    version: z.int().min(1),
-  })
-  .meta({ id: 'Group' });
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'Group' },
+);
 
 export const groupPage = pageOf(groupSchema, 'GroupPage');

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   HOLD_REASONS,
   LINK_TYPES,
@@ -7,120 +7,145 @@ import {
   TICKET_TYPES,
 } from '../../domain/tickets/model.js';
 import type { Level } from '../../domain/tickets/priority.js';
-import { groupId, identifier, isoTime, longText, pageOf, pageQuery, personInput } from './common.js';
+import {
+  described,
+  groupId,
+  identifier,
+  isoTime,
+  longText,
+  pageOf,
+  pageQuery,
+  personInput,
+  withMeta,
+} from './common.js';
 import { ticketSlaSchema } from './sla.js';
 
 // Typed as the domain's 1 | 2 | 3 while staying a plain integer schema in the OpenAPI document.
-const level = z.int().min(1).max(3) as unknown as z.ZodType<Level>;
-const title = z.string().trim().min(1).max(200);
+const level = z.int().check(z.gte(1), z.lte(3)) as unknown as z.ZodMiniType<Level>;
+const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 const ticketId = z
   .string()
-  .regex(/^(INC|REQ|PRB)-\d{6,}$/, { message: 'must be a ticket id such as INC-000042' });
-const ciIds = z.array(identifier).max(20);
+  .check(z.regex(/^(INC|REQ|PRB)-\d{6,}$/, { message: 'must be a ticket id such as INC-000042' }));
+const ciIds = z.array(identifier).check(z.maxLength(20));
 const resolution = z.strictObject({
   code: z.enum(RESOLUTION_CODES),
-  notes: longText.pipe(z.string().min(1)),
+  notes: z.pipe(longText, z.string().check(z.minLength(1))),
 });
-const person = z.object({ id: z.string(), email: z.string().nullable(), name: z.string().nullable() });
+const person = z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()) });
 
-export const createTicketBody = z
-  .strictObject({
+export const createTicketBody = withMeta(
+  z.strictObject({
     type: z.enum(TICKET_TYPES),
     title,
-    description: longText.optional(),
-    impact: level.optional(),
-    urgency: level.optional(),
-    category: identifier.nullable().optional(),
-    ciIds: ciIds.optional(),
-    assignee: identifier.nullable().optional(),
-    group: groupId.nullable().optional(),
-    requester: personInput
-      .optional()
-      .describe('agents and admins only: file the ticket on behalf of someone'),
-    source: z.enum(['api', 'alert']).optional().describe('agents and admins only'),
-  })
-  .meta({ id: 'CreateTicket' });
+    description: z.optional(longText),
+    impact: z.optional(level),
+    urgency: z.optional(level),
+    category: z.optional(z.nullable(identifier)),
+    ciIds: z.optional(ciIds),
+    assignee: z.optional(z.nullable(identifier)),
+    group: z.optional(z.nullable(groupId)),
+    requester: described(
+      z.optional(personInput),
+      'agents and admins only: file the ticket on behalf of someone',
+    ),
+    source: described(z.optional(z.enum(['api', 'alert'])), 'agents and admins only'),
+  }),
+  { id: 'CreateTicket' },
+);
 
-export const updateTicketBody = z
-  .strictObject({
-    title: title.optional(),
-    description: longText.optional(),
-    impact: level.optional(),
-    urgency: level.optional(),
-    status: z.enum(TICKET_STATUSES).optional(),
-    holdReason: z.enum(HOLD_REASONS).optional(),
-    resolution: resolution.optional(),
-    assignee: identifier.nullable().optional(),
-    group: groupId.nullable().optional(),
-    category: identifier.nullable().optional(),
-    ciIds: ciIds.optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
-  .meta({ id: 'UpdateTicket' });
+export const updateTicketBody = withMeta(
+  z
+    .strictObject({
+      title: z.optional(title),
+      description: z.optional(longText),
+      impact: z.optional(level),
+      urgency: z.optional(level),
+      status: z.optional(z.enum(TICKET_STATUSES)),
+      holdReason: z.optional(z.enum(HOLD_REASONS)),
+      resolution: z.optional(resolution),
+      assignee: z.optional(z.nullable(identifier)),
+      group: z.optional(z.nullable(groupId)),
+      category: z.optional(z.nullable(identifier)),
+      ciIds: z.optional(ciIds),
+    })
+    .check(z.refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })),
+  { id: 'UpdateTicket' },
+);
 
-export const listTicketsQuery = z
-  .strictObject({
+export const listTicketsQuery = withMeta(
+  z.strictObject({
     ...pageQuery,
-    type: z.enum(TICKET_TYPES).optional(),
-    status: z.enum(TICKET_STATUSES).optional(),
-    priority: z.coerce.number().int().min(1).max(5).optional(),
-    assignee: identifier.optional(),
-    group: groupId.optional(),
-    requester: identifier.optional(),
-    ciId: identifier.optional(),
-  })
-  .meta({ id: 'ListTicketsQuery' });
+    type: z.optional(z.enum(TICKET_TYPES)),
+    status: z.optional(z.enum(TICKET_STATUSES)),
+    priority: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(5))),
+    assignee: z.optional(identifier),
+    group: z.optional(groupId),
+    requester: z.optional(identifier),
+    ciId: z.optional(identifier),
+  }),
+  { id: 'ListTicketsQuery' },
+);
 
-export const addCommentBody = z
-  .strictObject({
-    body: longText.pipe(z.string().trim().min(1)),
-    visibility: z.enum(['public', 'internal']).optional(),
-  })
-  .meta({ id: 'AddComment' });
+export const addCommentBody = withMeta(
+  z.strictObject({
+    body: z.pipe(longText, z.string().check(z.trim(), z.minLength(1))),
+    visibility: z.optional(z.enum(['public', 'internal'])),
+  }),
+  { id: 'AddComment' },
+);
 
-export const addLinkBody = z
-  .strictObject({
-    type: z.enum(LINK_TYPES),
-    targetId: identifier.describe('a ticket id, or a CI id for `affects`'),
-  })
-  .superRefine((body, ctx) => {
-    if (body.type !== 'affects' && !ticketId.safeParse(body.targetId).success) {
-      ctx.addIssue({ code: 'custom', path: ['targetId'], message: 'must be a ticket id such as INC-000042' });
-    }
-  })
-  .meta({ id: 'AddLink' });
+export const addLinkBody = withMeta(
+  z
+    .strictObject({
+      type: z.enum(LINK_TYPES),
+      targetId: described(identifier, 'a ticket id, or a CI id for `affects`'),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        if (body.type !== 'affects' && !ticketId.safeParse(body.targetId).success) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['targetId'],
+            message: 'must be a ticket id such as INC-000042',
+          });
+        }
+      }),
+    ),
+  { id: 'AddLink' },
+);
 
-export const ticketSchema = z
-  .object({
+export const ticketSchema = withMeta(
+  z.object({
     id: ticketId,
     type: z.enum(TICKET_TYPES),
     title: z.string(),
     description: z.string(),
     status: z.enum(TICKET_STATUSES),
-    holdReason: z.enum(HOLD_REASONS).nullable(),
+    holdReason: z.nullable(z.enum(HOLD_REASONS)),
     impact: level,
     urgency: level,
-    priority: z.int().min(1).max(5),
+    priority: z.int().check(z.gte(1), z.lte(5)),
     requester: person,
-    assignee: z.string().nullable(),
-    group: z.string().nullable(),
-    category: z.string().nullable(),
+    assignee: z.nullable(z.string()),
+    group: z.nullable(z.string()),
+    category: z.nullable(z.string()),
     ciIds: z.array(z.string()),
     source: z.enum(['api', 'email', 'alert']),
     createdAt: isoTime,
     updatedAt: isoTime,
-    resolvedAt: isoTime.nullable(),
-    closedAt: isoTime.nullable(),
-    resolution: resolution.nullable(),
-    autoCloseAt: isoTime.nullable().describe('when a resolved ticket closes by itself'),
-    sla: ticketSlaSchema.nullable().describe('SLA clocks (SPEC §5); null when no policy applies'),
+    resolvedAt: z.nullable(isoTime),
+    closedAt: z.nullable(isoTime),
+    resolution: z.nullable(resolution),
+    autoCloseAt: described(z.nullable(isoTime), 'when a resolved ticket closes by itself'),
+    sla: described(z.nullable(ticketSlaSchema), 'SLA clocks (SPEC §5); null when no policy applies'),
     links: z.array(z.object({ type: z.string(), targetId: z.string() })),
-    version: z.int().min(1),
-  })
-  .meta({ id: 'Ticket' });
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'Ticket' },
+);
 
-export const commentSchema = z
-  .object({
+export const commentSchema = withMeta(
+  z.object({
     id: z.string(),
     ticketId,
     body: z.string(),
@@ -128,20 +153,22 @@ export const commentSchema = z
     author: person,
     createdAt: isoTime,
     attachments: z.array(z.unknown()),
-  })
-  .meta({ id: 'Comment' });
+  }),
+  { id: 'Comment' },
+);
 
-export const historySchema = z
-  .object({
+export const historySchema = withMeta(
+  z.object({
     id: z.string(),
     recordId: z.string(),
     at: isoTime,
-    actor: z.object({ id: z.string(), name: z.string().nullable() }),
+    actor: z.object({ id: z.string(), name: z.nullable(z.string()) }),
     action: z.enum(['created', 'updated', 'commented', 'linked', 'sla']),
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
-  })
-  .meta({ id: 'HistoryEntry' });
+  }),
+  { id: 'HistoryEntry' },
+);
 
 export const ticketPage = pageOf(ticketSchema, 'TicketPage');
 export const commentPage = pageOf(commentSchema, 'CommentPage');
