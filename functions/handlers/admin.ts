@@ -5,9 +5,8 @@ import { SlaAdminService } from '../domain/sla/admin-service.js';
 import { ADMIN_CONTRACT as CONTRACT } from '../http/contracts/admin.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
-import type { HttpHandler } from '../http/pipeline.js';
+import { type HttpHandler, httpApi } from '../http/pipeline.js';
 import { groupId } from '../http/schemas/common.js';
-import { tableHttpApi } from '../http/table-api.js';
 import type { HttpDeps } from '../wiring/deps.js';
 import { slaConfigStore } from '../wiring/stores.js';
 
@@ -34,7 +33,8 @@ export function createAdminHandler(deps: HttpDeps): HttpHandler {
     headers: { etag: etagOf(record.version), ...(created ? { location: `/${path}/${record.id}` } : {}) },
   });
 
-  return tableHttpApi(
+  // Only GET and PUT routes (PUT is idempotent by itself), so no Idempotency-Key layer to bundle.
+  return httpApi(
     {
       'GET /calendars': operation({
         ...CONTRACT['GET /calendars'],
