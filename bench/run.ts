@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: requests per second and latency through the local runtime (loopback only,
- * bounded in count). Prints a table and writes bench/results/latest.json. A benchmark, not a test:
- * nothing here asserts. Issue 8 extends it (bundle sizes, init time, round trips, sweep cost).
+ * bounded in count), SLA sweep cost against table size, DynamoDB round trips and capacity per
+ * operation, mail throughput over SMTP, and per-function bundle size and init time. Prints tables
+ * and writes bench/results/*.json. A benchmark, not a test: nothing here asserts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startLocalRuntime } from '../bin/local/runtime.js';
 import { benchBundles, printBundles } from './bundles.js';
 import { benchEmail, printEmail } from './email.js';
 import { benchRoundTrips, printRoundTrips } from './round-trips.js';
-import { benchSlaSweep } from './sla-sweep.js';
+import { benchSlaSweep, printSlaSweep } from './sla-sweep.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = [1, 8, 32];
@@ -104,14 +105,7 @@ try {
     console.log(`| ${r.operation} | ${r.concurrency} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.errors} |`);
   }
   const sweeps = await benchSlaSweep();
-  console.log(
-    '\nSLA sweep cost against table size (20 tickets due; items read include 6 SLA config items)\n',
-  );
-  console.log('| open tickets | queries | items read | sweep ms | warnings recorded |');
-  console.log('|---|---|---|---|---|');
-  for (const r of sweeps) {
-    console.log(`| ${r.openTickets} | ${r.queries} | ${r.itemsRead} | ${r.sweepMs} | ${r.recorded} |`);
-  }
+  printSlaSweep(sweeps);
   await mkdir('bench/results', { recursive: true });
   await writeFile(
     'bench/results/latest.json',
