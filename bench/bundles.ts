@@ -14,7 +14,7 @@ import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, LAMBDA_ALIASES, MAIN_FIELDS } from '
 
 export const BUNDLE_BUDGET_KB = 300;
 export const INIT_BUDGET_MS = 80;
-const SAMPLES = Number(process.env.BENCH_INIT_SAMPLES ?? 10);
+const SAMPLES = Number(process.env.BENCH_INIT_SAMPLES ?? 15);
 const CHILD_TIMEOUT_MS = 15_000;
 
 /** Dummy values for every variable an entry reads at import; nothing here reaches the network. */
@@ -93,77 +93,95 @@ function initSample(file: string): Promise<number> {
   });
 }
 
+interface Bundled {
+  entry: string;
+  outfile: string;
+  kb: number;
+  top: BundleResult['top'];
+  packages: BundleResult['packages'];
+}
+
+/** One entry bundled with the deployed options, and what its bytes are made of. */
+async function bundle(file: string, dir: string): Promise<Bundled> {
+  const entry = file.replace(/\.ts$/, '');
+  const outfile = join(dir, entry, 'index.mjs');
+  const out = await build({
+    entryPoints: [join('functions/entry', file)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    target: BUNDLE_TARGET,
+    format: 'esm',
+    banner: { js: ESM_REQUIRE_BANNER },
+    mainFields: MAIN_FIELDS,
+    alias: { ...LAMBDA_ALIASES },
+    external: [], // bundleAwsSDK: true
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const meta: Metafile = out.metafile;
+  const output = Object.entries(meta.outputs).find(([p]) => p.endsWith('.mjs'))![1];
+  const inputs = Object.entries(output.inputs).map(([input, v]) => ({ input, bytes: v.bytesInOutput }));
+  const top = [...inputs]
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5)
+    .map((i) => ({ input: i.input.replace(/^.*node_modules\//, ''), kb: kb(i.bytes) }));
+  const byPkg = new Map<string, number>();
+  for (const i of inputs) byPkg.set(packageOf(i.input), (byPkg.get(packageOf(i.input)) ?? 0) + i.bytes);
+  const packages = [...byPkg]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([n, b]) => ({ name: n, kb: kb(b) }));
+  return { entry, outfile, kb: kb((await stat(outfile)).size), top, packages };
+}
+
 export async function benchBundles(): Promise<BundleResult[]> {
   const entries = (await readdir('functions/entry')).filter((f) => f.endsWith('.ts')).sort();
   const dir = await mkdtemp(join(tmpdir(), 'opsdesk-bundles-'));
-  const results: BundleResult[] = [];
   try {
-    for (const file of entries) {
-      const name = file.replace(/\.ts$/, '');
-      const outfile = join(dir, name, 'index.mjs');
-      const out = await build({
-        entryPoints: [join('functions/entry', file)],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        minify: true,
-        sourcemap: true,
-        sourcesContent: false,
-        target: BUNDLE_TARGET,
-        format: 'esm',
-        banner: { js: ESM_REQUIRE_BANNER },
-        mainFields: MAIN_FIELDS,
-        alias: { ...LAMBDA_ALIASES },
-        external: [], // bundleAwsSDK: true
-        metafile: true,
-        logLevel: 'silent',
-      });
-      const meta: Metafile = out.metafile;
-      const output = Object.entries(meta.outputs).find(([p]) => p.endsWith('.mjs'))![1];
-      const inputs = Object.entries(output.inputs).map(([input, v]) => ({ input, bytes: v.bytesInOutput }));
-      const top = [...inputs]
-        .sort((a, b) => b.bytes - a.bytes)
-        .slice(0, 5)
-        .map((i) => ({ input: i.input.replace(/^.*node_modules\//, ''), kb: kb(i.bytes) }));
-      const byPkg = new Map<string, number>();
-      for (const i of inputs) byPkg.set(packageOf(i.input), (byPkg.get(packageOf(i.input)) ?? 0) + i.bytes);
-      const packages = [...byPkg]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 6)
-        .map(([n, b]) => ({ name: n, kb: kb(b) }));
-      const size = kb((await stat(outfile)).size);
-      const samples: number[] = [];
-      let initError: string | undefined;
-      for (let i = 0; i < SAMPLES; i++) {
+    const bundles: Bundled[] = [];
+    for (const file of entries) bundles.push(await bundle(file, dir));
+    // Round robin, one sample of every bundle per round: a slow spell of this shared machine then
+    // lands on all functions alike instead of on whichever was being measured.
+    const samples = new Map<string, number[]>(bundles.map((b) => [b.entry, []]));
+    const errors = new Map<string, string>();
+    for (let round = 0; round < SAMPLES; round++) {
+      for (const b of bundles) {
+        if (errors.has(b.entry)) continue;
         try {
-          samples.push(await initSample(outfile));
+          samples.get(b.entry)!.push(await initSample(b.outfile));
         } catch (error) {
-          initError = (error as Error).message;
-          break;
+          errors.set(b.entry, (error as Error).message);
         }
       }
-      const initMs = samples.length === SAMPLES ? Math.round(median(samples) * 10) / 10 : null;
-      results.push({
-        entry: name,
-        kb: size,
+    }
+    return bundles.map((b) => {
+      const taken = samples.get(b.entry)!;
+      const initMs = taken.length === SAMPLES ? Math.round(median(taken) * 10) / 10 : null;
+      const initError = errors.get(b.entry);
+      if (!process.env.BENCH_QUIET) console.error(`bundled ${b.entry}: ${b.kb} KB, init ${initMs} ms`);
+      return {
+        entry: b.entry,
+        kb: b.kb,
         initMs,
         ...(initError ? { initError } : {}),
-        overSize: size > BUNDLE_BUDGET_KB,
+        overSize: b.kb > BUNDLE_BUDGET_KB,
         overInit: initMs !== null && initMs > INIT_BUDGET_MS,
-        top,
-        packages,
-      });
-      if (!process.env.BENCH_QUIET) console.error(`bundled ${name}: ${size} KB, init ${initMs} ms`);
-    }
+        top: b.top,
+        packages: b.packages,
+      };
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return results;
 }
 
 export function printBundles(results: BundleResult[]): void {
   console.log(
-    `\nLambda bundles (esbuild as lib/lambda.ts; init = median of ${SAMPLES} fresh ${process.version} processes importing the bundle)\n`,
+    `\nLambda bundles (esbuild as lib/lambda.ts; init = median of ${SAMPLES} fresh ${process.version} processes importing the bundle, sampled round robin)\n`,
   );
   console.log(
     `| function | bundle KB (≤ ${BUNDLE_BUDGET_KB}) | init ms (≤ ${INIT_BUDGET_MS}) | largest packages (KB) |`,

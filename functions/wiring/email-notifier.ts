@@ -6,10 +6,10 @@ import { DynamoMailThreads } from '../adapters/dynamodb/mail-threads.js';
 import { DynamoMessageIndex } from '../adapters/dynamodb/message-id-index.js';
 import { DynamoTicketRepository } from '../adapters/dynamodb/ticket-repository.js';
 import { EmailNotifier } from '../domain/email/notifier.js';
-import type { EmailDeps } from './email.js';
+import type { EmailNotifierDeps } from './email.js';
 
 /** The notifier over DynamoDB (a module of its own: the notifier's bundle carries no MIME parser). */
-export function emailNotifier(deps: EmailDeps): EmailNotifier {
+export function emailNotifier(deps: EmailNotifierDeps): EmailNotifier {
   const { dynamo, tableName } = deps;
   return new EmailNotifier({
     settings: deps.settings,

@@ -18,20 +18,30 @@ import type { TicketStore } from '../ports/ticket-store.js';
 import { groupStore, slaConfigStore } from './stores.js';
 
 /**
- * What the mail gateway's two functions (ingest, notifier) need from outside. AWS builds it from
- * the environment (wiring/email-aws.ts); the local runtime from its local parts. Same services.
+ * What the mail gateway's two functions need from outside: both the table and the settings; the
+ * ingest function the buckets (raw mail in, attachments out), the notifier the mail sender. AWS
+ * builds each from the environment (wiring/email-aws.ts), so neither bundles the other's clients;
+ * the local runtime builds all of it from its local parts. Same services.
  */
-export interface EmailDeps {
+export interface EmailBaseDeps {
   readonly tableName: string;
   readonly dynamo: DynamoDBDocumentClient;
   readonly clock: Clock;
   readonly settings: EmailSettings;
+}
+
+export interface EmailIngestDeps extends EmailBaseDeps {
   readonly rawMail: ObjectStore;
   readonly attachmentObjects: ObjectStore;
+}
+
+export interface EmailNotifierDeps extends EmailBaseDeps {
   readonly mail: MailSender;
 }
 
-function ticketServiceFactory(deps: EmailDeps): (store: TicketStore) => TicketService {
+export type EmailDeps = EmailIngestDeps & EmailNotifierDeps;
+
+function ticketServiceFactory(deps: EmailBaseDeps): (store: TicketStore) => TicketService {
   const ulid = monotonicFactory();
   const groups = groupStore(deps);
   const slaConfig = slaConfigStore(deps);
@@ -39,7 +49,7 @@ function ticketServiceFactory(deps: EmailDeps): (store: TicketStore) => TicketSe
     new TicketService(store, groups, slaConfig, deps.clock, () => ulid(deps.clock.now().getTime()));
 }
 
-export function emailIngest(deps: EmailDeps): EmailIngest {
+export function emailIngest(deps: EmailIngestDeps): EmailIngest {
   const { dynamo, tableName } = deps;
   return new EmailIngest({
     settings: deps.settings,

@@ -57,6 +57,13 @@ describe('Lambda bundling', () => {
     const locales = tickets.filter((input) => input.includes('zod/v4/locales/'));
     expect(locales.map((input) => input.replace(/^.*\//, ''))).toEqual(['en.js']);
     expect(has(await bundleInputs('attachments'), '@aws-sdk/client-s3')).toBe(true);
+    const notifier = await bundleInputs('email-notifier');
+    expect(has(notifier, '@aws-sdk/client-sesv2')).toBe(true);
+    expect(has(notifier, '@aws-sdk/client-s3')).toBe(false);
+    const ingest = await bundleInputs('email-ingest');
+    expect(has(ingest, '@aws-sdk/client-s3')).toBe(true);
+    expect(has(ingest, '@aws-sdk/client-sesv2')).toBe(false);
+    expect(has(await bundleInputs('admin'), '@aws-lambda-powertools/idempotency')).toBe(false);
     const publicFn = await bundleInputs('public');
     expect(publicFn.filter((input) => input.includes('@aws-sdk/'))).toEqual([]);
     expect(has(publicFn, 'luxon')).toBe(false);
