@@ -70,6 +70,22 @@ describe('concurrent writers', () => {
     return calls;
   }
 
+  /** Another container's write: straight to the table, past this runtime's caches; bumps the version. */
+  async function writeElsewhere(id: string, set: Record<string, unknown>): Promise<void> {
+    const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#f${i}`, k]));
+    const values = Object.fromEntries(Object.values(set).map((v, i) => [`:v${i}`, v]));
+    const assignments = Object.keys(set).map((_, i) => `#f${i} = :v${i}`);
+    await rt.deps.dynamo.send(
+      new UpdateCommand({
+        TableName: rt.deps.tableName,
+        Key: ticketKey(id),
+        UpdateExpression: `SET ${[...assignments, 'version = version + :one'].join(', ')}`,
+        ...(assignments.length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: { ...values, ':one': 1 },
+      }),
+    );
+  }
+
   it('a PATCH with If-Match of the version just read is one conditional write', async () => {
     const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'etag' } });
     const read = await http.request('GET', `/tickets/${t.id}`);
@@ -90,15 +106,7 @@ describe('concurrent writers', () => {
   it('a remembered version another writer replaced ends in 412, and the other write survives', async () => {
     const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'mine' } });
     const etag = (await http.request('GET', `/tickets/${t.id}`)).headers.get('etag')!;
-    // Another container's write: straight to the table, past this runtime's caches.
-    await rt.deps.dynamo.send(
-      new UpdateCommand({
-        TableName: rt.deps.tableName,
-        Key: ticketKey(t.id),
-        UpdateExpression: 'SET title = :title, version = version + :one',
-        ExpressionAttributeValues: { ':title': 'theirs', ':one': 1 },
-      }),
-    );
+    await writeElsewhere(t.id, { title: 'theirs' });
     const stale = await http.request('PATCH', `/tickets/${t.id}`, {
       body: { title: 'overwrite?' },
       headers: { 'if-match': etag },
@@ -111,14 +119,7 @@ describe('concurrent writers', () => {
   it('a no-op PATCH with a stale If-Match is still 412', async () => {
     const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'same' } });
     const etag = (await http.request('GET', `/tickets/${t.id}`)).headers.get('etag')!;
-    await rt.deps.dynamo.send(
-      new UpdateCommand({
-        TableName: rt.deps.tableName,
-        Key: ticketKey(t.id),
-        UpdateExpression: 'SET version = version + :one',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
+    await writeElsewhere(t.id, {});
     const stale = await http.request('PATCH', `/tickets/${t.id}`, {
       body: { title: 'same' },
       headers: { 'if-match': etag },
@@ -130,15 +131,7 @@ describe('concurrent writers', () => {
     const { json: p } = await http.request('POST', '/tickets', { body: { type: 'problem', title: 'leak' } });
     await http.request('GET', `/tickets/${p.id}`); // this container now holds the ticket as `new`
     // Another container moves it on: new → in_progress, from which known_error is allowed.
-    await rt.deps.dynamo.send(
-      new UpdateCommand({
-        TableName: rt.deps.tableName,
-        Key: ticketKey(p.id),
-        UpdateExpression: 'SET #status = :status, version = version + :one',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': 'in_progress', ':one': 1 },
-      }),
-    );
+    await writeElsewhere(p.id, { status: 'in_progress' });
     const patched = await http.request('PATCH', `/tickets/${p.id}`, { body: { status: 'known_error' } });
     expect(patched.status).toBe(200);
     expect(patched.json).toMatchObject({ status: 'known_error', version: p.version + 2 });
@@ -147,15 +140,7 @@ describe('concurrent writers', () => {
   it('a PATCH without If-Match that the outdated copy already satisfied is applied to the current ticket', async () => {
     const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'x' } });
     await http.request('PATCH', `/tickets/${t.id}`, { body: { status: 'in_progress' } }); // copy: in_progress
-    await rt.deps.dynamo.send(
-      new UpdateCommand({
-        TableName: rt.deps.tableName,
-        Key: ticketKey(t.id),
-        UpdateExpression: 'SET #status = :status, holdReason = :reason, version = version + :one',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': 'on_hold', ':reason': 'awaiting_caller', ':one': 1 },
-      }),
-    );
+    await writeElsewhere(t.id, { status: 'on_hold', holdReason: 'awaiting_caller' });
     const patched = await http.request('PATCH', `/tickets/${t.id}`, { body: { status: 'in_progress' } });
     expect(patched.status).toBe(200);
     expect(patched.json.status).toBe('in_progress');
