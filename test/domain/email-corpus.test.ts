@@ -62,10 +62,10 @@ const collapse = (text: string | undefined) =>
 const bareAddress = (address: string | undefined) =>
   (address ?? '').trim().replace(/^"|"$/g, '').toLowerCase();
 
-function bodyMatches(mail: ParsedMail, expected: ZammadCase['expected']): boolean {
+async function bodyMatches(mail: ParsedMail, expected: ZammadCase['expected']): Promise<boolean> {
   const probe = collapse(expected.body_text_probe ?? expected.body_contains?.[0]);
   const text = collapse(
-    expected.content_type === 'text/html' && mail.html ? htmlToText(mail.html) : mail.body,
+    expected.content_type === 'text/html' && mail.html ? await htmlToText(mail.html) : mail.body,
   );
   if (probe === 'no visible content') return text === '';
   return probe.length > 0 && text.includes(probe);
@@ -101,7 +101,7 @@ describe.skipIf(!existsSync(CORPORA))('real-mail corpora (../shared/corpora)', (
         address: bareAddress(mail.from?.address) === bareAddress(e.from_email),
         name: collapse(mail.from?.name) === collapse(e.from_display_name),
         subject: collapse(mail.subject) === collapse(e.subject),
-        body: bodyMatches(mail, e),
+        body: await bodyMatches(mail, e),
       };
       for (const [field, ok] of Object.entries(checks)) {
         if (ok) hits[field as keyof typeof hits]++;
@@ -177,7 +177,7 @@ describe.skipIf(!existsSync(CORPORA))('real-mail corpora (../shared/corpora)', (
       const raw = readFileSync(resolve(CORPORA, 'mailparser', name));
       const started = performance.now();
       const mail = await parseMail(raw);
-      const text = mail.html ? htmlToText(mail.html) : mail.body;
+      const text = mail.html ? await htmlToText(mail.html) : mail.body;
       const elapsed = performance.now() - started;
       console.info(`exhaustion mail ${name} (${raw.length} bytes): ${elapsed.toFixed(0)} ms`);
       expect(elapsed).toBeLessThan(EXHAUSTION_BOUND_MS);

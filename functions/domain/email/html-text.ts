@@ -1,4 +1,4 @@
-import { compile } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
 
 /**
  * HTML mail bodies as plain text: no markup, no scripts or styles, no tracking images; links keep
@@ -6,7 +6,7 @@ import { compile } from 'html-to-text';
  * trimmer can find it. Limits keep a hostile document (deep nesting, millions of siblings) from
  * costing more than a bounded walk.
  */
-const convert = compile({
+const OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
   limits: {
     maxInputLength: 2 * 1024 * 1024,
@@ -31,10 +31,21 @@ const convert = compile({
     { selector: 'td', format: 'inline' },
     { selector: 'th', format: 'inline' },
   ],
-});
+};
 
-export function htmlToText(html: string): string {
-  return tidy(convert(html));
+let converter: Promise<(html: string) => string> | undefined;
+
+/**
+ * html-to-text is imported on the first HTML-only mail, not at cold start: most mail carries a
+ * text part, and importing and compiling the converter is ~15–20 ms of the ingest function's init.
+ */
+function loadConverter(): Promise<(html: string) => string> {
+  converter ??= import('html-to-text').then(({ compile }) => compile(OPTIONS));
+  return converter;
+}
+
+export async function htmlToText(html: string): Promise<string> {
+  return tidy((await loadConverter())(html));
 }
 
 /** Trailing spaces off, at most one empty line in a row, no leading or trailing blank lines. */

@@ -52,7 +52,7 @@ export async function parseMail(raw: Uint8Array, options: ParseOptions = {}): Pr
   const headers: MailHeader[] = email.headers.map((header) => ({ key: header.key, value: header.value }));
   const text = tidy(email.text ?? '');
   const html = email.html ?? '';
-  const body = text.length > 0 ? text : html ? htmlToText(html) : '';
+  const body = text.length > 0 ? text : html ? await htmlToText(html) : '';
   checkBudget('html');
 
   const contentTypeHeader = headerValues({ headers }, 'content-type')[0] ?? 'text/plain';
