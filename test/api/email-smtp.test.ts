@@ -295,6 +295,43 @@ describe('email to ticket over SMTP', () => {
     expect(outboxFor(rt, 'grace@example.com')).toHaveLength(1);
   });
 
+  it("the requester's reply to a resolved ticket reopens it; an agent's does not", async () => {
+    const { ticket, messageId } = await newTicketFrom('mallory@example.com', 'Printer jams');
+    const agent = api(rt, { token: agentToken });
+    const resolve = () =>
+      agent.request('PATCH', `/tickets/${ticket.id}`, {
+        body: { status: 'resolved', resolution: { code: 'fixed', notes: 'new roller' } },
+      });
+    await agent.request('PATCH', `/tickets/${ticket.id}`, { body: { status: 'in_progress' } });
+    expect((await resolve()).json).toMatchObject({ status: 'resolved', autoCloseAt: expect.any(String) });
+    await smtp.send({
+      from: 'mallory@example.com',
+      subject: `Re: [${ticket.id}] Printer jams`,
+      inReplyTo: messageId,
+      text: 'It jammed again this morning.',
+    });
+    await rt.flushEvents();
+    const reopened = (await http.request('GET', `/tickets/${ticket.id}`)).json;
+    expect(reopened).toMatchObject({
+      status: 'in_progress',
+      resolution: null,
+      resolvedAt: null,
+      autoCloseAt: null,
+    });
+    const history = (await agent.request('GET', `/tickets/${ticket.id}/history?limit=100`)).json.items;
+    expect(history.at(-1).changes).toContainEqual({ field: 'status', from: 'resolved', to: 'in_progress' });
+
+    // Staff mail is a comment like any other: it leaves the resolution alone.
+    await resolve();
+    await smtp.send({
+      from: 'Ann Agent <ann@corp.example>',
+      subject: `Re: [${ticket.id}] Printer jams`,
+      text: 'Glad it works now.',
+    });
+    await rt.flushEvents();
+    expect((await http.request('GET', `/tickets/${ticket.id}`)).json.status).toBe('resolved');
+  });
+
   it('a reply to a closed ticket opens a new ticket linked relates_to the old one', async () => {
     const { ticket, messageId } = await newTicketFrom('heidi@example.com', 'Old problem');
     const agent = api(rt, { token: agentToken });

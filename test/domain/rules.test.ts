@@ -235,6 +235,39 @@ describe('comments', () => {
     expect(addComment(waiting, { body: 'x' }, who, commentStamp()).ticket.status).toBe('on_hold');
   });
 
+  it("the requester's reopening reply (email) takes a resolved ticket back to in_progress", () => {
+    const resolved = ticket({
+      status: 'resolved',
+      resolvedAt: '2026-11-20T10:00:00.000Z',
+      resolution: { code: 'fixed', notes: 'rebooted' },
+    });
+    const result = addComment(resolved, { body: 'still broken', reopens: true }, alice, commentStamp());
+    expect(result.ticket).toMatchObject({ status: 'in_progress', resolvedAt: null, resolution: null });
+    expect(result.history.changes.map((change) => change.field)).toEqual(
+      expect.arrayContaining(['comments', 'status', 'resolvedAt', 'resolution']),
+    );
+    expect(result.history.events).toContainEqual({
+      detailType: 'Ticket Status Changed',
+      detail: { ticketId: resolved.id, from: 'resolved', to: 'in_progress' },
+    });
+  });
+
+  it.each([
+    ['without the flag (API comments)', alice, { body: 'x' }, 'resolved'],
+    ['by an agent', agent, { body: 'x', reopens: true }, 'resolved'],
+    ['as an internal note', agent, { body: 'x', visibility: 'internal' as const, reopens: true }, 'resolved'],
+  ] as const)('a reply %s does not reopen', (_, who, input, status) => {
+    const resolved = ticket({ status: 'resolved', resolvedAt: '2026-11-20T10:00:00.000Z' });
+    expect(addComment(resolved, input, who, commentStamp()).ticket.status).toBe(status);
+  });
+
+  it('the reopening flag changes nothing on a ticket that is not resolved', () => {
+    const open = ticket({ status: 'in_progress' });
+    const result = addComment(open, { body: 'x', reopens: true }, alice, commentStamp());
+    expect(result.ticket.status).toBe('in_progress');
+    expect(result.history.events.map((event) => event.detailType)).toEqual(['Comment Added']);
+  });
+
   it('requesters may not add internal notes; strangers may not comment', () => {
     expect(() => addComment(ticket(), { body: 'x', visibility: 'internal' }, alice, commentStamp())).toThrow(
       ForbiddenError,

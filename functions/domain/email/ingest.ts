@@ -247,6 +247,7 @@ export class EmailIngest {
         visibility,
         attachments: files.map(summaryOf),
         ...(decision.kind === 'comment' && decision.role === 'participant' ? { participant: true } : {}),
+        ...(decision.kind === 'comment' && decision.role === 'requester' ? { reopens: true } : {}),
       });
       commentId = comment.id;
     }

@@ -52,6 +52,12 @@ export interface AddCommentInput {
   attachments?: readonly unknown[];
   /** A Cc participant's email reply, vouched for by the mail gateway (SPEC §7); not accepted over HTTP. */
   participant?: boolean;
+  /**
+   * The requester's email reply to their resolved ticket reopens it, as a follow-up does in RT and
+   * Zammad: mail has no other way to say "not fixed". Set by the mail gateway, not accepted over HTTP
+   * (API clients reopen with PATCH).
+   */
+  reopens?: boolean;
 }
 
 /** Identifiers and time the pure rules need, supplied by the service (so tests control them). */
@@ -316,13 +322,17 @@ export function addComment(
     visibility === 'public' &&
     ticket.status === 'on_hold' &&
     ticket.holdReason === 'awaiting_customer';
+  const reopens =
+    input.reopens === true && requester && visibility === 'public' && isReopen(ticket.status, 'in_progress');
   const after: Ticket = {
     ...ticket,
     ...(resumes ? { status: 'in_progress' as const, holdReason: null } : {}),
+    ...(reopens ? { status: 'in_progress' as const, resolvedAt: null, resolution: null } : {}),
     updatedAt: stamp.now,
     version: ticket.version + 1,
   };
-  const changes = resumes ? diff(ticket, after) : [];
+  const statusChanged = resumes || reopens;
+  const changes = statusChanged ? diff(ticket, after) : [];
   const history: HistoryEntry = {
     id: stamp.eventId,
     recordId: ticket.id,
@@ -332,7 +342,7 @@ export function addComment(
     changes: [{ field: 'comments', from: null, to: { id: comment.id, visibility } }, ...changes],
     events: [
       { detailType: 'Comment Added', detail: { ticketId: ticket.id, commentId: comment.id, visibility } },
-      ...(resumes
+      ...(statusChanged
         ? [
             {
               detailType: 'Ticket Status Changed',

@@ -168,7 +168,9 @@ export class TicketService {
     // a Cc participant answering is not the service desk responding.
     const responded =
       result.comment.visibility === 'public' && !isRequesterOf(before, caller) && !input.participant;
-    const { ticket: after, events } = withSla(before, result.ticket, config, stamp, responded);
+    // A reopening reply (email) takes the ticket off the auto-close schedule, as a PATCH reopen does.
+    const scheduled = withAutoClose(before, result.ticket, this.autoCloseDays);
+    const { ticket: after, events } = withSla(before, scheduled, config, stamp, responded);
     const history = { ...result.history, events: [...result.history.events, ...events] };
     await this.store.commit([{ before, after, history, comment: result.comment }]);
     return result.comment;
