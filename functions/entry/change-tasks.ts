@@ -1,14 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SesMailSender } from '../adapters/ses/ses-mail-sender.js';
 import { createChangeTasksHandler } from '../handlers/change-tasks.js';
-import { systemClock } from '../ports/clock.js';
 import type { MailSender } from '../ports/mail.js';
-import { documentClient } from '../wiring/aws.js';
+import { awsTableDeps } from '../wiring/aws.js';
+import { sesMailSender } from '../wiring/aws-mail.js';
 
-const tableName = process.env.TABLE_NAME;
-if (!tableName) throw new Error('environment variable TABLE_NAME is not set');
 const logger = new Logger({ serviceName: 'opsdesk' });
 
 /**
@@ -17,7 +12,7 @@ const logger = new Logger({ serviceName: 'opsdesk' });
  */
 function mailSender(): MailSender {
   const from = process.env.MAIL_FROM;
-  if (from) return new SesMailSender(new SESv2Client({}), from, process.env.AWS_REGION ?? '');
+  if (from) return sesMailSender(from);
   return {
     send: async (mail) => {
       logger.warn('MAIL_FROM is not set: change notification not sent', {
@@ -29,9 +24,4 @@ function mailSender(): MailSender {
 }
 
 /** The change workflow's task function (every task state of the state machine invokes it). */
-export const handler = createChangeTasksHandler({
-  tableName,
-  dynamo: documentClient(new DynamoDBClient({})),
-  clock: systemClock,
-  mail: mailSender(),
-});
+export const handler = createChangeTasksHandler({ ...awsTableDeps(), mail: mailSender() });

@@ -1,16 +1,13 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../adapters/s3/s3-object-store.js';
+import { requiredEnv } from './aws.js';
 import type { AttachmentDeps } from './deps.js';
 
 /** The attachments bucket named by ATTACHMENTS_BUCKET; the S3 client is built on the first attachment request. */
 export function awsAttachmentDeps(): AttachmentDeps {
   let store: S3ObjectStore | undefined;
   const bucket = () => {
-    if (!store) {
-      const name = process.env.ATTACHMENTS_BUCKET;
-      if (!name) throw new Error('environment variable ATTACHMENTS_BUCKET is not set');
-      store = new S3ObjectStore(new S3Client({}), name);
-    }
+    store ??= new S3ObjectStore(new S3Client({}), requiredEnv('ATTACHMENTS_BUCKET'));
     return store;
   };
   return {

@@ -1,7 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EmailSettings } from '../domain/email/settings.js';
-import { systemClock } from '../ports/clock.js';
-import { documentClient, requiredEnv } from './aws.js';
+import { awsTableDeps, requiredEnv } from './aws.js';
 import type { EmailBaseDeps } from './email.js';
 
 /** The gateway's settings, as lib/email.ts puts them in the environment (JSON). */
@@ -11,10 +9,5 @@ export function emailSettingsFromEnv(): EmailSettings {
 
 /** What both mail functions share on AWS: the table and the settings. */
 export function awsEmailBaseDeps(): EmailBaseDeps {
-  return {
-    tableName: requiredEnv('TABLE_NAME'),
-    dynamo: documentClient(new DynamoDBClient({})),
-    clock: systemClock,
-    settings: emailSettingsFromEnv(),
-  };
+  return { ...awsTableDeps(), settings: emailSettingsFromEnv() };
 }

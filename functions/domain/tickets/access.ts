@@ -15,9 +15,19 @@ export function canSee(ticket: Ticket, caller: Caller): boolean {
   return canReadAllTickets(caller) || isRequesterOf(ticket, caller);
 }
 
+/** Reads a ticket by id; a malformed id is 404 without a read. */
+export function readTicket(
+  store: Pick<TicketStore, 'get'>,
+  id: string,
+  hint?: ReadHint,
+): Promise<Ticket | undefined> {
+  if (!TICKET_ID_PATTERN.test(id)) return Promise.reject(new NotFoundError(`ticket ${id} does not exist`));
+  return store.get(id, hint);
+}
+
 /**
- * Reads a ticket the caller may see, else 404 (a malformed id is 404 too, without a read). A hint
- * lets the store answer from its copy, for reads that a conditional write follows.
+ * Reads a ticket the caller may see, else 404. A hint lets the store answer from its copy, for
+ * reads that a conditional write follows.
  */
 export async function readVisibleTicket(
   store: Pick<TicketStore, 'get'>,
@@ -25,8 +35,7 @@ export async function readVisibleTicket(
   id: string,
   hint?: ReadHint,
 ): Promise<Ticket> {
-  if (!TICKET_ID_PATTERN.test(id)) throw new NotFoundError(`ticket ${id} does not exist`);
-  return visibleTo(await store.get(id, hint), caller, id);
+  return visibleTo(await readTicket(store, id, hint), caller, id);
 }
 
 /** Throws 404 unless the caller may see the ticket; returns it for chaining. */

@@ -13,7 +13,7 @@ import { type Caller, canReadAllTickets } from '../authz.js';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
 import { withOptimisticRetry } from '../optimistic.js';
 import { type SlaConfig, trackSla } from '../sla/clocks.js';
-import { assertStaff, canSeeComment, isRequesterOf, readVisibleTicket } from './access.js';
+import { assertStaff, canSeeComment, isRequesterOf, readTicket, readVisibleTicket } from './access.js';
 import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
 import { linkTickets } from './links.js';
 import {
@@ -21,7 +21,6 @@ import {
   formatTicketId,
   type HistoryEntry,
   type StoredLinkType,
-  TICKET_ID_PATTERN,
   type Ticket,
 } from './model.js';
 import {
@@ -223,9 +222,8 @@ export class TicketService {
     });
   }
 
-  private async read(id: string): Promise<Ticket | undefined> {
-    if (!TICKET_ID_PATTERN.test(id)) throw new NotFoundError(`ticket ${id} does not exist`);
-    return this.store.get(id);
+  private read(id: string): Promise<Ticket | undefined> {
+    return readTicket(this.store, id);
   }
 
   /** A PATCH that changes nothing of what it was applied to: right only if that was current. */
