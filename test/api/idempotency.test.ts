@@ -63,6 +63,34 @@ describe('Idempotency-Key', () => {
     expect((await post('key-5', { type: 'incident', title: 'fixed' })).status).toBe(201);
   });
 
+  it('a blank key never shares a response across callers: empty or whitespace-only is 400 naming the header', async () => {
+    const body = { type: 'incident', title: 'blank key' };
+    for (const key of ['', ' ', '\t ']) {
+      for (const who of ['alice', 'bob']) {
+        const res = await http.request('POST', '/tickets', {
+          token: rt.tokenFor(who, ['requester']),
+          body,
+          headers: { 'idempotency-key': key },
+        });
+        expect(res.status, JSON.stringify([key, who])).toBe(400);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        expect(res.json.errors).toEqual([{ path: 'Idempotency-Key', message: expect.any(String) }]);
+      }
+    }
+    const list = await http.request('GET', '/tickets?limit=100');
+    expect(list.json.items.filter((t: { title: string }) => t.title === 'blank key')).toHaveLength(0);
+  });
+
+  it('the documented 255-character limit is exact, and control characters are refused', async () => {
+    const body = { type: 'incident', title: 'long key' };
+    expect((await post('k'.repeat(255), body)).status).toBe(201);
+    const over = await post('k'.repeat(256), body);
+    expect(over.status).toBe(400);
+    expect(over.json.errors[0].path).toBe('Idempotency-Key');
+    // fetch itself refuses most control characters in headers; a tab is one it sends.
+    expect((await post('a\tb', body)).status).toBe(400);
+  });
+
   it('without a key, repeats create separate tickets', async () => {
     const body = { type: 'problem', title: 'no key' };
     const a = await http.request('POST', '/tickets', { body });

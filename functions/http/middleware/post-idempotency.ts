@@ -5,8 +5,27 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { TTL_ATTRIBUTE } from '../../adapters/dynamodb/table-definition.js';
+import { ValidationError } from '../../domain/errors.js';
 
 const OWNS_RECORD = 'opsdesk.idempotency.owned';
+
+/** The documented bound (docs/api.md, the OpenAPI header parameter): exact, not approximate. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/**
+ * Refuses a key that cannot name one request of one caller. A blank key would otherwise hash to
+ * one constant for every caller (the key expression yields "" and Powertools hashes it), so one
+ * caller's response would be replayed to another.
+ */
+export function checkIdempotencyKey(key: string): void {
+  let message: string | undefined;
+  if (key.trim() === '') message = 'must not be empty or only white space';
+  else if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+    message = `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (got ${key.length})`;
+  else if (/\p{Cc}/u.test(key)) message = 'must not contain control characters';
+  if (message)
+    throw new ValidationError([{ path: 'Idempotency-Key', message }], `header Idempotency-Key ${message}`);
+}
 
 /**
  * `Idempotency-Key` on POST (SPEC §4) through Powertools idempotency, records kept in the single
@@ -27,6 +46,8 @@ export function postIdempotency(dynamo: DynamoDBDocumentClient, tableName: strin
       awsSdkV3Client: dynamo,
     }),
     config: new IdempotencyConfig({
+      // Always scoped to the caller: the subject is part of every key (checkIdempotencyKey has
+      // already refused keys that are blank, so `&&` only skips requests without the header).
       eventKeyJmesPath:
         'headers."idempotency-key" && [requestContext.authorizer.jwt.claims.sub, requestContext.http.method, rawPath, headers."idempotency-key"]',
       payloadValidationJmesPath: 'body',
@@ -38,6 +59,16 @@ export function postIdempotency(dynamo: DynamoDBDocumentClient, tableName: strin
   return {
     before: async (request: Request) => {
       if (!applies(request)) return undefined;
+      const event = request.event as APIGatewayProxyEventV2;
+      const key = event.headers?.['idempotency-key'];
+      if (key !== undefined) checkIdempotencyKey(key);
+      // No subject, no scope: never share a record between anonymous callers.
+      if (
+        key !== undefined &&
+        !(event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: string } } } }).authorizer?.jwt
+          ?.claims?.sub
+      )
+        return undefined;
       const replay = await inner.before!(request);
       if (replay === undefined) owned(request)[OWNS_RECORD] = true;
       return replay;
