@@ -36,12 +36,23 @@ export interface LocalRoutesContext {
   readonly groupsClaim: string;
 }
 
+/** About 100 years either way: more is never a test, and the result must stay a 4-digit-year instant. */
+const MAX_ADVANCE_MINUTES = 100 * 366 * 24 * 60;
+/** Where the test clock may stand: ISO 8601 instants with 4-digit years that sort as text (SLA indexes). */
+const CLOCK_RANGE = {
+  min: Date.parse('1970-01-01T00:00:00.000Z'),
+  max: Date.parse('9999-12-31T23:59:59.999Z'),
+};
+
 const ClockUpdate = z
   .strictObject({
     now: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
     advanceMinutes: z
       .number({ message: 'must be a number' })
       .refine(Number.isFinite, { message: 'must be a finite number' })
+      .refine((minutes) => Math.abs(minutes) <= MAX_ADVANCE_MINUTES, {
+        message: `must be between -${MAX_ADVANCE_MINUTES} and ${MAX_ADVANCE_MINUTES} (about 100 years)`,
+      })
       .optional(),
   })
   .superRefine((value, ctx) => {
@@ -86,8 +97,17 @@ export function createLocalRoutes(
         if (!json.ok) return problemResponse(problem(400, 'the request body is not valid JSON'));
         const parsed = ClockUpdate.safeParse(json.value);
         if (!parsed.success) return validationProblem(parsed.error);
-        if (parsed.data.now !== undefined) context.clock.set(new Date(parsed.data.now));
-        else context.clock.advance(parsed.data.advanceMinutes ?? 0);
+        const { now, advanceMinutes } = parsed.data;
+        const target =
+          now !== undefined
+            ? Date.parse(now)
+            : context.clock.now().getTime() + (advanceMinutes ?? 0) * 60_000;
+        if (!(target >= CLOCK_RANGE.min && target <= CLOCK_RANGE.max)) {
+          const path = now !== undefined ? 'now' : 'advanceMinutes';
+          const message = 'would move the clock outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z';
+          return problemResponse(problem(400, `${path}: ${message}`, { errors: [{ path, message }] }));
+        }
+        context.clock.set(new Date(target));
         return clockResponse();
       },
     },

@@ -1,7 +1,7 @@
 import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
 import { ValidationError } from '../domain/errors.js';
-import { GroupService } from '../domain/groups/service.js';
-import { SlaAdminService } from '../domain/sla/admin-service.js';
+import { assertGroupAdmin, GroupService } from '../domain/groups/service.js';
+import { assertSlaAdmin, SlaAdminService } from '../domain/sla/admin-service.js';
 import { ADMIN_CONTRACT as CONTRACT } from '../http/contracts/admin.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
 import { operation } from '../http/operation.js';
@@ -49,6 +49,7 @@ export function createAdminHandler(deps: HttpDeps): HttpHandler {
       }),
       'PUT /calendars/{id}': operation({
         ...CONTRACT['PUT /calendars/{id}'],
+        authorize: assertSlaAdmin,
         handle: async ({ caller, params, body, headers }) =>
           versioned(
             'calendars',
@@ -73,6 +74,7 @@ export function createAdminHandler(deps: HttpDeps): HttpHandler {
       }),
       'PUT /sla-policies/{id}': operation({
         ...CONTRACT['PUT /sla-policies/{id}'],
+        authorize: assertSlaAdmin,
         handle: async ({ caller, params, body, headers }) =>
           versioned(
             'sla-policies',
@@ -95,6 +97,7 @@ export function createAdminHandler(deps: HttpDeps): HttpHandler {
       }),
       'PUT /groups/{id}': operation({
         ...CONTRACT['PUT /groups/{id}'],
+        authorize: assertGroupAdmin,
         handle: async ({ caller, params, body, headers }) =>
           versioned(
             'groups',

@@ -2,6 +2,7 @@ import { monotonicFactory } from 'ulid';
 import { DynamoChangeRepository } from '../adapters/dynamodb/change-repository.js';
 import { DynamoFreezeWindowRepository } from '../adapters/dynamodb/freeze-window-repository.js';
 import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
+import { assertApprover, assertChangeWorker, assertFreezeWindowAdmin } from '../domain/changes/access.js';
 import { FreezeWindowService } from '../domain/changes/freeze-windows.js';
 import { ChangeService } from '../domain/changes/service.js';
 import { ValidationError } from '../domain/errors.js';
@@ -32,6 +33,7 @@ export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler
     {
       'POST /changes': operation({
         ...CONTRACT['POST /changes'],
+        authorize: (caller) => assertChangeWorker(caller, 'create changes'),
         handle: async ({ caller, body }) => {
           const change = await changes.create(caller, body);
           return {
@@ -67,6 +69,7 @@ export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler
       }),
       'POST /changes/{id}/submit': operation({
         ...CONTRACT['POST /changes/{id}/submit'],
+        authorize: (caller) => assertChangeWorker(caller, 'submit changes'),
         handle: async ({ caller, params }) => ({
           status: 200,
           body: await changes.submit(caller, params.id!),
@@ -74,6 +77,7 @@ export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler
       }),
       'POST /changes/{id}/approvals': operation({
         ...CONTRACT['POST /changes/{id}/approvals'],
+        authorize: assertApprover,
         handle: async ({ caller, params, body }) => ({
           status: 200,
           body: await changes.decide(caller, params.id!, body),
@@ -81,6 +85,7 @@ export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler
       }),
       'POST /changes/{id}/implementation': operation({
         ...CONTRACT['POST /changes/{id}/implementation'],
+        authorize: (caller) => assertChangeWorker(caller, 'report implementations'),
         handle: async ({ caller, params, body }) => ({
           status: 200,
           body: await changes.reportImplementation(caller, params.id!, body),
@@ -88,6 +93,7 @@ export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler
       }),
       'POST /changes/{id}/review': operation({
         ...CONTRACT['POST /changes/{id}/review'],
+        authorize: (caller) => assertChangeWorker(caller, 'review changes'),
         handle: async ({ caller, params, body }) => ({
           status: 200,
           body: await changes.review(caller, params.id!, body.notes),
@@ -95,6 +101,7 @@ export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler
       }),
       'POST /changes/{id}/cancel': operation({
         ...CONTRACT['POST /changes/{id}/cancel'],
+        authorize: (caller) => assertChangeWorker(caller, 'cancel changes'),
         handle: async ({ caller, params, body }) => ({
           status: 200,
           body: await changes.cancel(caller, params.id!, body.reason),
@@ -116,6 +123,7 @@ export function createChangesHandler(deps: HttpDeps & WorkflowDeps): HttpHandler
       }),
       'PUT /freeze-windows/{id}': operation({
         ...CONTRACT['PUT /freeze-windows/{id}'],
+        authorize: assertFreezeWindowAdmin,
         handle: async ({ caller, params, body, headers }) => {
           const id = params.id!;
           if (!freezeWindowIdSchema.safeParse(id).success) {

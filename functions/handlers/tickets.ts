@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import { SlaReportService } from '../domain/sla/report-service.js';
+import { assertStaff } from '../domain/tickets/access.js';
 import { TicketService } from '../domain/tickets/service.js';
 import { TICKETS_CONTRACT as CONTRACT } from '../http/contracts/tickets.js';
 import { etagOf, versionFromIfMatch } from '../http/etag.js';
@@ -90,6 +91,7 @@ export function createTicketsHandler(deps: HttpDeps): HttpHandler {
       }),
       'POST /tickets/{id}/links': operation({
         ...CONTRACT['POST /tickets/{id}/links'],
+        authorize: (caller) => assertStaff(caller, 'link tickets'),
         handle: async ({ caller, params, body }) => {
           const ticket = await tickets.link(caller, params.id!, body);
           return { status: 201, body: ticket, headers: { etag: etagOf(ticket.version) } };

@@ -26,6 +26,12 @@ export interface OperationInput<B, Q> {
 export interface Operation<B = unknown, Q = unknown> extends Partial<Omit<RouteContract, 'body' | 'query'>> {
   readonly body?: z.ZodMiniType<B>;
   readonly query?: z.ZodMiniType<Q>;
+  /**
+   * The domain's role rule for the whole route, run before the query and body are validated: a
+   * caller without the right gets 403 whatever they send, and learns nothing of what a valid body
+   * looks like. The use case checks again; this only orders the answers.
+   */
+  readonly authorize?: (caller: Caller) => void;
   handle(input: OperationInput<B, Q>): Promise<Reply>;
 }
 

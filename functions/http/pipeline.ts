@@ -8,7 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { Caller } from '../domain/authz.js';
-import { DomainError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { PipelineDeps } from '../wiring/deps.js';
 import { callerFromEvent } from './caller.js';
 import { openCursor, sealCursor } from './cursor.js';
@@ -54,6 +54,8 @@ export function httpApi(
     const caller = PUBLIC_ROUTES.has(event.routeKey)
       ? ANONYMOUS
       : authenticatedCaller(event, deps.groupsClaim);
+    operation.authorize?.(caller);
+    checkPathIds(event.pathParameters);
     const query = operation.query
       ? validate(operation.query, event.queryStringParameters ?? {}, 'query')
       : undefined;
@@ -105,6 +107,25 @@ function authenticatedCaller(event: APIGatewayProxyEventV2WithJWTAuthorizer, gro
     throw new ForbiddenError(`the token carries no Opsdesk role in its ${groupsClaim} claim`);
   }
   return caller;
+}
+
+/**
+ * Every record id in a path: ticket and change numbers, group, calendar, policy and freeze-window
+ * ids. Checked before any read, so an id DynamoDB cannot take as a key (over its key-size limit, or
+ * not text at all) is a 400 naming the parameter, never a 500 from the store.
+ */
+export const PATH_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+
+function checkPathIds(params: Record<string, string | undefined> | undefined): void {
+  const errors = Object.entries(params ?? {})
+    .filter(([, value]) => value === undefined || !PATH_ID_PATTERN.test(value))
+    .map(([name]) => ({
+      path: name,
+      message: 'must be 1–128 characters: letters, digits and . _ : @ - (starting with a letter or digit)',
+    }));
+  if (errors.length > 0) {
+    throw new ValidationError(errors, `invalid path: ${errors.map((e) => e.path).join(', ')}`);
+  }
 }
 
 function withoutCursor(query: unknown): unknown {

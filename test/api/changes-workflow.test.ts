@@ -318,6 +318,37 @@ describe('change workflow', () => {
     await s.waitForStatus(implementing, 'review');
   });
 
+  it('a requester reading their own change does not see, in conflicts, another change they get 404 for', async () => {
+    const shared = s.ci();
+    const others = await s.submit(
+      normalChange(s, { type: 'standard', approvalGroups: undefined, ciIds: [shared] }),
+    );
+    await s.waitForStatus(others.json.id, 'scheduled');
+    const ritas = await s.submit(
+      normalChange(s, {
+        type: 'standard',
+        approvalGroups: undefined,
+        ciIds: [shared],
+        requester: { id: 'rita', email: 'rita@example.com' },
+      }),
+    );
+    const assessed = await s.waitFor(ritas.json.id, (c) => c.risk !== null, 'assessed');
+    expect(assessed.conflicts).toEqual([
+      expect.objectContaining({ kind: 'change', changeId: others.json.id }),
+    ]);
+    const asRita = { token: s.tokens.requester };
+    expect((await s.http.request('GET', `/changes/${others.json.id}`, asRita)).status).toBe(404);
+    const seen = await s.http.request('GET', `/changes/${ritas.json.id}`, asRita);
+    expect(seen.status).toBe(200);
+    expect(seen.json.conflicts).toEqual([]);
+    expect(JSON.stringify(seen.json)).not.toContain(others.json.id);
+    const listed = await s.http.request('GET', '/changes', asRita);
+    const inList = listed.json.items.find((c: { id: string }) => c.id === ritas.json.id);
+    expect(inList.conflicts).toEqual([]);
+    // Agents still see the whole assessment.
+    expect((await s.get(ritas.json.id)).json.conflicts).toHaveLength(1);
+  });
+
   it('conflict reported: another change on a shared CI in an overlapping window is listed and raises the risk', async () => {
     const shared = s.ci();
     const first = await s.submit(

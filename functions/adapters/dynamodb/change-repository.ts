@@ -31,6 +31,7 @@ import {
   changePk,
   ciIndexValue,
 } from './change-keys.js';
+import { packHistoryEvents, unpackHistoryEvents } from './history-item.js';
 import { listFromIndex } from './indexed-list.js';
 import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from './keys.js';
 import { queryPage } from './paging.js';
@@ -98,7 +99,7 @@ export class DynamoChangeRepository implements ChangeStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...historyKey(changePk(after.id), history.at, history.id), ...history },
+          Item: { ...historyKey(changePk(after.id), history.at, history.id), ...packHistoryEvents(history) },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -230,7 +231,7 @@ export class DynamoChangeRepository implements ChangeStore {
       },
       page.limit,
       page.startKey,
-      (item) => withoutKeys<ChangeHistoryEntry>(item),
+      (item) => unpackHistoryEvents(withoutKeys<ChangeHistoryEntry>(item)),
     );
   }
 

@@ -16,6 +16,7 @@ import {
   type TicketWrite,
 } from '../../ports/ticket-store.js';
 import { batchGet } from './batch-get.js';
+import { packHistoryEvents, unpackHistoryEvents } from './history-item.js';
 import { listFromIndex } from './indexed-list.js';
 import {
   COMMENT_PREFIX,
@@ -140,7 +141,7 @@ export class DynamoTicketRepository implements TicketStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...historyKey(recordPk, history.at, history.id), ...history },
+        Item: { ...historyKey(recordPk, history.at, history.id), ...packHistoryEvents(history) },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
@@ -194,7 +195,7 @@ export class DynamoTicketRepository implements TicketStore {
       this.childrenQuery(ticketId, HISTORY_PREFIX),
       page.limit,
       page.startKey,
-      (item) => withoutKeys<HistoryEntry>(item),
+      (item) => unpackHistoryEvents(withoutKeys<HistoryEntry>(item)),
     );
   }
 

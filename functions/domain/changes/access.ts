@@ -17,6 +17,18 @@ export function visibleChange(change: Change | undefined, caller: Caller, id: st
   return change;
 }
 
+/**
+ * The change as `caller` may see it: a requester does not learn, through `conflicts`, the id, CIs
+ * and window of another change they would get 404 for. Freeze windows are shared configuration, not
+ * someone's record, so they stay (the risk reasons and a rejection name them anyway).
+ */
+export function asSeenBy(change: Change, caller: Caller): Change {
+  if (canReadAllTickets(caller) || !change.conflicts.some((conflict) => conflict.kind === 'change')) {
+    return change;
+  }
+  return { ...change, conflicts: change.conflicts.filter((conflict) => conflict.kind !== 'change') };
+}
+
 /** Agents (and admins, who may do everything agents may) create and work changes. */
 export function assertChangeWorker(caller: Caller, action: string): void {
   if (!isStaff(caller)) throw new ForbiddenError(`only agents and admins may ${action}`);

@@ -12,7 +12,7 @@ import { type Caller, canReadAllTickets } from '../authz.js';
 import { ConflictError, NotFoundError, ServiceBusyError, ValidationError } from '../errors.js';
 import type { Group } from '../groups/model.js';
 import { withOptimisticRetry } from '../optimistic.js';
-import { assertApprover, assertChangeWorker, visibleChange } from './access.js';
+import { asSeenBy, assertApprover, assertChangeWorker, visibleChange } from './access.js';
 import { pendingApprovalsFor } from './approvals.js';
 import {
   type ApprovalDecision,
@@ -83,7 +83,7 @@ export class ChangeService {
 
   /** Starts the workflow of a draft whose start failed earlier (POST /changes answered 503). */
   async submit(caller: Caller, id: string): Promise<Change> {
-    const change = await this.get(caller, id);
+    const change = await this.load(caller, id);
     assertChangeWorker(caller, 'submit changes');
     if (change.status !== 'draft') {
       throw new ConflictError(`${id} was already submitted (it is ${change.status})`, {
@@ -94,19 +94,26 @@ export class ChangeService {
     return change;
   }
 
+  /** The change as the caller may see it (embedded references they may not read left out). */
   async get(caller: Caller, id: string): Promise<Change> {
+    return asSeenBy(await this.load(caller, id), caller);
+  }
+
+  /** The whole stored change, once the caller may see it: what the write paths work on. */
+  private async load(caller: Caller, id: string): Promise<Change> {
     if (!CHANGE_ID_PATTERN.test(id)) throw new NotFoundError(`change ${id} does not exist`);
     return visibleChange(await this.store.get(id), caller, id);
   }
 
   /** Requesters only ever list the changes raised for them, whatever they filter on. */
-  list(caller: Caller, query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
+  async list(caller: Caller, query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
     const scoped = canReadAllTickets(caller) ? query : { ...query, requester: caller.id };
-    return this.store.list(scoped, page);
+    const found = await this.store.list(scoped, page);
+    return { ...found, items: found.items.map((change) => asSeenBy(change, caller)) };
   }
 
   async listHistory(caller: Caller, id: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>> {
-    await this.get(caller, id);
+    await this.load(caller, id);
     if (!canReadAllTickets(caller)) assertChangeWorker(caller, 'read change history');
     return this.store.listHistory(id, page);
   }
@@ -114,7 +121,7 @@ export class ChangeService {
   /** An approver decides for a group they belong to whose approval is pending (SPEC §4, §6). */
   async decide(caller: Caller, id: string, input: DecideInput): Promise<Change> {
     const claim = await withOptimisticRetry(async () => {
-      const change = await this.get(caller, id);
+      const change = await this.load(caller, id);
       assertApprover(caller);
       if (change.status !== 'pending_approval') {
         throw new ConflictError(`no approval is pending on ${id}: it is ${change.status}`, {
@@ -173,7 +180,7 @@ export class ChangeService {
   async reportImplementation(caller: Caller, id: string, input: ImplementationInput): Promise<Change> {
     const key: CallbackKey = { kind: 'implementation' };
     const { step, taskToken } = await withOptimisticRetry(async () => {
-      const change = await this.get(caller, id);
+      const change = await this.load(caller, id);
       assertChangeWorker(caller, 'report implementations');
       const next = implementationReported(change, input.outcome, input.notes ?? null, caller, this.stamp());
       const token = await this.openToken(id, key);
@@ -193,7 +200,7 @@ export class ChangeService {
   async review(caller: Caller, id: string, notes: string | null): Promise<Change> {
     const key: CallbackKey = { kind: 'review' };
     const { step, taskToken } = await withOptimisticRetry(async () => {
-      const change = await this.get(caller, id);
+      const change = await this.load(caller, id);
       assertChangeWorker(caller, 'review changes');
       const next = reviewRecorded(change, notes, caller, this.stamp());
       const token = await this.openToken(id, key);
@@ -212,7 +219,7 @@ export class ChangeService {
   /** Cancels a change that has not started implementing, and stops its execution. */
   async cancel(caller: Caller, id: string, reason: string): Promise<Change> {
     const step = await withOptimisticRetry(async () => {
-      const change = await this.get(caller, id);
+      const change = await this.load(caller, id);
       assertChangeWorker(caller, 'cancel changes');
       const next = cancelled(change, reason, caller, this.stamp());
       await this.store.commit({ before: change, after: next.change, history: next.history });

@@ -39,7 +39,7 @@ export class GroupService {
     input: PutGroupInput,
     ifMatch?: number,
   ): Promise<{ record: Group; created: boolean }> {
-    if (!isAdmin(caller)) throw new ForbiddenError('only admins may change groups');
+    assertGroupAdmin(caller);
     return upsertVersioned(
       id,
       ifMatch,
@@ -81,4 +81,9 @@ export class GroupService {
 function assertMayRead(caller: Caller): void {
   if (!canReadAllTickets(caller))
     throw new ForbiddenError('only agents, approvers and admins may read groups');
+}
+
+/** Groups are configuration: admins write them. */
+export function assertGroupAdmin(caller: Caller): void {
+  if (!isAdmin(caller)) throw new ForbiddenError('only admins may change groups');
 }

@@ -49,7 +49,7 @@ export class SlaAdminService {
   }
 
   putCalendar(caller: Caller, id: string, input: CalendarInput, ifMatch?: number) {
-    assertAdmin(caller);
+    assertSlaAdmin(caller);
     if (id === ALWAYS_ON_CALENDAR_ID)
       throw new ConflictError('the 24x7 calendar always exists and cannot be changed');
     return upsertVersioned(
@@ -65,7 +65,7 @@ export class SlaAdminService {
   }
 
   putPolicy(caller: Caller, id: string, input: PolicyInput, ifMatch?: number) {
-    assertAdmin(caller);
+    assertSlaAdmin(caller);
     return upsertVersioned(
       id,
       ifMatch,
@@ -106,6 +106,7 @@ function assertMayRead(caller: Caller): void {
     throw new ForbiddenError('only agents, approvers and admins may read SLA configuration');
 }
 
-function assertAdmin(caller: Caller): void {
+/** Calendars and SLA policies are written by admins only. */
+export function assertSlaAdmin(caller: Caller): void {
   if (!isAdmin(caller)) throw new ForbiddenError('only admins may change SLA configuration');
 }

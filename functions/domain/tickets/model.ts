@@ -139,4 +139,7 @@ export function formatTicketId(type: TicketType, sequence: number): string {
   return `${TICKET_PREFIX[type]}-${String(sequence).padStart(6, '0')}`;
 }
 
+/** Most CIs a ticket affects (PATCH `ciIds` and `affects` links alike): bounds the item and its writes. */
+export const MAX_CIS_PER_TICKET = 20;
+
 export const TICKET_ID_PATTERN = /^(INC|REQ|PRB)-\d{6,}$/;

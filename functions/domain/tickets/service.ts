@@ -10,16 +10,18 @@ import {
   type TicketStore,
 } from '../../ports/ticket-store.js';
 import { type Caller, canReadAllTickets } from '../authz.js';
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors.js';
 import { withOptimisticRetry } from '../optimistic.js';
 import { type SlaConfig, trackSla } from '../sla/clocks.js';
 import { assertStaff, canSeeComment, isRequesterOf, readTicket, readVisibleTicket } from './access.js';
 import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
+import { assertNoParentCycle } from './hierarchy.js';
 import { linkTickets } from './links.js';
 import {
   type Comment,
   formatTicketId,
   type HistoryEntry,
+  MAX_CIS_PER_TICKET,
   type StoredLinkType,
   type Ticket,
 } from './model.js';
@@ -195,6 +197,12 @@ export class TicketService {
         const before = await this.get(caller, id);
         assertStaff(caller, 'link tickets');
         if (before.ciIds.includes(input.targetId)) return before;
+        if (before.ciIds.length >= MAX_CIS_PER_TICKET) {
+          throw new ConflictError(
+            `${before.id} already affects ${MAX_CIS_PER_TICKET} CIs, the most a ticket keeps`,
+            { reason: 'ci_limit', limit: MAX_CIS_PER_TICKET },
+          );
+        }
         const config = await this.slaConfig.load();
         return this.applyAndCommit(
           caller,
@@ -213,6 +221,8 @@ export class TicketService {
       if (!target) {
         throw new ValidationError([{ path: 'targetId', message: `ticket ${input.targetId} does not exist` }]);
       }
+      if (linkType === 'parent_of') await assertNoParentCycle(source, target, (tid) => this.read(tid));
+      if (linkType === 'child_of') await assertNoParentCycle(target, source, (tid) => this.read(tid));
       const result = linkTickets(source, target, linkType, caller, [this.stamp(), this.stamp()]);
       await this.store.commit([
         { before: source, after: result.source, history: result.histories[0] },

@@ -34,13 +34,45 @@ export function problemErrors(logger: Logger): MiddlewareObj {
       } else if (error instanceof Error && IDEMPOTENCY_PROBLEMS[error.name]) {
         const known = IDEMPOTENCY_PROBLEMS[error.name]!;
         response = problemResponse(problem(known.status, known.title, known.detail));
+      } else if (isTransientAwsError(error)) {
+        // Throttling or a service-side fault of the store or bus: the same request can succeed.
+        logger.warn('transient AWS error', error as Error);
+        response = problemResponse(
+          problem(
+            503,
+            'Service busy',
+            'a backing service is busy or briefly unavailable; it is safe to retry',
+          ),
+          { 'retry-after': '1' },
+        );
       } else {
+        // A bug: nothing says a retry would fare better, so the answer does not promise it.
         logger.error('unhandled error', error as Error);
         response = problemResponse(
-          problem(500, 'Internal error', 'the request failed unexpectedly; it is safe to retry'),
+          problem(500, 'Internal error', 'the request failed unexpectedly and was logged'),
         );
       }
       request.response = response;
     },
   };
+}
+
+/** SDK v3 errors the SDK itself classes as retryable (throttling, 5xx, timeouts). */
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+
+function isTransientAwsError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const sdk = error as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  return (
+    TRANSIENT_NAMES.has(error.name) ||
+    sdk.$retryable !== undefined ||
+    (sdk.$metadata?.httpStatusCode ?? 0) >= 500
+  );
 }
