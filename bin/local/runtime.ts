@@ -215,6 +215,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       pollMs: options.streamPollMs ?? 250,
       ...(dataDir && {
         checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-${tableName}.json`)),
+        // Records no retry could deliver, one JSON line each (docs/operations.md, poison records).
+        deadLetterFile: join(dataDir, `stream-dead-letters-${tableName}.jsonl`),
       }),
     });
     cleanup.add('stream poller', () => poller.stop());

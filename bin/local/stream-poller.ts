@@ -1,5 +1,8 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type _Record,
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
@@ -11,7 +14,7 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Logger } from './log.js';
 import type { CheckpointStore } from './stream-checkpoints.js';
-import { toLambdaStreamRecord } from './stream-records.js';
+import { rawRecordJson, toLambdaStreamRecord } from './stream-records.js';
 
 /**
  * The local stand-in for Lambda's DynamoDB event source mapping: reads the table's stream and
@@ -22,10 +25,19 @@ import { toLambdaStreamRecord } from './stream-records.js';
  *   LATEST would. DynamoDB Local, like DynamoDB, keeps stream records for 24 hours; older ones are
  *   trimmed. With a checkpoint store (persisted data dir) a restart resumes where it stopped.
  * - Per shard it keeps a checkpoint (the last sequence number the handler accepted) and only moves
- *   it after a successful call. A thrown error retries the whole batch next cycle; reported
- *   `batchItemFailures` retry from the earliest failed record (ReportBatchItemFailures semantics).
+ *   it after a successful call. A thrown error retries the batch next cycle (in halves, below);
+ *   reported `batchItemFailures` retry from the earliest failed record (ReportBatchItemFailures
+ *   semantics). Failing cycles back off, up to 5 s apart; `drain()` retries without pausing.
  * - Discovers new shards every cycle, reads a child shard only after its parent is finished, and
  *   forgets a closed shard once it is fully read and no longer listed.
+ * - A record that can never be processed does not block its shard, as with the AWS mapping's
+ *   `bisectBatchOnError`, `retryAttempts` and on-failure destination (lib/events.ts): a batch the
+ *   handler throws on is split in two and each half retried (splits are free); a batch of one
+ *   record that still fails, or a reported item failure, is retried `maxRetryAttempts` times, then
+ *   dead-lettered: kept in `deadLetters()`, appended to `deadLetterFile` as a JSON line, and logged
+ *   as an error naming its eventID and sequence number (the local stand-in for the DLQ alarm). The
+ *   checkpoint moves past it and the records after it are delivered. A record the stream-record
+ *   converter refuses (stream-records.ts) is dead-lettered at once: retrying cannot change that.
  */
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
@@ -41,6 +53,39 @@ export interface StreamPollerOptions {
   readonly batchSize?: number;
   /** Keeps positions across restarts (persisted data dir); without it every start reads from TRIM_HORIZON. */
   readonly checkpoints?: CheckpointStore;
+  /**
+   * Retries of a failing record before it is dead-lettered (default 10, as the AWS mapping's
+   * `retryAttempts`; 0 = dead-letter on the first failure that cannot be split further).
+   */
+  readonly maxRetryAttempts?: number;
+  /** Split a batch the handler throws on in two and retry each half (default true, as on AWS). */
+  readonly bisectBatchOnError?: boolean;
+  /** Appends every dead letter to this file as one JSON line (e.g. `<dataDir>/stream-dead-letters.jsonl`). */
+  readonly deadLetterFile?: string;
+}
+
+/**
+ * What the poller dead-lettered, shaped after the message Lambda sends to a stream mapping's
+ * on-failure destination (`DDBStreamBatchInfo`), plus the records themselves: locally there is no
+ * reason to make anyone look them up again.
+ */
+export interface StreamDeadLetter {
+  readonly timestamp: string;
+  /** Retries used up, or a record the stream-record converter refused (never retried). */
+  readonly condition: 'RetryAttemptsExhausted' | 'RecordNotConvertible';
+  /** Handler calls that included these records and failed (0 for RecordNotConvertible). */
+  readonly approximateInvokeCount: number;
+  /** The last error: the thrown error's message, or the reported batch item failure. */
+  readonly error: string;
+  readonly DDBStreamBatchInfo: {
+    readonly streamArn: string;
+    readonly shardId: string;
+    readonly startSequenceNumber: string | undefined;
+    readonly endSequenceNumber: string | undefined;
+    readonly batchSize: number;
+  };
+  /** Lambda-shaped records, or the raw stream records (binary as `{ $base64 }`) when not convertible. */
+  readonly records: readonly unknown[];
 }
 
 export interface StreamPoller {
@@ -48,6 +93,8 @@ export interface StreamPoller {
   drain(timeoutMs?: number): Promise<void>;
   /** Stops polling and waits for a cycle in progress to finish. Idempotent. */
   stop(): Promise<void>;
+  /** Dead letters since start, oldest first (the last MAX_DEAD_LETTERS_KEPT). */
+  deadLetters(): readonly StreamDeadLetter[];
 }
 
 interface ShardState {
@@ -58,20 +105,38 @@ interface ShardState {
   iterator: string | undefined;
   /** Closed and read to the end. */
   finished: boolean;
+  /**
+   * Sizes of the next batches after a bisection, in order (empty: full batches). A failing batch
+   * of n becomes [ceil(n/2), floor(n/2)]; delivered or dead-lettered records are taken off the front.
+   */
+  windows: number[];
+  /** Failed handler calls counted against the retry budget for the record at the checkpoint. */
+  failures: number;
 }
 
 interface CycleResult {
-  readonly delivered: number;
+  /** Records delivered or dead-lettered: the checkpoint moved past them. */
+  readonly consumed: number;
+  readonly failed: boolean;
+}
+
+/** What one handler call did to the records at the front of a page. */
+interface StepResult {
+  readonly consumed: number;
   readonly failed: boolean;
 }
 
 const MAX_PAGES_PER_SHARD_PER_CYCLE = 10;
 const MAX_DESCRIBE_PAGES = 100;
 const MAX_BACKOFF_MS = 5_000;
+const MAX_DEAD_LETTERS_KEPT = 1_000;
 
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 100;
+  const maxRetryAttempts = Math.max(0, options.maxRetryAttempts ?? 10);
+  const bisect = options.bisectBatchOnError ?? true;
+  const deadLetters: StreamDeadLetter[] = [];
   const shards = new Map<string, ShardState>();
   let streamArn: string | undefined;
   let saved: Record<string, string> = {};
@@ -126,6 +191,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
           checkpoint: saved[shard.ShardId],
           iterator: undefined,
           finished: false,
+          windows: [],
+          failures: 0,
         });
       }
     }
@@ -161,43 +228,175 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   }
 
-  /** Delivers one batch; returns false when the handler failed (checkpoint moved to the last success). */
-  async function deliver(state: ShardState, batch: DynamoDBRecord[]): Promise<boolean> {
+  function errorText(error: unknown): string {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+
+  /** Marks `count` records at the front as consumed: the checkpoint moves past the last of them. */
+  function advance(state: ShardState, last: string | undefined, count: number): void {
+    state.checkpoint = last ?? state.checkpoint;
+    state.failures = 0;
+    const front = (state.windows[0] ?? 0) - count;
+    if (front > 0) state.windows[0] = front;
+    else state.windows.shift();
+  }
+
+  async function deadLetter(
+    arn: string,
+    state: ShardState,
+    entry: Omit<StreamDeadLetter, 'timestamp' | 'DDBStreamBatchInfo'>,
+    sequenceNumbers: (string | undefined)[],
+    eventIds: (string | undefined)[],
+  ): Promise<void> {
+    const letter: StreamDeadLetter = {
+      timestamp: new Date().toISOString(),
+      ...entry,
+      DDBStreamBatchInfo: {
+        streamArn: arn,
+        shardId: state.shardId,
+        startSequenceNumber: sequenceNumbers[0],
+        endSequenceNumber: sequenceNumbers.at(-1),
+        batchSize: sequenceNumbers.length,
+      },
+    };
+    deadLetters.push(letter);
+    if (deadLetters.length > MAX_DEAD_LETTERS_KEPT) deadLetters.shift();
+    let where = 'poller.deadLetters()';
+    if (options.deadLetterFile) {
+      try {
+        await mkdir(dirname(options.deadLetterFile), { recursive: true });
+        await appendFile(options.deadLetterFile, `${JSON.stringify(letter)}\n`);
+        where = options.deadLetterFile;
+      } catch (error) {
+        options.log.error(`could not append to ${options.deadLetterFile}`, error);
+      }
+    }
+    const records = sequenceNumbers
+      .map((sequence, index) => `eventID ${eventIds[index] ?? '?'} (sequence number ${sequence ?? '?'})`)
+      .join(', ');
+    options.log.error(
+      `DEAD-LETTERED stream record(s) of ${state.shardId}: ${records}; ${entry.condition} ` +
+        `(${entry.approximateInvokeCount} failed call(s)): ${entry.error}. Later records continue; ` +
+        `the dead letter is in ${where}`,
+    );
+  }
+
+  /**
+   * One handler call for the records at the front of `page` (at most the current window), or the
+   * dead-lettering of the first of them. Retries and splits follow the AWS mapping (see above).
+   */
+  async function step(arn: string, state: ShardState, page: _Record[]): Promise<StepResult> {
+    const window = Math.min(state.windows[0] ?? batchSize, batchSize);
+    const batch: DynamoDBRecord[] = [];
+    for (const record of page.slice(0, window)) {
+      try {
+        batch.push(toLambdaStreamRecord(record, arn));
+      } catch (error) {
+        if (batch.length > 0) break; // deliver the ones before it first
+        const sequence = record.dynamodb?.SequenceNumber;
+        await deadLetter(
+          arn,
+          state,
+          {
+            condition: 'RecordNotConvertible',
+            approximateInvokeCount: 0,
+            error: errorText(error),
+            records: [rawRecordJson(record)],
+          },
+          [sequence],
+          [record.eventID],
+        );
+        advance(state, sequence, 1);
+        return { consumed: 1, failed: false };
+      }
+    }
+
     let response: DynamoDBBatchResponse | undefined;
+    let thrown: unknown;
     try {
       response = await options.handler({ Records: batch });
     } catch (error) {
-      options.log.error(
-        `stream publisher failed on ${batch.length} record(s) of ${state.shardId}; will retry`,
-        error,
-      );
-      return false;
+      thrown = error;
     }
     const failures = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     const firstFailed = batch.findIndex(
-      (r) => r.dynamodb?.SequenceNumber && failures.has(r.dynamodb.SequenceNumber),
+      (r) => r.dynamodb?.SequenceNumber !== undefined && failures.has(r.dynamodb.SequenceNumber),
     );
-    if (failures.size > 0 && firstFailed === -1) {
-      // An identifier we did not send: Lambda treats that as a failure of the whole batch.
-      options.log.error(
-        `stream publisher reported unknown batchItemFailures on ${state.shardId}; will retry the batch`,
+    if (thrown === undefined && failures.size === 0) {
+      advance(state, batch.at(-1)?.dynamodb?.SequenceNumber, batch.length);
+      return { consumed: batch.length, failed: false };
+    }
+
+    if (thrown !== undefined || firstFailed === -1) {
+      // The whole batch failed (a thrown error, or an identifier we did not send: Lambda treats
+      // that as a failure of the whole batch).
+      const error =
+        thrown !== undefined
+          ? errorText(thrown)
+          : `unknown batchItemFailures ${JSON.stringify([...failures])}`;
+      if (bisect && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        state.windows.splice(0, 1, half, batch.length - half);
+        options.log.error(
+          `stream publisher failed on ${batch.length} record(s) of ${state.shardId}; retrying in halves`,
+          thrown ?? error,
+        );
+        return { consumed: 0, failed: true };
+      }
+      state.failures += 1;
+      if (state.failures <= maxRetryAttempts) {
+        options.log.error(
+          `stream publisher failed on ${batch.length} record(s) of ${state.shardId}; will retry ` +
+            `(${state.failures}/${maxRetryAttempts})`,
+          thrown ?? error,
+        );
+        return { consumed: 0, failed: true };
+      }
+      await deadLetter(
+        arn,
+        state,
+        {
+          condition: 'RetryAttemptsExhausted',
+          approximateInvokeCount: state.failures,
+          error,
+          records: batch,
+        },
+        batch.map((r) => r.dynamodb?.SequenceNumber),
+        batch.map((r) => r.eventID),
       );
-      return false;
+      advance(state, batch.at(-1)?.dynamodb?.SequenceNumber, batch.length);
+      return { consumed: batch.length, failed: false };
     }
-    if (firstFailed === -1) {
-      state.checkpoint = batch.at(-1)?.dynamodb?.SequenceNumber ?? state.checkpoint;
-      return true;
+
+    // Reported item failures: the records before the first one are done; retry from it.
+    if (firstFailed > 0) advance(state, batch[firstFailed - 1]?.dynamodb?.SequenceNumber, firstFailed);
+    const failed = batch[firstFailed]!;
+    state.failures += 1;
+    if (state.failures <= maxRetryAttempts) {
+      options.log.error(
+        `stream publisher reported ${failures.size} failed record(s) on ${state.shardId}; will retry ` +
+          `from ${failed.dynamodb?.SequenceNumber} (${state.failures}/${maxRetryAttempts})`,
+      );
+      return { consumed: firstFailed, failed: true };
     }
-    if (firstFailed > 0)
-      state.checkpoint = batch[firstFailed - 1]?.dynamodb?.SequenceNumber ?? state.checkpoint;
-    options.log.error(
-      `stream publisher reported ${failures.size} failed record(s) on ${state.shardId}; will retry`,
+    await deadLetter(
+      arn,
+      state,
+      {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: state.failures,
+        error: `reported as a batch item failure ${state.failures} time(s)`,
+        records: [failed],
+      },
+      [failed.dynamodb?.SequenceNumber],
+      [failed.eventID],
     );
-    return false;
+    advance(state, failed.dynamodb?.SequenceNumber, 1);
+    return { consumed: firstFailed + 1, failed: false };
   }
 
   async function pollShard(arn: string, state: ShardState): Promise<CycleResult> {
-    let delivered = 0;
+    let consumed = 0;
     for (let page = 0; page < MAX_PAGES_PER_SHARD_PER_CYCLE; page++) {
       state.iterator ??= await iteratorFor(arn, state);
       if (!state.iterator) {
@@ -220,15 +419,22 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         }
         throw error;
       }
-      const records = (out.Records ?? []).map((record) => toLambdaStreamRecord(record, arn));
-      if (records.length > 0) {
-        const ok = await deliver(state, records);
-        if (!ok) {
+      const records = out.Records ?? [];
+      let index = 0;
+      while (index < records.length) {
+        if (stopped) {
+          // Re-read from the checkpoint (after the last consumed record) if ever started again.
+          state.iterator = undefined;
+          return { consumed, failed: false };
+        }
+        const result = await step(arn, state, records.slice(index));
+        consumed += result.consumed;
+        index += result.consumed;
+        if (result.failed) {
           // Re-read from the checkpoint next cycle: nothing after it is lost.
           state.iterator = undefined;
-          return { delivered, failed: true };
+          return { consumed, failed: true };
         }
-        delivered += records.length;
       }
       state.iterator = out.NextShardIterator;
       if (!state.iterator) {
@@ -237,14 +443,14 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       }
       if (records.length === 0) break;
     }
-    return { delivered, failed: false };
+    return { consumed, failed: false };
   }
 
   async function cycle(): Promise<CycleResult> {
     const arn = await resolveStreamArn();
-    if (!arn) return { delivered: 0, failed: false };
+    if (!arn) return { consumed: 0, failed: false };
     trackShards(await listShards(arn));
-    let delivered = 0;
+    let consumed = 0;
     let failed = false;
     // Parents before children: a shard that becomes ready because its parent finished in this
     // cycle is read in the next one.
@@ -252,7 +458,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       if (stopped) break;
       try {
         const result = await pollShard(arn, state);
-        delivered += result.delivered;
+        consumed += result.consumed;
         failed ||= result.failed;
       } catch (error) {
         failed = true;
@@ -260,13 +466,13 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       }
     }
     await saveCheckpoints(arn);
-    return { delivered, failed };
+    return { consumed, failed };
   }
 
   function runCycle(): Promise<CycleResult> {
     const next = chain.then(cycle, cycle).catch((error: unknown): CycleResult => {
       options.log.error('stream poller cycle failed; will retry', error);
-      return { delivered: 0, failed: true };
+      return { consumed: 0, failed: true };
     });
     chain = next;
     return next;
@@ -290,7 +496,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       const deadline = Date.now() + timeoutMs;
       while (!stopped && Date.now() < deadline) {
         const result = await runCycle();
-        if (result.delivered === 0 && !result.failed) return;
+        if (result.consumed === 0 && !result.failed) return;
       }
     },
     async stop() {
@@ -298,5 +504,6 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       if (timer) clearTimeout(timer);
       await chain.catch(() => undefined);
     },
+    deadLetters: () => [...deadLetters],
   };
 }

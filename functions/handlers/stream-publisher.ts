@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { unpackHistoryEvents } from '../adapters/dynamodb/history-item.js';
 import { HISTORY_PREFIX } from '../adapters/dynamodb/keys.js';
 import type { HistoryEntry } from '../domain/tickets/model.js';
 import type { BusinessMetricsRecorder } from '../observability/business-metrics.js';
@@ -28,21 +29,36 @@ export function createStreamPublisherHandler({
 }) {
   const logger = new Logger({ serviceName: 'opsdesk' });
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    // Reports a failing record and stops: Lambda retries from it, keeping the stream's order, and
+    // after its retry budget sends it to the dead-letter queue and goes on with the next ones.
+    const fail = (record: DynamoDBRecord, message: string, error: unknown): DynamoDBBatchResponse => {
+      logger.error(message, {
+        eventID: record.eventID,
+        sequenceNumber: record.dynamodb?.SequenceNumber,
+        error: error as Error,
+      });
+      metrics?.flush();
+      return {
+        batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' }],
+      };
+    };
     for (const record of event.Records) {
-      const events = eventsOf(record);
+      let events: DomainEvent[];
+      try {
+        events = eventsOf(record);
+      } catch (error) {
+        // A history entry whose image cannot be read: skipping it would lose its events.
+        return fail(
+          record,
+          'unreadable history entry; the stream will redeliver, then dead-letter it',
+          error,
+        );
+      }
       if (events.length === 0) continue;
       try {
         await bus.publish(events);
       } catch (error) {
-        // Report this record and stop: Lambda retries from it, keeping the stream's order.
-        logger.error('publish failed; the stream will redeliver from this record', {
-          eventID: record.eventID,
-          error: error as Error,
-        });
-        metrics?.flush();
-        return {
-          batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' }],
-        };
+        return fail(record, 'publish failed; the stream will redeliver from this record', error);
       }
       // Counted once published, so a redelivered record is not counted twice.
       metrics?.record(events);
@@ -52,12 +68,24 @@ export function createStreamPublisherHandler({
   };
 }
 
-/** The domain events a stream record carries: only inserts of history entries have any. */
+/**
+ * The domain events a stream record carries: only inserts of history entries have any. Other items
+ * are told apart by their sort key alone and never unmarshalled, so whatever attribute shapes they
+ * hold (an empty map, a set, a type newer than this code) cannot fail the batch. A history entry
+ * that cannot be unmarshalled throws: the handler reports it, to be retried and dead-lettered.
+ */
 export function eventsOf(record: DynamoDBRecord): DomainEvent[] {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image) return [];
-  const item = unmarshall(image as never) as Partial<HistoryEntry> & { SK?: string };
-  if (!item.SK?.startsWith(HISTORY_PREFIX) || !Array.isArray(item.events)) return [];
+  const sortKey = image.SK?.S;
+  if (typeof sortKey !== 'string' || !sortKey.startsWith(HISTORY_PREFIX)) return [];
+  const stored = unmarshall(image as never, {
+    // Numbers come back as the JavaScript numbers they were written from: a BigInt (what a large
+    // one becomes by default) cannot be serialised into an event.
+    wrapNumbers: (value: string) => Number(value),
+  }) as Partial<HistoryEntry> & { SK?: string };
+  const item = unpackHistoryEvents(stored);
+  if (!Array.isArray(item.events)) return [];
   return item.events.map((event, index) => ({
     detailType: event.detailType,
     time: item.at!,

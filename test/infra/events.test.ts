@@ -54,6 +54,24 @@ describe('domain events', () => {
     });
   });
 
+  it("page on-call as soon as the mapping's on-failure queue holds a record (the poison-record path)", () => {
+    // Bisection and a bounded retry budget make a poison record leave the shard for this queue
+    // (asserted above); this alarm is what makes anyone look at it.
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) =>
+        alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(alarm.Properties.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: logicalIdOf(stack.observability.alarmTopic.topic) }],
+    });
+  });
+
   it('are published with PutEvents on that bus only', () => {
     expect(statements).toContainEqual({
       Effect: 'Allow',
