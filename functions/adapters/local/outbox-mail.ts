@@ -1,6 +1,11 @@
+import { headerSafeMail } from '../../domain/email/outbound-headers.js';
 import type { MailSender, OutboundMail, SentMail } from '../../ports/mail.js';
 
-/** Local mail: kept in memory (bounded) for `GET /_local/outbox` instead of being sent. */
+/**
+ * Local mail: kept in memory (bounded) for `GET /_local/outbox` instead of being sent. Kept as SES
+ * would be given it (outbound-headers.ts): header values on one line, invalid recipients, ids and
+ * header names dropped; readable, not encoded.
+ */
 export class OutboxMailSender implements MailSender {
   constructor(
     private readonly outbox: OutboundMail[],
@@ -9,8 +14,9 @@ export class OutboxMailSender implements MailSender {
   ) {}
 
   async send(mail: OutboundMail): Promise<SentMail> {
-    this.outbox.push({ ...mail, headers: { ...mail.headers, Date: this.clock.now().toUTCString() } });
+    const safe = headerSafeMail(mail);
+    this.outbox.push({ ...safe, headers: { ...safe.headers, Date: this.clock.now().toUTCString() } });
     if (this.outbox.length > this.limit) this.outbox.splice(0, this.outbox.length - this.limit);
-    return { headerMessageId: mail.messageId };
+    return { headerMessageId: safe.messageId };
   }
 }

@@ -1,4 +1,10 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  headerSafeMail,
+  parsedMailbox,
+  SENDER_WRITTEN_FIELDS,
+  wireHeaderFields,
+} from '../../domain/email/outbound-headers.js';
 import type { MailSender, OutboundMail, SentMail } from '../../ports/mail.js';
 
 /**
@@ -7,33 +13,44 @@ import type { MailSender, OutboundMail, SentMail } from '../../ports/mail.js';
  * SES replaces any Message-ID we set with its own (`<id@<region>.amazonses.com>`, AWS "Amazon SES
  * header fields"), but keeps References: our Message-ID therefore also goes last in References
  * (so replies name it), and the id SES reports is returned for the caller to index as well.
+ *
+ * Every header value is encoded by `wireHeaderFields` (outbound-headers.ts): one line of printable
+ * ASCII, non-ASCII as RFC 2047 encoded words, as SES requires of Subject and MessageHeader values;
+ * so no stored text can inject a header. The body is text/plain only.
  */
 export class SesMailSender implements MailSender {
+  private readonly fromMailbox: string;
+
   constructor(
     private readonly client: SESv2Client,
-    private readonly from: string,
+    from: string,
     private readonly region: string,
     private readonly configurationSetName?: string,
-  ) {}
+  ) {
+    const mailbox = parsedMailbox(from);
+    if (!mailbox) throw new Error(`the sender ${JSON.stringify(from)} is not a valid mail address`);
+    this.fromMailbox = mailbox;
+  }
 
   async send(mail: OutboundMail): Promise<SentMail> {
     const references = [...(mail.references ?? []), mail.messageId];
-    const headers: Record<string, string> = {
-      ...(mail.automatic ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {}),
-      ...(mail.inReplyTo ? { 'In-Reply-To': mail.inReplyTo } : {}),
-      References: [...new Set(references)].join(' '),
-      ...mail.headers,
-    };
+    const fields = wireHeaderFields({ ...mail, references }, { from: this.fromMailbox });
+    const safe = headerSafeMail(mail);
     const out = await this.client.send(
       new SendEmailCommand({
-        FromEmailAddress: this.from,
-        Destination: { ToAddresses: [...mail.to], CcAddresses: mail.cc ? [...mail.cc] : undefined },
+        FromEmailAddress: this.fromMailbox,
+        Destination: {
+          ToAddresses: [...safe.to],
+          CcAddresses: safe.cc ? [...safe.cc] : undefined,
+        },
         ...(this.configurationSetName ? { ConfigurationSetName: this.configurationSetName } : {}),
         Content: {
           Simple: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
+            Subject: { Data: fields.find((f) => f.name === 'Subject')!.value, Charset: 'UTF-8' },
             Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
-            Headers: Object.entries(headers).map(([Name, Value]) => ({ Name, Value })),
+            Headers: fields
+              .filter((field) => !SENDER_WRITTEN_FIELDS.has(field.name.toLowerCase()))
+              .map(({ name, value }) => ({ Name: name, Value: value })),
           },
         },
       }),

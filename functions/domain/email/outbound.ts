@@ -1,5 +1,6 @@
 import type { OutboundMail } from '../../ports/mail.js';
 import type { Comment, Ticket } from '../tickets/model.js';
+import { singleLine } from './outbound-headers.js';
 import { REPLY_ABOVE_MARKER } from './reply-trim.js';
 import { type EmailSettings, supportAddress } from './settings.js';
 
@@ -73,8 +74,12 @@ export function composeNotification(input: NotificationInput): OutboundMail {
   };
 }
 
+/**
+ * The subject, on one line whatever the stored title holds (titles stored before the API refused
+ * control characters may carry CR/LF); the mail sender encodes it again (outbound-headers.ts).
+ */
 function subjectFor(kind: NotificationKind, ticket: Pick<Ticket, 'id' | 'title'>): string {
-  const title = ticket.title.slice(0, 180);
+  const title = Array.from(singleLine(ticket.title)).slice(0, 180).join('');
   switch (kind) {
     case 'acknowledgement':
       return `[${ticket.id}] ${title}`;
@@ -89,15 +94,20 @@ function greeting(name: string | null): string {
   return name ? `Hello ${name},` : 'Hello,';
 }
 
+/**
+ * The body: plain text only (the sender sends a single text/plain part, never HTML), so titles,
+ * descriptions and comments go in as written and no markup in them is ever active.
+ */
 function bodyFor(input: NotificationInput): string {
   const { ticket } = input;
+  const title = singleLine(ticket.title);
   const lines: string[] = [REPLY_ABOVE_MARKER, ''];
   switch (input.kind) {
     case 'acknowledgement':
       lines.push(
         greeting(ticket.requester.name),
         '',
-        `we have received your message and opened ticket ${ticket.id}: "${ticket.title}".`,
+        `we have received your message and opened ticket ${ticket.id}: "${title}".`,
         'Reply to this mail to add information; keep the ticket id in the subject.',
       );
       break;
@@ -112,7 +122,7 @@ function bodyFor(input: NotificationInput): string {
       lines.push(
         greeting(ticket.requester.name),
         '',
-        `ticket ${ticket.id} ("${ticket.title}") has been resolved.`,
+        `ticket ${ticket.id} ("${title}") has been resolved.`,
         ...(ticket.resolution
           ? ['', `Resolution (${ticket.resolution.code}):`, ticket.resolution.notes]
           : []),

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { described, isoTime, withMeta } from './common.js';
+import { isSingleLine } from './text.js';
 
 /** Largest file an upload may announce: generous for screenshots and logs, bounded for the bucket. */
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -7,7 +8,7 @@ export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 const filename = z.string().check(
   z.minLength(1),
   z.maxLength(200),
-  z.refine((name) => !/[\\/\p{Cc}]/u.test(name) && name !== '.' && name !== '..', {
+  z.refine((name) => isSingleLine(name) && !/[\\/]/.test(name) && name !== '.' && name !== '..', {
     message: 'must be a file name without path separators or control characters',
   }),
 );

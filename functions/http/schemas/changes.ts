@@ -19,8 +19,9 @@ import {
   personInput,
   withMeta,
 } from './common.js';
+import { singleLine } from './text.js';
 
-const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const title = singleLine(200, 1);
 const plan = z.optional(z.nullable(z.pipe(longText, z.string().check(z.trim(), z.minLength(1)))));
 const notes = z.pipe(longText, z.string().check(z.trim(), z.minLength(1)));
 const person = z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()) });

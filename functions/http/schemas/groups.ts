@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
 import { described, groupId, identifier, isoTime, pageOf, withMeta } from './common.js';
+import { singleLine } from './text.js';
 
 export const putGroupBody = withMeta(
   z.strictObject({
-    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    name: singleLine(200, 1),
     members: z.array(identifier).check(z.maxLength(500)),
     email: z.optional(z.nullable(z.email())),
     calendarId: described(

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import { rangeProblems, WEEKDAYS } from '../../domain/sla/calendar.js';
 import { isValidTimezone } from '../../domain/sla/timezone.js';
 import { TICKET_STATUSES, TICKET_TYPES } from '../../domain/tickets/model.js';
-import { isoTime, withMeta } from './common.js';
+import { identifier, isoTime, withMeta } from './common.js';
+import { singleLine } from './text.js';
 
 const timeRange = z.tuple([z.string(), z.string()]);
 const dayRanges = z.array(timeRange).check(z.maxLength(12));
@@ -22,7 +23,7 @@ const isoDate = z.string().check(
 export const putCalendarBody = withMeta(
   z
     .strictObject({
-      name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+      name: singleLine(200, 1),
       timezone: z
         .string()
         .check(z.refine(isValidTimezone, { message: 'is not an IANA timezone (e.g. Europe/Berlin)' })),
@@ -48,7 +49,7 @@ export const putCalendarBody = withMeta(
 
 export const putPolicyBody = withMeta(
   z.strictObject({
-    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    name: singleLine(200, 1),
     order: z.int().check(z.gte(0), z.lte(1_000_000)),
     match: z._default(
       z.strictObject({
@@ -59,7 +60,7 @@ export const putPolicyBody = withMeta(
       }),
       {},
     ),
-    calendarId: z.string().check(z.minLength(1), z.maxLength(63)),
+    calendarId: identifier.check(z.maxLength(63)),
     targets: z.strictObject({
       firstResponse: z.int().check(z.gte(1), z.lte(525_600)),
       resolution: z.int().check(z.gte(1), z.lte(525_600)),

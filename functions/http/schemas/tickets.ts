@@ -19,10 +19,11 @@ import {
   withMeta,
 } from './common.js';
 import { ticketSlaSchema } from './sla.js';
+import { singleLine } from './text.js';
 
 // Typed as the domain's 1 | 2 | 3 while staying a plain integer schema in the OpenAPI document.
 const level = z.int().check(z.gte(1), z.lte(3)) as unknown as z.ZodMiniType<Level>;
-const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const title = singleLine(200, 1);
 const ticketId = z
   .string()
   .check(z.regex(/^(INC|REQ|PRB)-\d{6,}$/, { message: 'must be a ticket id such as INC-000042' }));
