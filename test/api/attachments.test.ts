@@ -127,6 +127,18 @@ describe('attachments', () => {
     expect(tooBig.status).toBe(400);
   });
 
+  it('responses never carry the internal storage key of a file', async () => {
+    const grant = await alice.request('POST', `/tickets/${ticketId}/attachments`, {
+      body: { ...file, filename: 'key.jpg' },
+    });
+    expect(grant.status).toBe(201);
+    expect(grant.json).not.toHaveProperty('objectKey');
+    expect(grant.text).not.toContain(`tickets/${ticketId}/${grant.json.id}"`);
+    const { items } = (await agent.request('GET', `/tickets/${ticketId}/attachments`)).json;
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(item).not.toHaveProperty('objectKey');
+  });
+
   it('the OpenAPI document describes both routes', async () => {
     const doc = (await api(rt).request('GET', '/openapi.json')).json;
     expect(doc.paths['/tickets/{id}/attachments'].post.responses['201']).toBeDefined();

@@ -1,6 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { checkIdempotencyKey } from '../../functions/http/middleware/post-idempotency.js';
 import { buildOpenApiDocument } from '../../functions/http/openapi.js';
-import { ROUTES } from '../../functions/http/routes.js';
+import { PATH_ID_PATTERN } from '../../functions/http/pipeline.js';
+import { ROUTES, type RouteDefinition, routeKey } from '../../functions/http/routes.js';
 
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument() as {
@@ -68,3 +73,220 @@ describe('OpenAPI document', () => {
     expect(responses['409']!.content['application/problem+json']).toBeDefined();
   });
 });
+
+/** An operation of the document, as the tests below read it. */
+interface Operation {
+  responses: Record<
+    string,
+    { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }
+  >;
+  parameters: { name: string; in: string; required?: boolean; schema: Record<string, unknown> }[];
+}
+
+describe('OpenAPI document: every answer a hostile client can get is documented', () => {
+  const doc = buildOpenApiDocument() as {
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, Record<string, unknown>> };
+  };
+  const op = (route: Pick<RouteDefinition, 'method' | 'path'>) =>
+    doc.paths[route.path]![route.method.toLowerCase()]!;
+  const problem = doc.components.schemas.Problem as {
+    additionalProperties?: unknown;
+    properties: Record<string, Record<string, unknown>>;
+    required: string[];
+  };
+
+  it('Problem allows extension members (RFC 9457 §3.2) and declares the ones Opsdesk sends', () => {
+    expect(problem.additionalProperties).not.toBe(false);
+    expect(problem.required).toEqual(['type', 'title', 'status', 'detail']);
+    expect(problem.properties.from).toMatchObject({ type: 'string' });
+    expect(problem.properties.to).toMatchObject({ type: 'string' });
+    expect(problem.properties.allowed).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(problem.properties.currentVersion).toMatchObject({ type: 'integer' });
+    expect(problem.properties.errors).toMatchObject({
+      type: 'array',
+      items: { properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    });
+    expect(problem.properties.code).toMatchObject({ type: 'string' });
+  });
+
+  it('Problem declares every extension member the code can send', () => {
+    const sent = extensionMembersInSource(join(import.meta.dirname, '../../functions'));
+    expect(sent).toEqual(expect.arrayContaining(['from', 'to', 'allowed', 'currentVersion', 'errors']));
+    expect(Object.keys(problem.properties)).toEqual(expect.arrayContaining(sent));
+  });
+
+  it('no schema mentions the storage key of an attachment; attachment responses are closed objects', () => {
+    expect(JSON.stringify(doc)).not.toContain('objectKey');
+    for (const id of ['AttachmentUpload', 'Attachment']) {
+      expect(doc.components.schemas[id]!.additionalProperties).toBe(false);
+    }
+  });
+
+  it.each(['/groups/{id}', '/calendars/{id}', '/sla-policies/{id}', '/freeze-windows/{id}'])(
+    'PUT %s documents 200 (replaced) and 201 (created) with Location, both with the record',
+    (path) => {
+      const { responses } = op({ method: 'PUT', path });
+      expect(Object.keys(responses)).toEqual(expect.arrayContaining(['200', '201']));
+      expect(responses['201']!.headers).toHaveProperty('Location');
+      expect(responses['201']!.headers).toHaveProperty('ETag');
+      expect(responses['201']!.content).toEqual(responses['200']!.content);
+      // Creating is not finding: a PUT that creates never answers 404.
+      expect(responses['404']).toBeUndefined();
+    },
+  );
+
+  it('a 201 is documented wherever a handler answers one', () => {
+    const creating = ROUTES.filter((route) => Object.keys(op(route).responses).includes('201'));
+    expect(creating.map(routeKey).sort()).toEqual(
+      [
+        'POST /tickets',
+        'POST /tickets/{id}/comments',
+        'POST /tickets/{id}/links',
+        'POST /tickets/{id}/attachments',
+        'POST /changes',
+        'PUT /groups/{id}',
+        'PUT /calendars/{id}',
+        'PUT /sla-policies/{id}',
+        'PUT /freeze-windows/{id}',
+      ].sort(),
+    );
+  });
+
+  it.each(ROUTES.filter((route) => !route.authenticated).map(routeKey))(
+    'public route %s documents 400 (a body sent), 413, 415 and 500 as problems',
+    (key) => {
+      const { responses } = op(ROUTES.find((route) => routeKey(route) === key)!);
+      for (const status of ['400', '413', '415', '500']) {
+        expect(responses[status]?.content).toHaveProperty(['application/problem+json']);
+      }
+      expect(responses['400']!.description).toMatch(/takes none/);
+      expect(responses['401']).toBeUndefined();
+    },
+  );
+
+  it.each(ROUTES.map(routeKey))('%s documents every status the pipeline can answer', (key) => {
+    const route = ROUTES.find((candidate) => routeKey(candidate) === key)!;
+    const statuses = Object.keys(op(route).responses);
+    const expected = ['400', '413', '415', '429', '500'];
+    if (route.authenticated) expected.push('401', '403');
+    if (route.path.includes('{') && route.method !== 'PUT') expected.push('404');
+    if (route.method === 'POST' && route.authenticated) expected.push('409', '422');
+    if (route.method === 'PATCH' || route.method === 'PUT') expected.push('412', '503');
+    expect(statuses).toEqual(expect.arrayContaining(expected));
+    for (const [status, response] of Object.entries(op(route).responses)) {
+      expect(response.description, status).not.toBe('');
+      if (Number(status) >= 400)
+        expect(Object.keys(response.content ?? {}).length, status).toBeGreaterThan(0);
+    }
+  });
+
+  it('every path parameter is documented with the id schema the pipeline enforces', () => {
+    const params = ROUTES.flatMap((route) => op(route).parameters.filter((p) => p.in === 'path'));
+    expect(params.length).toBeGreaterThan(10);
+    for (const param of params) {
+      expect(param.required).toBe(true);
+      expect(param.schema).toEqual({
+        type: 'string',
+        minLength: 1,
+        maxLength: 128,
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$',
+      });
+      expect(new RegExp(param.schema.pattern as string).source).toBe(PATH_ID_PATTERN.source);
+    }
+  });
+
+  it('the Idempotency-Key header is documented on every authenticated POST with the bounds enforced', () => {
+    for (const route of ROUTES) {
+      const header = op(route).parameters.find((p) => p.name === 'Idempotency-Key');
+      expect(header !== undefined, routeKey(route)).toBe(route.method === 'POST' && route.authenticated);
+      if (!header) continue;
+      expect(header.schema).toMatchObject({ type: 'string', minLength: 1, maxLength: 255 });
+      const pattern = new RegExp(header.schema.pattern as string, 'u');
+      const accepts = (key: string) =>
+        key.length >= 1 && key.length <= 255 && pattern.test(key) && [...key].length === key.length;
+      for (const key of [
+        'abc',
+        ' a b ',
+        'x'.repeat(255),
+        'x'.repeat(256),
+        '',
+        ' ',
+        '\t \u00a0',
+        'a\u0000b',
+        'a\nb',
+        'a\u007fb',
+        'a\u0085b',
+        'ünïcödé-ключ',
+        '550e8400-e29b-41d4-a716-446655440000',
+      ]) {
+        let enforced = true;
+        try {
+          checkIdempotencyKey(key);
+        } catch {
+          enforced = false;
+        }
+        expect(accepts(key), JSON.stringify(key)).toBe(enforced);
+      }
+    }
+  });
+
+  it('every $ref resolves to a component', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (m) => m[1]!,
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) expect(doc.components.schemas, ref).toHaveProperty([ref]);
+  });
+});
+
+/**
+ * The extension members a problem can carry, read from the source: the object literal given to
+ * `new ConflictError(detail, {...})` or `problem(status, title, detail, {...})`, and every
+ * `this.extensions.<name> =` of a DomainError. An extension passed as anything but a literal fails
+ * the test, since its members could not be checked (problem-errors.ts passing a DomainError's own
+ * `extensions` on is the one exception).
+ */
+function extensionMembersInSource(root: string): string[] {
+  const members = new Set<string>();
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    file.endsWith('.ts'),
+  );
+  for (const file of files) {
+    const path = join(root, file);
+    const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+    const literalAt = (node: ts.CallExpression | ts.NewExpression, index: number) => {
+      const arg = node.arguments?.[index];
+      if (!arg) return;
+      if (!ts.isObjectLiteralExpression(arg)) {
+        throw new Error(`${file}: extensions passed as ${arg.getText()}; use an object literal`);
+      }
+      for (const property of arg.properties) {
+        if (property.name && ts.isIdentifier(property.name)) members.add(property.name.text);
+        else throw new Error(`${file}: extension member ${property.getText()} has no plain name`);
+      }
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && node.expression.getText() === 'ConflictError') literalAt(node, 1);
+      // problem-errors.ts passes `error.extensions` on: those are the DomainErrors' own, read here.
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.getText() === 'problem' &&
+        node.arguments[3]?.getText() !== 'error.extensions'
+      ) {
+        literalAt(node, 3);
+      }
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isPropertyAccessExpression(node.left) &&
+        node.left.expression.getText() === 'this.extensions'
+      ) {
+        members.add(node.left.name.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return [...members].sort();
+}

@@ -25,14 +25,20 @@ export interface UploadRequest {
   readonly size: number;
 }
 
-export interface UploadGrant extends AttachmentRecord {
+/**
+ * An attachment as callers see it: the record without its storage key. The key stays internal (a
+ * client reaches the bytes only through the presigned URLs), so it is never part of a response.
+ */
+export type AttachmentInfo = Omit<AttachmentRecord, 'objectKey'>;
+
+export interface UploadGrant extends AttachmentInfo {
   readonly uploadUrl: string;
   /** Send these with the PUT exactly: they are part of the signature. */
   readonly uploadHeaders: Readonly<Record<string, string>>;
   readonly expiresAt: string;
 }
 
-export interface AttachmentView extends AttachmentRecord {
+export interface AttachmentView extends AttachmentInfo {
   /** False while an announced upload has not arrived. */
   readonly available: boolean;
   readonly downloadUrl: string | null;
@@ -85,7 +91,12 @@ export class AttachmentService {
       expiresInSeconds: UPLOAD_URL_SECONDS,
     });
     await this.deps.store.put(record);
-    return { ...record, uploadUrl: upload.url, uploadHeaders: upload.headers, expiresAt: upload.expiresAt };
+    return {
+      ...infoOf(record),
+      uploadUrl: upload.url,
+      uploadHeaders: upload.headers,
+      expiresAt: upload.expiresAt,
+    };
   }
 
   async list(caller: Caller, ticketId: string): Promise<AttachmentView[]> {
@@ -99,12 +110,35 @@ export class AttachmentService {
     // Uploads are announced before they happen; mail attachments are stored before their record.
     const available =
       record.source === 'email' || (await this.deps.objects.head(record.objectKey)) !== undefined;
-    if (!available) return { ...record, available, downloadUrl: null, downloadExpiresAt: null };
+    if (!available) return { ...infoOf(record), available, downloadUrl: null, downloadExpiresAt: null };
     const download = await this.deps.objects.presignDownload(record.objectKey, {
       filename: record.filename,
       contentType: record.contentType,
       expiresInSeconds: DOWNLOAD_URL_SECONDS,
     });
-    return { ...record, available, downloadUrl: download.url, downloadExpiresAt: download.expiresAt };
+    return {
+      ...infoOf(record),
+      available,
+      downloadUrl: download.url,
+      downloadExpiresAt: download.expiresAt,
+    };
   }
+}
+
+/** The caller's view of a record, field by field: whatever else a stored item holds stays inside. */
+function infoOf(record: AttachmentRecord): AttachmentInfo {
+  return {
+    id: record.id,
+    ticketId: record.ticketId,
+    commentId: record.commentId,
+    filename: record.filename,
+    contentType: record.contentType,
+    size: record.size,
+    inline: record.inline,
+    contentId: record.contentId,
+    source: record.source,
+    internal: record.internal,
+    createdAt: record.createdAt,
+    createdBy: { id: record.createdBy.id, name: record.createdBy.name },
+  };
 }

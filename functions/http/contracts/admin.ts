@@ -23,10 +23,11 @@ export const ADMIN_CONTRACT = {
     errors: [404],
   },
   'PUT /groups/{id}': {
+    creates: true,
     summary: 'Create or replace a group (201 when created)',
     body: putGroupBody,
     success: { status: 200, schema: groupSchema, headers: ['ETag'] },
-    errors: [412],
+    errors: [412, 503],
   },
   'GET /calendars': {
     summary: 'List business-hours calendars',
@@ -38,10 +39,11 @@ export const ADMIN_CONTRACT = {
     errors: [404],
   },
   'PUT /calendars/{id}': {
+    creates: true,
     summary: 'Create or replace a calendar (201 when created; 24x7 is read-only)',
     body: putCalendarBody,
     success: { status: 200, schema: calendarSchema, headers: ['ETag'] },
-    errors: [409, 412],
+    errors: [409, 412, 503],
   },
   'GET /sla-policies': {
     summary: 'List SLA policies by order',
@@ -53,9 +55,10 @@ export const ADMIN_CONTRACT = {
     errors: [404],
   },
   'PUT /sla-policies/{id}': {
+    creates: true,
     summary: 'Create or replace an SLA policy (201 when created)',
     body: putPolicyBody,
     success: { status: 200, schema: policySchema, headers: ['ETag'] },
-    errors: [412],
+    errors: [412, 503],
   },
 } as const satisfies Record<string, RouteContract>;

@@ -48,25 +48,25 @@ export const CHANGES_CONTRACT = {
     summary: 'Approve or reject for a group you belong to whose approval is pending',
     body: decideApprovalBody,
     success: { status: 200, schema: changeSchema },
-    errors: [404, 409, 422],
+    errors: [404, 409, 422, 503],
   },
   'POST /changes/{id}/implementation': {
     summary: 'Report the implementation outcome of an implementing change',
     body: reportImplementationBody,
     success: { status: 200, schema: changeSchema },
-    errors: [404, 409, 422],
+    errors: [404, 409, 422, 503],
   },
   'POST /changes/{id}/review': {
     summary: 'Record the post-implementation review; the workflow then closes the change',
     body: reviewChangeBody,
     success: { status: 200, schema: changeSchema },
-    errors: [404, 409, 422],
+    errors: [404, 409, 422, 503],
   },
   'POST /changes/{id}/cancel': {
     summary: 'Cancel a change that has not started implementing',
     body: cancelChangeBody,
     success: { status: 200, schema: changeSchema },
-    errors: [404, 409, 422],
+    errors: [404, 409, 422, 503],
   },
   'GET /freeze-windows': {
     summary: 'List freeze windows by start',
@@ -79,9 +79,10 @@ export const CHANGES_CONTRACT = {
     errors: [404],
   },
   'PUT /freeze-windows/{id}': {
+    creates: true,
     summary: 'Create or replace a freeze window (201 when created)',
     body: putFreezeWindowBody,
     success: { status: 200, schema: freezeWindowSchema, headers: ['ETag'] },
-    errors: [412],
+    errors: [412, 503],
   },
 } as const satisfies Record<string, RouteContract>;

@@ -14,6 +14,8 @@ export interface RouteContract {
     readonly schema?: z.ZodMiniType;
     readonly headers?: readonly string[];
   };
+  /** A create-or-replace PUT: also answers 201, with Location and the success headers, when it created the record. */
+  readonly creates?: true;
   /** Client-error statuses this route can answer besides 400/401/403. */
   readonly errors?: readonly number[];
 }

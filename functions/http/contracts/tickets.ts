@@ -36,13 +36,13 @@ export const TICKETS_CONTRACT = {
     summary: 'Update, assign or transition a ticket',
     body: updateTicketBody,
     success: { status: 200, schema: ticketSchema, headers: ['ETag'] },
-    errors: [404, 409, 412],
+    errors: [404, 409, 412, 503],
   },
   'POST /tickets/{id}/comments': {
     summary: 'Comment on a ticket (public or internal)',
     body: addCommentBody,
     success: { status: 201, schema: commentSchema, headers: ['Location'] },
-    errors: [404, 409, 422],
+    errors: [404, 409, 422, 503],
   },
   'GET /tickets/{id}/comments': {
     summary: 'Comments, oldest first',
@@ -60,7 +60,7 @@ export const TICKETS_CONTRACT = {
     summary: 'Link a ticket to another ticket or a CI',
     body: addLinkBody,
     success: { status: 201, schema: ticketSchema, headers: ['ETag'] },
-    errors: [404, 409, 422],
+    errors: [404, 409, 422, 503],
   },
   'GET /reports/sla': {
     summary: 'SLA compliance per priority for tickets created in [from, to)',

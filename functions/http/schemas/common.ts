@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../../zod-locale.js';
+import { singleLine } from './text.js';
 
 /** 64 KiB, SPEC §3's bound on descriptions and comment bodies (measured in UTF-8 bytes). */
 export const MAX_TEXT_BYTES = 64 * 1024;
@@ -51,13 +52,82 @@ export const pageQuery = {
 /** The query of a list that takes no filters. */
 export const pageOnlyQuery = z.strictObject(pageQuery);
 
+/**
+ * RFC 9457 problem details. Besides the standard members, the extension members Opsdesk sends are
+ * declared (each only on the problems that carry it); any other member is allowed, since RFC 9457
+ * §3.2 has clients ignore extensions they do not know, and new ones may be added.
+ */
 export const problemSchema = withMeta(
-  z.object({
-    type: z.string(),
+  z.looseObject({
+    type: described(z.string(), 'a stable URI naming the kind of problem (docs/api.md)'),
     title: z.string(),
-    status: z.int(),
+    status: described(z.int().check(z.gte(400), z.lte(599)), 'the HTTP status code'),
     detail: z.string(),
-    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+    code: described(z.optional(z.string()), 'a stable machine-readable code for the problem'),
+    errors: described(
+      z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+      '400: one entry per fault; `path` names the field, query parameter, path parameter or header',
+    ),
+    from: described(z.optional(z.string()), '409 illegal transition: the current status'),
+    to: described(z.optional(z.string()), '409 illegal transition: the status asked for'),
+    allowed: described(
+      z.optional(z.array(z.string())),
+      '409 illegal transition: the statuses reachable from `from` (empty when it is final)',
+    ),
+    currentVersion: described(
+      z.optional(z.int().check(z.gte(0))),
+      '412: the current version (0 when the record does not exist); send it as If-Match',
+    ),
+    ticketStatus: described(z.optional(z.string()), "409: the ticket's status that forbids the action"),
+    changeStatus: described(z.optional(z.string()), "409: the change's status that forbids the action"),
+    pendingGroups: described(
+      z.optional(z.array(z.string())),
+      '409: the groups whose approval is pending on the change',
+    ),
+    reason: described(
+      z.optional(z.string()),
+      '409: why, as a code (e.g. `link_cycle`, `ci_limit`, `TaskTimedOut`)',
+    ),
+    limit: described(z.optional(z.int()), '409: the limit the request would exceed'),
+    existing: described(
+      z.optional(z.object({ type: z.string(), targetId: z.string() })),
+      '409 duplicate link: the link that already exists',
+    ),
+    implementation: described(
+      z.optional(
+        z.object({
+          outcome: z.string(),
+          notes: z.nullable(z.string()),
+          reportedBy: z.nullable(z.string()),
+          reportedAt: isoTime,
+        }),
+      ),
+      '409: the implementation already reported',
+    ),
+    review: described(
+      z.optional(
+        z.object({ notes: z.nullable(z.string()), reviewedBy: z.nullable(z.string()), reviewedAt: isoTime }),
+      ),
+      '409: the review already recorded',
+    ),
+    approval: described(
+      z.optional(
+        z.nullable(
+          z.object({
+            stage: z.string(),
+            group: z.string(),
+            status: z.string(),
+            approver: z.nullable(z.string()),
+            decision: z.nullable(z.string()),
+            comment: z.nullable(z.string()),
+            requestedAt: isoTime,
+            escalatedAt: z.nullable(isoTime),
+            decidedAt: z.nullable(isoTime),
+          }),
+        ),
+      ),
+      '409: the approval that is not pending (null when there is none)',
+    ),
   }),
   { id: 'Problem' },
 );
@@ -70,5 +140,6 @@ export function pageOf<T extends z.ZodMiniType>(item: T, id: string) {
 export const personInput = z.strictObject({
   id: identifier,
   email: z.optional(z.nullable(z.email())),
-  name: z.optional(z.nullable(z.string().check(z.maxLength(200)))),
+  // One line: the name can reach mail headers and greetings.
+  name: z.optional(z.nullable(singleLine(200))),
 });
