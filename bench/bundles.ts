@@ -1,16 +1,17 @@
 /**
- * Cold start proxies per Lambda entry point (issue 8 §1): each functions/entry/*.ts bundled with the
+ * Cold start proxies per Lambda entry point (issue 8 §1): each Lambda entry (lib/lambda.ts LAMBDA_ENTRIES) bundled with the
  * options lib/lambda.ts gives NodejsFunction (minified ESM, AWS SDK inside, node22), then imported in
  * a fresh Node process per sample to time module initialisation. Bundles go to a temp dir, never the
  * repo. Budgets: ≤ 300 KB minified, ≤ 80 ms init (median of SAMPLES fresh processes).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, LAMBDA_ALIASES, MAIN_FIELDS } from '../lib/bundling.js';
+import { entryPath, LAMBDA_ENTRIES, type LambdaEntryName } from '../lib/lambda.js';
 
 export const BUNDLE_BUDGET_KB = 300;
 export const INIT_BUDGET_MS = 80;
@@ -102,11 +103,10 @@ interface Bundled {
 }
 
 /** One entry bundled with the deployed options, and what its bytes are made of. */
-async function bundle(file: string, dir: string): Promise<Bundled> {
-  const entry = file.replace(/\.ts$/, '');
+async function bundle(entry: LambdaEntryName, dir: string): Promise<Bundled> {
   const outfile = join(dir, entry, 'index.mjs');
   const out = await build({
-    entryPoints: [join('functions/entry', file)],
+    entryPoints: [entryPath(entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -139,7 +139,7 @@ async function bundle(file: string, dir: string): Promise<Bundled> {
 }
 
 export async function benchBundles(): Promise<BundleResult[]> {
-  const entries = (await readdir('functions/entry')).filter((f) => f.endsWith('.ts')).sort();
+  const entries = (Object.keys(LAMBDA_ENTRIES) as LambdaEntryName[]).sort();
   const dir = await mkdtemp(join(tmpdir(), 'opsdesk-bundles-'));
   try {
     const bundles: Bundled[] = [];

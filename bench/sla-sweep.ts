@@ -7,16 +7,16 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { localDynamoClient } from '../bin/local/aws-clients.js';
 import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
 import { ensureTable } from '../bin/local/table.js';
-import { ticketIndexKeys, ticketKey } from '../functions/adapters/dynamodb/keys.js';
-import { TestClock } from '../functions/adapters/local/test-clock.js';
-import { ALWAYS_ON_CALENDAR, DEFAULT_BUSINESS_CALENDAR } from '../functions/domain/sla/calendar.js';
-import { trackSla } from '../functions/domain/sla/clocks.js';
-import { DEFAULT_POLICIES } from '../functions/domain/sla/policy.js';
-import type { Ticket } from '../functions/domain/tickets/model.js';
-import { newTicket } from '../functions/domain/tickets/rules.js';
-import { createSlaSweepHandler } from '../functions/handlers/sla-sweeper.js';
 import { seedDefaults } from '../functions/seed/defaults.js';
-import { documentClient } from '../functions/wiring/aws.js';
+import { TestClock } from '../functions/shared/clock/test-clock.js';
+import { ticketIndexKeys, ticketKey } from '../functions/shared/dynamodb/keys.js';
+import { documentClient } from '../functions/shared/wiring/aws.js';
+import { ALWAYS_ON_CALENDAR, DEFAULT_BUSINESS_CALENDAR } from '../functions/sla/calendar.js';
+import { trackSla } from '../functions/sla/clocks.js';
+import { DEFAULT_POLICIES } from '../functions/sla/policy.js';
+import { createSlaSweepHandler } from '../functions/sla/sweeper-handler.js';
+import type { Ticket } from '../functions/tickets/model.js';
+import { newTicket } from '../functions/tickets/rules.js';
 
 const SIZES = (process.env.BENCH_SLA_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const DUE = 20;

@@ -14,7 +14,12 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { type FunctionName, ROUTES, type RouteDefinition, routeKey } from '../functions/http/routes.js';
+import {
+  type FunctionName,
+  ROUTES,
+  type RouteDefinition,
+  routeKey,
+} from '../functions/shared/http/routes.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { IdentityConstruct } from './identity.js';
@@ -95,7 +100,7 @@ export class ApiConstruct extends Construct {
   }
 
   private createFunctions(config: StackConfig, data: DataConstruct): Record<FunctionName, NodejsFunction> {
-    // Every HTTP function builds the same dependencies at init (functions/wiring/aws.ts), which
+    // Every HTTP function builds the same dependencies at init (functions/shared/wiring/aws.ts), which
     // require these variables; a name or ARN in the environment grants nothing by itself.
     const environment = {
       TABLE_NAME: data.table.tableName,

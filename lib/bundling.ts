@@ -16,11 +16,11 @@ export const ESM_REQUIRE_BANNER =
 /**
  * Modules replaced in Lambda bundles only. The SDK's default credential chain becomes the
  * environment provider, the only link of the chain that can answer on Lambda (see
- * functions/adapters/aws/lambda-credentials.ts); it halves a DynamoDB-only bundle.
+ * functions/shared/aws/lambda-credentials.ts); it halves a DynamoDB-only bundle.
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(
-    new URL('../functions/adapters/aws/lambda-credentials.ts', import.meta.url),
+    new URL('../functions/shared/aws/lambda-credentials.ts', import.meta.url),
   ),
 };
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CHANGE_WORKFLOW_DEFAULTS, MAX_TIMER_DAYS } from '../functions/domain/changes/workflow-contract.js';
+import { CHANGE_WORKFLOW_DEFAULTS, MAX_TIMER_DAYS } from '../functions/changes/workflow/workflow-contract.js';
 
 /**
  * The change workflow's settings, from CDK context (`cdk.json` or `-c key=value`):

@@ -26,12 +26,12 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { ApprovalStage } from '../functions/domain/changes/model.js';
+import type { ApprovalStage } from '../functions/changes/model.js';
 import {
   type ChangeTaskAction,
   WAIT_FOR_WINDOW_STATE,
   WORKFLOW_ERRORS,
-} from '../functions/domain/changes/workflow-contract.js';
+} from '../functions/changes/workflow/workflow-contract.js';
 import { type ChangeWorkflowConfig, changeWorkflowConfig } from './changes-config.js';
 import { CHANGE_STATE_MACHINE_ID, CHANGE_TASK_FUNCTION_ID } from './changes-ids.js';
 import type { StackConfig } from './config.js';
@@ -64,7 +64,7 @@ const BACKOFF: Omit<RetryProps, 'errors'> = {
 
 /**
  * Change management on Step Functions (SPEC §6): a Standard workflow in JSONPath whose task states
- * invoke one task function (functions/handlers/change-tasks.ts), with `.waitForTaskToken` stages
+ * invoke one task function (functions/changes/workflow/tasks-handler.ts), with `.waitForTaskToken` stages
  * for the people involved. The local runtime runs this very definition (bin/local/workflow.ts).
  *
  *   Submit → Assess → [blocked by a freeze | CAB approvals → change-manager approvals] → Schedule

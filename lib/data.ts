@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TABLE_DEFINITION } from '../functions/adapters/dynamodb/table-definition.js';
+import { TABLE_DEFINITION } from '../functions/shared/dynamodb/table-definition.js';
 import type { StackConfig } from './config.js';
 
 /**

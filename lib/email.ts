@@ -22,8 +22,8 @@ import {
   INBOX_PREFIX,
   MAX_MAIL_BYTES,
   QUARANTINE_PREFIX,
-} from '../functions/domain/email/constants.js';
-import type { EmailSettings } from '../functions/domain/email/settings.js';
+} from '../functions/email/constants.js';
+import type { EmailSettings } from '../functions/email/settings.js';
 import { accessLogBucket } from './access-log-bucket.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';

@@ -12,14 +12,34 @@ import type { StackConfig } from './config.js';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
 
-/** Absolute path of a Lambda entry file, `functions/entry/<name>.ts`. */
-export function entryPath(name: string): string {
-  return fileURLToPath(new URL(`../functions/entry/${name}.ts`, import.meta.url));
+/**
+ * Each Lambda's entry file, in the capability folder it belongs to. An entry parses its environment
+ * and builds its handler through the same assembly the local runtime calls.
+ */
+export const LAMBDA_ENTRIES = {
+  public: 'functions/public/entry.ts',
+  tickets: 'functions/tickets/entry.ts',
+  attachments: 'functions/attachments/entry.ts',
+  admin: 'functions/admin/entry.ts',
+  changes: 'functions/changes/entry.ts',
+  'change-tasks': 'functions/changes/workflow/tasks.entry.ts',
+  'sla-sweeper': 'functions/sla/sweeper.entry.ts',
+  'stream-publisher': 'functions/shared/outbox/stream-publisher.entry.ts',
+  'email-ingest': 'functions/email/ingest.entry.ts',
+  'email-notifier': 'functions/email/notifier.entry.ts',
+  seed: 'functions/seed/entry.ts',
+} as const;
+
+export type LambdaEntryName = keyof typeof LAMBDA_ENTRIES;
+
+/** Absolute path of a Lambda's entry file. */
+export function entryPath(name: LambdaEntryName): string {
+  return fileURLToPath(new URL(`../${LAMBDA_ENTRIES[name]}`, import.meta.url));
 }
 
 export interface OpsdeskFunctionProps {
-  /** Entry file name under functions/entry, without `.ts`. */
-  readonly entryName: string;
+  /** Which Lambda (LAMBDA_ENTRIES). */
+  readonly entryName: LambdaEntryName;
   readonly description: string;
   readonly config: StackConfig;
   /** Added to the common environment (service name, log level, source maps). */

@@ -16,7 +16,7 @@ export interface SeedConstructProps {
 
 /**
  * Seeds the default records (groups) on the first deploy and again on every update of the
- * resource, through a CloudFormation custom resource whose handler is functions/entry/seed.ts.
+ * resource, through a CloudFormation custom resource whose handler is functions/seed/entry.ts.
  */
 export class SeedConstruct extends Construct {
   readonly handler: NodejsFunction;

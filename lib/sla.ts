@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INDEXES } from '../functions/adapters/dynamodb/table-definition.js';
+import { INDEXES } from '../functions/shared/dynamodb/table-definition.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';

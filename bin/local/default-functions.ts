@@ -1,10 +1,10 @@
-import { createAdminHandler } from '../../functions/handlers/admin.js';
-import { createAttachmentsHandler } from '../../functions/handlers/attachments.js';
-import { createChangesHandler } from '../../functions/handlers/changes.js';
-import { createPublicHandler } from '../../functions/handlers/public.js';
-import { createStreamPublisherHandler } from '../../functions/handlers/stream-publisher.js';
-import { createTicketsHandler } from '../../functions/handlers/tickets.js';
+import { createAdminHandler } from '../../functions/admin/handler.js';
+import { createAttachmentsHandler } from '../../functions/attachments/http/handler.js';
+import { createChangesHandler } from '../../functions/changes/http/handler.js';
+import { createPublicHandler } from '../../functions/public/handler.js';
 import { seedDefaults } from '../../functions/seed/defaults.js';
+import { createStreamPublisherHandler } from '../../functions/shared/outbox/stream-publisher.js';
+import { createTicketsHandler } from '../../functions/tickets/http/handler.js';
 import type { LocalFunctions } from './functions.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { FunctionName } from '../../functions/http/routes.js';
-import type { EventBus } from '../../functions/ports/event-bus.js';
-import type { AppDeps } from '../../functions/wiring/deps.js';
+import type { FunctionName } from '../../functions/shared/http/routes.js';
+import type { EventBus } from '../../functions/shared/outbox/event-bus.js';
+import type { AppDeps } from '../../functions/shared/wiring/deps.js';
 import type { LambdaHttpHandler } from './server.js';
 import type { StreamHandler } from './stream-poller.js';
 

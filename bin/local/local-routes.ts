@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import type { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
-import type { TestClock } from '../../functions/adapters/local/test-clock.js';
-import { EVENT_SOURCE } from '../../functions/ports/event-bus.js';
-import type { OutboundMail } from '../../functions/ports/mail.js';
+import type { OutboundMail } from '../../functions/email/mail/mail-sender.js';
+import type { TestClock } from '../../functions/shared/clock/test-clock.js';
+import { EVENT_SOURCE } from '../../functions/shared/outbox/event-bus.js';
+import type { RecordingEventBus } from '../../functions/shared/outbox/recording-bus.js';
 import { bearerChallenge, rolesOf, type VerifyResult } from './auth.js';
 import type { RequestFacts } from './lambda-events.js';
 import { jsonResponse, type LocalResponse, problem, problemResponse } from './problem.js';

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LocalObjectBackend } from '../../functions/adapters/local/object-store-backend.js';
-import { verifyGrantUrl } from '../../functions/adapters/local/object-store-signing.js';
-import { contentDisposition } from '../../functions/adapters/s3/content-disposition.js';
+import { contentDisposition } from '../../functions/attachments/store/content-disposition.js';
+import type { LocalObjectBackend } from '../../functions/attachments/store/local-object-store-backend.js';
+import { verifyGrantUrl } from '../../functions/attachments/store/local-object-store-signing.js';
 import type { Logger } from './log.js';
 
 /**
  * The local stand-in for S3's presigned URLs: GET and PUT on `/<bucket>/<key>` with a signed,
- * expiring query (functions/adapters/local/object-store-signing.ts), nothing else. A separate
+ * expiring query (functions/attachments/store/local-object-store-signing.ts), nothing else. A separate
  * listener, as S3 is a different origin from the API. Any malformed request gets an error status;
  * nothing a client sends can stop the server.
  */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { LocalObjectStore } from '../../functions/adapters/local/object-store.js';
+import { LocalObjectStore } from '../../functions/attachments/store/local-object-store.js';
 import {
   directoryBackend,
   type LocalObjectBackend,
   memoryBackend,
-} from '../../functions/adapters/local/object-store-backend.js';
+} from '../../functions/attachments/store/local-object-store-backend.js';
 import type { Logger } from './log.js';
 import { startObjectsServer } from './objects-server.js';
 

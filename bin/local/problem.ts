@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { problemType } from '../../functions/http/problem.js';
+import { problemType } from '../../functions/shared/http/problem.js';
 
 /** RFC 9457 problem details, as the handlers also answer them (SPEC §4). */
 export interface Problem {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { type FunctionName, type RouteDefinition, routeKey } from '../../functions/http/routes.js';
+import { type FunctionName, type RouteDefinition, routeKey } from '../../functions/shared/http/routes.js';
 import { bearerChallenge, type VerifyResult } from './auth.js';
 import { readBody } from './body.js';
 import {

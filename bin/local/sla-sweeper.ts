@@ -1,5 +1,5 @@
-import { createSlaSweepHandler } from '../../functions/handlers/sla-sweeper.js';
-import type { AppDeps } from '../../functions/wiring/deps.js';
+import type { AppDeps } from '../../functions/shared/wiring/deps.js';
+import { createSlaSweepHandler } from '../../functions/sla/sweeper-handler.js';
 import type { Logger } from './log.js';
 
 /** Local sweep interval (SLA_SWEEP_MS); on AWS the EventBridge rule runs it every minute. */

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { S3Event } from 'aws-lambda';
 import { SMTPServer } from 'smtp-server';
 import { ulid } from 'ulid';
-import { RetryLaterError } from '../../functions/domain/email/gateway.js';
-import type { ObjectStore } from '../../functions/ports/object-store.js';
+import type { ObjectStore } from '../../functions/attachments/store/object-store.js';
+import { RetryLaterError } from '../../functions/email/gateway.js';
 import type { Logger } from './log.js';
 
 /**

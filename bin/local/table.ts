@@ -8,7 +8,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { keyAttributeNames, TABLE_DEFINITION } from '../../functions/adapters/dynamodb/table-definition.js';
+import { keyAttributeNames, TABLE_DEFINITION } from '../../functions/shared/dynamodb/table-definition.js';
 
 const ACTIVE_TIMEOUT_MS = 30_000;
 

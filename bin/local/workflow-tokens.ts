@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../functions/ports/clock.js';
-import { type DeadTokenReason, TaskTokenGoneError } from '../../functions/ports/workflow.js';
+import {
+  type DeadTokenReason,
+  TaskTokenGoneError,
+} from '../../functions/changes/workflow/change-workflow.js';
+import type { Clock } from '../../functions/shared/clock/clock.js';
 
 /**
  * Task tokens for the local workflow engine, which has none of its own (aws-local-stepfunctions

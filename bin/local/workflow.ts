@@ -4,9 +4,9 @@ import type {
   RunOptions,
   StateMachine,
 } from 'aws-local-stepfunctions';
-import type { ChangeTaskDeps, ChangeTaskHandler } from '../../functions/handlers/change-tasks.js';
-import type { Clock } from '../../functions/ports/clock.js';
-import type { ChangeWorkflow } from '../../functions/ports/workflow.js';
+import type { ChangeWorkflow } from '../../functions/changes/workflow/change-workflow.js';
+import type { ChangeTaskDeps, ChangeTaskHandler } from '../../functions/changes/workflow/tasks-handler.js';
+import type { Clock } from '../../functions/shared/clock/clock.js';
 import { LOCAL_REGION } from './aws-clients.js';
 import type { Logger } from './log.js';
 import {
@@ -90,7 +90,7 @@ export class LocalChangeWorkflow implements ChangeWorkflow {
 
   /** Plugs in the task handler, built from the runtime's dependencies like the Lambda's. */
   bind(deps: ChangeTaskDeps): void {
-    this.tasks = import('../../functions/handlers/change-tasks.js').then((m) =>
+    this.tasks = import('../../functions/changes/workflow/tasks-handler.js').then((m) =>
       m.createChangeTasksHandler(deps),
     );
   }

@@ -6,8 +6,8 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { counterKey } from '../../functions/adapters/dynamodb/keys.js';
-import { TABLE_KEYS } from '../../functions/adapters/dynamodb/table-definition.js';
+import { counterKey } from '../../functions/shared/dynamodb/keys.js';
+import { TABLE_KEYS } from '../../functions/shared/dynamodb/table-definition.js';
 
 /**
  * Copies every item of one table into another: the second half of a point-in-time restore
@@ -167,7 +167,7 @@ async function conditionalPut(
   }
 }
 
-/** Id counters (`COUNTER#INC` / `COUNTER`, attribute `sequence`: functions/adapters/dynamodb/keys.ts). */
+/** Id counters (`COUNTER#INC` / `COUNTER`, attribute `sequence`: functions/shared/dynamodb/keys.ts). */
 function isCounter(item: Item): boolean {
   return item[TABLE_KEYS.sortKey]?.S === COUNTER_SORT_KEY && item[COUNTER_ATTRIBUTE]?.N !== undefined;
 }

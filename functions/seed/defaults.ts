@@ -1,8 +1,8 @@
-import { DynamoGroupRepository } from '../adapters/dynamodb/group-repository.js';
-import { GroupService } from '../domain/groups/service.js';
-import { SlaAdminService } from '../domain/sla/admin-service.js';
-import type { TableDeps } from '../wiring/deps.js';
-import { slaConfigStore } from '../wiring/stores.js';
+import { GroupService } from '../groups/service.js';
+import { DynamoGroupRepository } from '../groups/store/dynamodb-group-store.js';
+import type { TableDeps } from '../shared/wiring/deps.js';
+import { SlaAdminService } from '../sla/admin-service.js';
+import { slaConfigStore } from '../sla/store/wiring.js';
 
 /** Seeds what every stack starts with (idempotent): the local runtime at start, the stack on deploy. */
 export async function seedDefaults(deps: TableDeps): Promise<void> {

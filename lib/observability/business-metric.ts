@@ -3,7 +3,7 @@ import {
   BUSINESS_METRICS_NAMESPACE,
   BUSINESS_METRICS_SERVICE,
   type BusinessMetric,
-} from '../../functions/observability/business-metrics.js';
+} from '../../functions/shared/observability/business-metrics.js';
 
 /**
  * A business metric as the stream publisher emits it (functions/observability): same namespace,

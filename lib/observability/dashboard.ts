@@ -11,7 +11,7 @@ import {
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import type { BUSINESS_METRICS } from '../../functions/observability/business-metrics.js';
+import type { BUSINESS_METRICS } from '../../functions/shared/observability/business-metrics.js';
 import { stateMachineMetric } from './alarms.js';
 import { businessMetric } from './business-metric.js';
 import type { MonitoredResources } from './monitored-resources.js';

@@ -144,7 +144,8 @@ describe('bad input', () => {
     ['limit abc', 'GET', '/tickets?limit=abc', {}, 400, 'limit'],
     ['unknown filter', 'GET', '/tickets?colour=red', {}, 400, 'colour'],
     ['forged cursor', 'GET', '/tickets?cursor=eyJQSyI6IlRJQ0tFVCJ9', {}, 400, 'cursor'],
-    ['junk ticket id', 'GET', '/tickets/DROP%20TABLE', {}, 404],
+    // Path ids are checked before any read: a malformed one is a 400 naming it, not a lookup.
+    ['junk ticket id', 'GET', '/tickets/DROP%20TABLE', {}, 400, 'id'],
     ['unknown ticket', 'GET', '/tickets/INC-999999', {}, 404],
     ['unknown route', 'GET', '/nope', {}, 404],
     ['wrong method', 'DELETE', '/tickets', {}, 405],

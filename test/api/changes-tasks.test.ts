@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoChangeRepository } from '../../functions/adapters/dynamodb/change-repository.js';
-import { OutboxMailSender } from '../../functions/adapters/local/outbox-mail.js';
-import { TestClock } from '../../functions/adapters/local/test-clock.js';
-import { creationHistory, newChange } from '../../functions/domain/changes/rules.js';
-import { type ChangeTaskHandler, createChangeTasksHandler } from '../../functions/handlers/change-tasks.js';
+import { creationHistory, newChange } from '../../functions/changes/rules.js';
+import { DynamoChangeRepository } from '../../functions/changes/store/dynamodb-change-store.js';
+import {
+  type ChangeTaskHandler,
+  createChangeTasksHandler,
+} from '../../functions/changes/workflow/tasks-handler.js';
+import { OutboxMailSender } from '../../functions/email/mail/outbox-mail.js';
+import { TestClock } from '../../functions/shared/clock/test-clock.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
 
 // The error names the task function ends with are part of the state machine's contract: Retry and

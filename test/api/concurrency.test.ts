@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketKey } from '../../functions/adapters/dynamodb/keys.js';
+import { ticketKey } from '../../functions/shared/dynamodb/keys.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
 // Non-negotiable 3: concurrent writers never lose each other's changes.

@@ -1,9 +1,9 @@
 import { createConnection } from 'node:net';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { DynamoMailLog } from '../../functions/adapters/dynamodb/mail-log.js';
-import type { MailRecord } from '../../functions/domain/email/ports.js';
-import type { OutboundMail } from '../../functions/ports/mail.js';
+import type { OutboundMail } from '../../functions/email/mail/mail-sender.js';
+import { DynamoMailLog } from '../../functions/email/store/mail-log.js';
+import type { MailRecord } from '../../functions/email/store/ports.js';
 import type { LocalRuntime } from '../support/runtime.js';
 
 /** Helpers for the email tests: send over the runtime's SMTP port, read what the gateway did. */

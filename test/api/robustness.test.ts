@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/http/routes.js';
+import { ROUTES } from '../../functions/shared/http/routes.js';
 import {
   type ApiClient,
   type ApiResponse,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketSchema } from '../../functions/http/schemas/tickets.js';
+import { ticketSchema } from '../../functions/tickets/http/schemas.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
 // The tour of the README, and SPEC §2–4 behaviours, over HTTP through the local runtime.
@@ -279,6 +279,8 @@ describe('tickets API', () => {
           })
         ).status,
       ).toBe(400);
+      // Linking is for agents: a requester gets 403 for every ticket alike (the role rule runs
+      // before the ticket is read, so this says nothing about whether it exists).
       expect(
         (
           await http.request('POST', `/tickets/${inc.id}/links`, {
@@ -286,7 +288,7 @@ describe('tickets API', () => {
             body: { type: 'relates_to', targetId: prb.id },
           })
         ).status,
-      ).toBe(404);
+      ).toBe(403);
       const own = await create(alice);
       expect(
         (

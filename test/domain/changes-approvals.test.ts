@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  approvalPlan,
-  needsApproval,
-  pendingApprovalsFor,
-} from '../../functions/domain/changes/approvals.js';
-import type { Approval } from '../../functions/domain/changes/model.js';
-import type { Group } from '../../functions/domain/groups/model.js';
+import { approvalPlan, needsApproval, pendingApprovalsFor } from '../../functions/changes/approvals.js';
+import type { Approval } from '../../functions/changes/model.js';
+import type { Group } from '../../functions/groups/model.js';
 import { approver, inHours } from './changes-fixtures.js';
 
 describe('approval plan', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  changeConflicts,
-  freezeConflicts,
-  windowsOverlap,
-} from '../../functions/domain/changes/conflicts.js';
-import type { ChangeStatus, FreezeWindow } from '../../functions/domain/changes/model.js';
+import { changeConflicts, freezeConflicts, windowsOverlap } from '../../functions/changes/conflicts.js';
+import type { ChangeStatus, FreezeWindow } from '../../functions/changes/model.js';
 import { change, inHours } from './changes-fixtures.js';
 
 const mine = change({

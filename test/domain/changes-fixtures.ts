@@ -1,6 +1,6 @@
-import type { Caller, Role } from '../../functions/domain/authz.js';
-import type { Change } from '../../functions/domain/changes/model.js';
-import { type CreateChangeInput, newChange, type Stamp } from '../../functions/domain/changes/rules.js';
+import type { Change } from '../../functions/changes/model.js';
+import { type CreateChangeInput, newChange, type Stamp } from '../../functions/changes/rules.js';
+import type { Caller, Role } from '../../functions/shared/authz.js';
 
 export const NOW = '2026-11-23T10:00:00.000Z';
 

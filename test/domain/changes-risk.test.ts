@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Conflict } from '../../functions/domain/changes/model.js';
-import { assessRisk, type RiskSubject } from '../../functions/domain/changes/risk.js';
+import type { Conflict } from '../../functions/changes/model.js';
+import { assessRisk, type RiskSubject } from '../../functions/changes/risk.js';
 import { inHours } from './changes-fixtures.js';
 
 const base: RiskSubject = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedChangeTransitions, isFinalChangeStatus } from '../../functions/domain/changes/lifecycle.js';
-import { CHANGE_STATUSES, type Change } from '../../functions/domain/changes/model.js';
+import { allowedChangeTransitions, isFinalChangeStatus } from '../../functions/changes/lifecycle.js';
+import { CHANGE_STATUSES, type Change } from '../../functions/changes/model.js';
 import {
   approvalDecided,
   approvalDecisionVoided,
@@ -15,8 +15,8 @@ import {
   rejected,
   scheduled,
   submitted,
-} from '../../functions/domain/changes/rules.js';
-import { ConflictError, ValidationError } from '../../functions/domain/errors.js';
+} from '../../functions/changes/rules.js';
+import { ConflictError, ValidationError } from '../../functions/shared/errors.js';
 import { agent, approver, change, changeInput, inHours, stamp } from './changes-fixtures.js';
 
 const fieldsOf = (fn: () => unknown): string[] => {

@@ -4,10 +4,10 @@ import {
   decodeText,
   effectiveCharset,
   isNativeCharset,
-} from '../../functions/domain/email/charsets.js';
-import { parseMail } from '../../functions/domain/email/parse.js';
-import { decodeUhc } from '../../functions/domain/email/uhc.js';
-import { decodeUtf7 } from '../../functions/domain/email/utf7.js';
+} from '../../functions/email/charsets.js';
+import { parseMail } from '../../functions/email/parse.js';
+import { decodeUhc } from '../../functions/email/uhc.js';
+import { decodeUtf7 } from '../../functions/email/utf7.js';
 import { BASIC_HEADERS, rawMail } from './email-fixtures.js';
 
 /** The WHATWG encoding decodeText reads a label with (`utf-7` for our own decoder), or undefined. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsAutomaticMail } from '../../functions/domain/email/address-forms.js';
-import { classifyMail, type MailKind } from '../../functions/domain/email/classify.js';
-import type { ParsedMail } from '../../functions/domain/email/model.js';
+import { acceptsAutomaticMail } from '../../functions/email/address-forms.js';
+import { classifyMail, type MailKind } from '../../functions/email/classify.js';
+import type { ParsedMail } from '../../functions/email/model.js';
 
 const context = { ownDomains: ['desk.example.com'], ownAddresses: ['support@desk.example.com'] };
 

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyMail } from '../../functions/domain/email/classify.js';
-import { decide } from '../../functions/domain/email/decide.js';
-import { htmlToText } from '../../functions/domain/email/html-text.js';
-import type { ParsedMail } from '../../functions/domain/email/model.js';
-import { parseMail } from '../../functions/domain/email/parse.js';
+import { classifyMail } from '../../functions/email/classify.js';
+import { decide } from '../../functions/email/decide.js';
+import { htmlToText } from '../../functions/email/html-text.js';
+import type { ParsedMail } from '../../functions/email/model.js';
+import { parseMail } from '../../functions/email/parse.js';
 
 /**
  * The real-mail corpora (../shared/corpora, read in place, never copied): Zammad's parse

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Classification } from '../../functions/domain/email/classify.js';
-import {
-  type Decision,
-  type DecisionFacts,
-  decide,
-  type ThreadMatch,
-} from '../../functions/domain/email/decide.js';
+import type { Classification } from '../../functions/email/classify.js';
+import { type Decision, type DecisionFacts, decide, type ThreadMatch } from '../../functions/email/decide.js';
 
 const human: Classification = { kind: 'human', reasons: [] };
 const open: ThreadMatch = {

@@ -1,17 +1,17 @@
 import type { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { OutboxMailSender } from '../../functions/adapters/local/outbox-mail.js';
-import { SesMailSender } from '../../functions/adapters/ses/ses-mail-sender.js';
-import { composeNotification, type NotificationKind } from '../../functions/domain/email/outbound.js';
+import type { OutboundMail } from '../../functions/email/mail/mail-sender.js';
+import { OutboxMailSender } from '../../functions/email/mail/outbox-mail.js';
+import { SesMailSender } from '../../functions/email/mail/ses-mail-sender.js';
+import { composeNotification, type NotificationKind } from '../../functions/email/outbound.js';
 import {
   headerText,
   mailbox,
   renderMessage,
   wireHeaderFields,
-} from '../../functions/domain/email/outbound-headers.js';
-import { defaultEmailSettings } from '../../functions/domain/email/settings.js';
-import type { OutboundMail } from '../../functions/ports/mail.js';
+} from '../../functions/email/outbound-headers.js';
+import { defaultEmailSettings } from '../../functions/email/settings.js';
 
 /**
  * Hostile-client report, defect A: a title `Printer\r\nBcc: attacker@evil.example` reached the

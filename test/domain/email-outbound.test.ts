@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { boundedText, MAX_TEXT_BYTES, titleFrom } from '../../functions/domain/email/bounded-text.js';
-import { composeNotification } from '../../functions/domain/email/outbound.js';
-import { admitToWindow, HOUR_MS } from '../../functions/domain/email/send-window.js';
-import { isListed, judgeSender } from '../../functions/domain/email/sender-policy.js';
-import { defaultEmailSettings, ticketTypeFor } from '../../functions/domain/email/settings.js';
+import { boundedText, MAX_TEXT_BYTES, titleFrom } from '../../functions/email/bounded-text.js';
+import { composeNotification } from '../../functions/email/outbound.js';
+import { admitToWindow, HOUR_MS } from '../../functions/email/send-window.js';
+import { isListed, judgeSender } from '../../functions/email/sender-policy.js';
+import { defaultEmailSettings, ticketTypeFor } from '../../functions/email/settings.js';
 
 const settings = {
   ...defaultEmailSettings('desk.example.com'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MailTooComplexError, parseMail, safeFilename } from '../../functions/domain/email/parse.js';
+import { MailTooComplexError, parseMail, safeFilename } from '../../functions/email/parse.js';
 import { BASIC_HEADERS, encoded, rawMail } from './email-fixtures.js';
 
 describe('parseMail', () => {

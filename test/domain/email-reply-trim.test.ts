@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPLY_ABOVE_MARKER, trimQuotedReply } from '../../functions/domain/email/reply-trim.js';
+import { REPLY_ABOVE_MARKER, trimQuotedReply } from '../../functions/email/reply-trim.js';
 
 describe('trimQuotedReply', () => {
   it.each([

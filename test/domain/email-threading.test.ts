@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boundedReferences } from '../../functions/domain/email/outbound.js';
-import { cleanTitle, subjectTicketIds, threadCandidates } from '../../functions/domain/email/threading.js';
+import { boundedReferences } from '../../functions/email/outbound.js';
+import { cleanTitle, subjectTicketIds, threadCandidates } from '../../functions/email/threading.js';
 
 describe('subject ticket tokens', () => {
   it.each([

@@ -1,6 +1,6 @@
-import type { Caller, Role } from '../../functions/domain/authz.js';
-import type { Ticket } from '../../functions/domain/tickets/model.js';
-import { newTicket, type Stamp } from '../../functions/domain/tickets/rules.js';
+import type { Caller, Role } from '../../functions/shared/authz.js';
+import type { Ticket } from '../../functions/tickets/model.js';
+import { newTicket, type Stamp } from '../../functions/tickets/rules.js';
 
 export function caller(id: string, ...roles: Role[]): Caller {
   return { id, email: `${id}@example.com`, name: id, roles: new Set(roles) };

@@ -4,8 +4,8 @@ import {
   canTransition,
   isReopen,
   TRANSITIONS,
-} from '../../functions/domain/tickets/lifecycle.js';
-import { TICKET_STATUSES, type TicketStatus, type TicketType } from '../../functions/domain/tickets/model.js';
+} from '../../functions/tickets/lifecycle.js';
+import { TICKET_STATUSES, type TicketStatus, type TicketType } from '../../functions/tickets/model.js';
 
 // Every legal move of SPEC §3; everything else must be illegal.
 const LEGAL: Record<TicketType, string[]> = {

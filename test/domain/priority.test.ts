@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { derivePriority, type Level } from '../../functions/domain/tickets/priority.js';
+import { derivePriority, type Level } from '../../functions/tickets/priority.js';
 
 // SPEC §3's matrix, row by row: impact × urgency → priority.
 const MATRIX: [Level, Level, number][] = [

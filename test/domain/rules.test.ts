@@ -4,11 +4,11 @@ import {
   ForbiddenError,
   NotFoundError,
   ValidationError,
-} from '../../functions/domain/errors.js';
-import { canSee, visibleTo } from '../../functions/domain/tickets/access.js';
-import { linkTickets } from '../../functions/domain/tickets/links.js';
-import { formatTicketId } from '../../functions/domain/tickets/model.js';
-import { addComment, applyUpdate, newTicket, updateHistory } from '../../functions/domain/tickets/rules.js';
+} from '../../functions/shared/errors.js';
+import { canSee, visibleTo } from '../../functions/tickets/access.js';
+import { linkTickets } from '../../functions/tickets/links.js';
+import { formatTicketId } from '../../functions/tickets/model.js';
+import { addComment, applyUpdate, newTicket, updateHistory } from '../../functions/tickets/rules.js';
 import { admin, agent, alice, approver, bob, caller, stamp, ticket } from './fixtures.js';
 
 describe('ticket ids', () => {

@@ -1,15 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type DomainError, ValidationError } from '../../functions/domain/errors.js';
-import { callerFromEvent, parseRoles } from '../../functions/http/caller.js';
-import { openCursor, sealCursor } from '../../functions/http/cursor.js';
-import { MAX_BODY_BYTES, parseJsonBody, validate } from '../../functions/http/decode.js';
-import { etagOf, versionFromIfMatch } from '../../functions/http/etag.js';
+import { type DomainError, ValidationError } from '../../functions/shared/errors.js';
+import { callerFromEvent, parseRoles } from '../../functions/shared/http/caller.js';
+import { openCursor, sealCursor } from '../../functions/shared/http/cursor.js';
+import { MAX_BODY_BYTES, parseJsonBody, validate } from '../../functions/shared/http/decode.js';
+import { etagOf, versionFromIfMatch } from '../../functions/shared/http/etag.js';
 import {
   createTicketBody,
   listTicketsQuery,
   updateTicketBody,
-} from '../../functions/http/schemas/tickets.js';
+} from '../../functions/tickets/http/schemas.js';
 
 const key = new Uint8Array(32).fill(7);
 const scope = { route: 'GET /tickets', caller: 'alice', params: {}, query: { status: 'new' } };

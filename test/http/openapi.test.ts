@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { checkIdempotencyKey } from '../../functions/http/middleware/post-idempotency.js';
-import { buildOpenApiDocument } from '../../functions/http/openapi.js';
-import { PATH_ID_PATTERN } from '../../functions/http/pipeline.js';
-import { ROUTES, type RouteDefinition, routeKey } from '../../functions/http/routes.js';
+import { buildOpenApiDocument } from '../../functions/public/openapi.js';
+import { checkIdempotencyKey } from '../../functions/shared/http/middleware/post-idempotency.js';
+import { PATH_ID_PATTERN } from '../../functions/shared/http/pipeline.js';
+import { ROUTES, type RouteDefinition, routeKey } from '../../functions/shared/http/routes.js';
 
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument() as {

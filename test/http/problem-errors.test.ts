@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Request } from '@middy/core';
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../functions/domain/errors.js';
-import { problemErrors } from '../../functions/http/middleware/problem-errors.js';
+import { ConflictError } from '../../functions/shared/errors.js';
+import { problemErrors } from '../../functions/shared/http/middleware/problem-errors.js';
 
 /** What a client is told for each kind of failure; "safe to retry" only where a retry can help. */
 function answer(error: unknown) {

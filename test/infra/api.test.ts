@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { INDEXES } from '../../functions/adapters/dynamodb/table-definition.js';
-import { ROUTES, routeKey } from '../../functions/http/routes.js';
+import { INDEXES } from '../../functions/shared/dynamodb/table-definition.js';
+import { ROUTES, routeKey } from '../../functions/shared/http/routes.js';
 import { ROLE_GROUPS } from '../../lib/identity.js';
 import { actionsOf, logicalIdOf, statementsOfRole, synthOpsdesk } from './synth.js';
 

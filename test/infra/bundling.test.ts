@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultProvider } from '../../functions/adapters/aws/lambda-credentials.js';
+import { defaultProvider } from '../../functions/shared/aws/lambda-credentials.js';
 import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, LAMBDA_ALIASES, MAIN_FIELDS } from '../../lib/bundling.js';
-import { entryPath } from '../../lib/lambda.js';
+import { entryPath, type LambdaEntryName } from '../../lib/lambda.js';
 
 /** Bundles an entry as lib/lambda.ts has NodejsFunction do it, in memory; the inputs that left code in it. */
-async function bundleInputs(entry: string): Promise<string[]> {
+async function bundleInputs(entry: LambdaEntryName): Promise<string[]> {
   const out = await build({
     entryPoints: [entryPath(entry)],
     bundle: true,
@@ -37,7 +37,7 @@ describe('Lambda bundling', () => {
 
   it('replaces the default credential chain with the environment provider', async () => {
     const inputs = await bundleInputs('seed');
-    expect(inputs.some((input) => input.includes('functions/adapters/aws/lambda-credentials.ts'))).toBe(true);
+    expect(inputs.some((input) => input.includes('functions/shared/aws/lambda-credentials.ts'))).toBe(true);
     for (const chainLink of ['credential-provider-node', 'credential-provider-sso', 'nested-clients']) {
       expect(
         inputs.filter((input) => input.includes(chainLink)),
@@ -71,8 +71,8 @@ describe('Lambda bundling', () => {
 
   it('validates with zod/mini and its English messages, never classic zod', async () => {
     // Classic zod attaches every method to every schema, so esbuild cannot tree-shake it; zod/mini
-    // installs no locale by itself (functions/zod-locale.ts does), or every issue reads "Invalid input".
-    for (const entry of ['tickets', 'changes', 'admin', 'attachments', 'public', 'change-tasks']) {
+    // installs no locale by itself (functions/shared/zod-locale.ts does), or every issue reads "Invalid input".
+    for (const entry of ['tickets', 'changes', 'admin', 'attachments', 'public', 'change-tasks'] as const) {
       const inputs = await bundleInputs(entry);
       expect(
         inputs.filter((input) => input.includes('zod/v4/classic/')),

@@ -1,15 +1,15 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createStreamPublisherHandler } from '../../functions/handlers/stream-publisher.js';
 import {
   BUSINESS_METRICS,
   type BusinessMetric,
   type BusinessMetricsRecorder,
   businessMetricOf,
   countBusinessMetrics,
-} from '../../functions/observability/business-metrics.js';
-import { powertoolsBusinessMetrics } from '../../functions/observability/powertools-recorder.js';
-import type { DomainEvent, EventBus } from '../../functions/ports/event-bus.js';
+} from '../../functions/shared/observability/business-metrics.js';
+import { powertoolsBusinessMetrics } from '../../functions/shared/observability/powertools-recorder.js';
+import type { DomainEvent, EventBus } from '../../functions/shared/outbox/event-bus.js';
+import { createStreamPublisherHandler } from '../../functions/shared/outbox/stream-publisher.js';
 
 // The functions' side of the business metrics the alarms and dashboard read (observability.test.ts):
 // which events count, and the exact EMF the stream publisher writes.

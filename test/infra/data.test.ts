@@ -5,7 +5,7 @@ import {
   keyAttributeNames,
   TABLE_KEYS,
   TTL_ATTRIBUTE,
-} from '../../functions/adapters/dynamodb/table-definition.js';
+} from '../../functions/shared/dynamodb/table-definition.js';
 import { synthOpsdesk } from './synth.js';
 
 describe('the single table', () => {

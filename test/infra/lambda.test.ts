@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { entryPath } from '../../lib/lambda.js';
+import { entryPath, LAMBDA_ENTRIES, type LambdaEntryName } from '../../lib/lambda.js';
 import { logicalIdOf, synthOpsdesk } from './synth.js';
 
 /** aws-cdk-lib's custom-resource framework function: its runtime and architecture are CDK's choice. */
@@ -76,16 +76,7 @@ describe('Lambda functions', () => {
   });
 
   it('have entry files where the stack expects them', () => {
-    for (const name of [
-      'public',
-      'tickets',
-      'attachments',
-      'admin',
-      'changes',
-      'change-tasks',
-      'stream-publisher',
-      'seed',
-    ]) {
+    for (const name of Object.keys(LAMBDA_ENTRIES) as LambdaEntryName[]) {
       expect(existsSync(entryPath(name)), name).toBe(true);
     }
   });

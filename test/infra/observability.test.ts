@@ -5,7 +5,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { BUSINESS_METRICS } from '../../functions/observability/business-metrics.js';
+import { BUSINESS_METRICS } from '../../functions/shared/observability/business-metrics.js';
 import { buildApp } from '../../lib/app.js';
 import { createOpsdeskFunction } from '../../lib/lambda.js';
 import { ALARM_KINDS, THRESHOLDS } from '../../lib/observability/alarms.js';

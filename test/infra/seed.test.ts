@@ -7,7 +7,7 @@ describe('default records seeding', () => {
   const seedId = logicalIdOf(stack.seed.handler);
   const seeds = Object.values(template.findResources('Custom::OpsdeskSeed'));
 
-  it('runs functions/entry/seed.ts through a custom resource on deploy', () => {
+  it('runs functions/seed/entry.ts through a custom resource on deploy', () => {
     expect(seeds).toHaveLength(1);
     const [frameworkId] = seeds[0]?.Properties.ServiceToken['Fn::GetAtt'] ?? [];
     expect(functions[frameworkId]?.Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({

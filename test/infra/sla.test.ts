@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INDEXES } from '../../functions/adapters/dynamodb/table-definition.js';
+import { INDEXES } from '../../functions/shared/dynamodb/table-definition.js';
 import { actionsOf, logicalIdOf, statementsOfRole, synthOpsdesk } from './synth.js';
 
 describe('SLA sweeper infrastructure', () => {

@@ -9,7 +9,7 @@ import {
   startDynamoDbLocal,
 } from '../../bin/local/dynamodb-local.js';
 import { ensureTable } from '../../bin/local/table.js';
-import { TABLE_DEFINITION } from '../../functions/adapters/dynamodb/table-definition.js';
+import { TABLE_DEFINITION } from '../../functions/shared/dynamodb/table-definition.js';
 import { testDynamoEndpoint, uniqueTableName } from '../support/dynamodb.js';
 
 function isAlive(pid: number): boolean {

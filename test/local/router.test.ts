@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRouter } from '../../bin/local/router.js';
-import { ROUTES } from '../../functions/http/routes.js';
+import { ROUTES } from '../../functions/shared/http/routes.js';
 
 describe('createRouter', () => {
   const route = createRouter([

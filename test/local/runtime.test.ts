@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintToken } from '../../bin/local/auth.js';
 import type { LocalFunctions } from '../../bin/local/functions.js';
-import type { FunctionName } from '../../functions/http/routes.js';
+import type { FunctionName } from '../../functions/shared/http/routes.js';
 import { api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
 /**

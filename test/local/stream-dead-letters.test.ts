@@ -12,8 +12,8 @@ import {
   type StreamPollerOptions,
   startStreamPoller,
 } from '../../bin/local/stream-poller.js';
-import { createStreamPublisherHandler } from '../../functions/handlers/stream-publisher.js';
-import type { DomainEvent } from '../../functions/ports/event-bus.js';
+import type { DomainEvent } from '../../functions/shared/outbox/event-bus.js';
+import { createStreamPublisherHandler } from '../../functions/shared/outbox/stream-publisher.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
 import { api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 

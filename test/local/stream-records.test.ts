@@ -22,8 +22,8 @@ import {
   toLambdaStreamRecord,
   UnconvertibleRecordError,
 } from '../../bin/local/stream-records.js';
-import { createStreamPublisherHandler, eventsOf } from '../../functions/handlers/stream-publisher.js';
-import type { DomainEvent } from '../../functions/ports/event-bus.js';
+import type { DomainEvent } from '../../functions/shared/outbox/event-bus.js';
+import { createStreamPublisherHandler, eventsOf } from '../../functions/shared/outbox/stream-publisher.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
 
 // The stream-record converter must be total over what DynamoDB and DynamoDB Local (through

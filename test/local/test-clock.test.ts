@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RecordingEventBus } from '../../functions/adapters/local/recording-bus.js';
-import { TestClock } from '../../functions/adapters/local/test-clock.js';
+import { TestClock } from '../../functions/shared/clock/test-clock.js';
+import { RecordingEventBus } from '../../functions/shared/outbox/recording-bus.js';
 
 describe('TestClock', () => {
   it('starts at real time', () => {

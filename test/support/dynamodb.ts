@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { localDynamoClient } from '../../bin/local/aws-clients.js';
 import { createTableInput, ensureTable } from '../../bin/local/table.js';
-import { documentClient } from '../../functions/wiring/aws.js';
+import { documentClient } from '../../functions/shared/wiring/aws.js';
 
 /** A fresh table, built from TABLE_DEFINITION, on the run's shared DynamoDB Local. */
 export interface TestTable {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { KnownGroupsStore } from '../../../functions/adapters/caching/known-groups.js';
-import type { GroupStore } from '../../../functions/ports/group-store.js';
+import type { GroupStore } from '../../../functions/groups/store/group-store.js';
+import { KnownGroupsStore } from '../../../functions/groups/store/known-groups-store.js';
 
 function fakeGroups(existing: string[]) {
   const ids = new Set(existing);

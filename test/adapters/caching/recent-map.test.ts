@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentMap } from '../../../functions/adapters/caching/recent-map.js';
+import { RecentMap } from '../../../functions/shared/caching/recent-map.js';
 
 describe('RecentMap', () => {
   it('keeps the most recently used entries up to its capacity', () => {

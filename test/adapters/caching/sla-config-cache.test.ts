@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CachedSlaConfigStore } from '../../../functions/adapters/caching/sla-config-cache.js';
-import type { SlaConfig } from '../../../functions/domain/sla/clocks.js';
-import type { SlaConfigStore } from '../../../functions/ports/sla-config-store.js';
+import type { SlaConfig } from '../../../functions/sla/clocks.js';
+import { CachedSlaConfigStore } from '../../../functions/sla/store/cached-sla-config-store.js';
+import type { SlaConfigStore } from '../../../functions/sla/store/sla-config-store.js';
 
 function fakeStore() {
   let reads = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SnapshotTicketStore } from '../../../functions/adapters/caching/ticket-snapshots.js';
-import type { Ticket } from '../../../functions/domain/tickets/model.js';
-import type { TicketStore } from '../../../functions/ports/ticket-store.js';
+import type { Ticket } from '../../../functions/tickets/model.js';
+import { SnapshotTicketStore } from '../../../functions/tickets/store/snapshot-ticket-store.js';
+import type { TicketStore } from '../../../functions/tickets/store/ticket-store.js';
 import { ticket } from '../../domain/fixtures.js';
 
 function fakeTickets(stored: Ticket) {

@@ -4,13 +4,13 @@ import {
   businessMsBetween,
   NoWorkingTimeError,
   nextWorkingInstant,
-} from '../../../functions/domain/sla/business-time.js';
+} from '../../../functions/sla/business-time.js';
 import {
   ALWAYS_ON_CALENDAR,
   type Calendar,
   rangeProblems,
   type TimeRange,
-} from '../../../functions/domain/sla/calendar.js';
+} from '../../../functions/sla/calendar.js';
 
 const MIN = 60_000;
 

@@ -3,11 +3,11 @@ import {
   ALWAYS_ON_CALENDAR,
   type Calendar,
   DEFAULT_BUSINESS_CALENDAR,
-} from '../../../functions/domain/sla/calendar.js';
-import { type ClockedTicket, type SlaConfig, trackSla } from '../../../functions/domain/sla/clocks.js';
-import { DEFAULT_POLICIES, type SlaPolicy, selectPolicy } from '../../../functions/domain/sla/policy.js';
-import { stats } from '../../../functions/domain/sla/report.js';
-import { nextSlaDeadline, sweepTicket } from '../../../functions/domain/sla/sweep.js';
+} from '../../../functions/sla/calendar.js';
+import { type ClockedTicket, type SlaConfig, trackSla } from '../../../functions/sla/clocks.js';
+import { DEFAULT_POLICIES, type SlaPolicy, selectPolicy } from '../../../functions/sla/policy.js';
+import { stats } from '../../../functions/sla/report.js';
+import { nextSlaDeadline, sweepTicket } from '../../../functions/sla/sweep.js';
 
 const stamp = { version: 1, updatedAt: '2026-01-01T00:00:00.000Z' };
 const always: Calendar = { ...ALWAYS_ON_CALENDAR, ...stamp };

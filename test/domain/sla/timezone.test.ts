@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { isValidTimezone } from '../../../functions/domain/sla/timezone.js';
+import { isValidTimezone } from '../../../functions/sla/timezone.js';
 
 describe('isValidTimezone', () => {
   it.each([

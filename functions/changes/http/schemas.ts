@@ -1,0 +1,218 @@
+import * as z from 'zod/mini';
+import {
+  described,
+  groupId,
+  identifier,
+  isoTime,
+  longText,
+  pageOf,
+  pageQuery,
+  personInput,
+  withMeta,
+} from '../../shared/http/schemas.js';
+import { singleLine } from '../../shared/http/text.js';
+import {
+  APPROVAL_DECISIONS,
+  APPROVAL_STAGES,
+  APPROVAL_STATUSES,
+  CHANGE_STATUSES,
+  CHANGE_TYPES,
+  IMPLEMENTATION_OUTCOMES,
+  RISK_LEVELS,
+} from '../model.js';
+
+const title = singleLine(200, 1);
+const plan = z.optional(z.nullable(z.pipe(longText, z.string().check(z.trim(), z.minLength(1)))));
+const notes = z.pipe(longText, z.string().check(z.trim(), z.minLength(1)));
+const person = z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()) });
+
+export const freezeWindowIdSchema = z.string().check(
+  z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    message: 'must be lowercase letters, digits and hyphens (max 63)',
+  }),
+);
+
+export const createChangeBody = withMeta(
+  z.strictObject({
+    type: z.enum(CHANGE_TYPES),
+    title,
+    description: z.optional(longText),
+    ciIds: z.array(identifier).check(z.minLength(1), z.maxLength(20)),
+    plannedStart: isoTime,
+    plannedEnd: isoTime,
+    implementationPlan: described(plan, 'missing plans raise the risk; no backout plan makes it high'),
+    backoutPlan: plan,
+    approvalGroups: described(
+      z.optional(z.array(groupId).check(z.maxLength(10))),
+      'normal changes only: every group must approve',
+    ),
+    requester: described(
+      z.optional(personInput),
+      'who the change is for (they may read it); the caller by default',
+    ),
+  }),
+  { id: 'CreateChange' },
+);
+
+export const listChangesQuery = withMeta(
+  z.strictObject({
+    ...pageQuery,
+    status: z.optional(z.enum(CHANGE_STATUSES)),
+    type: z.optional(z.enum(CHANGE_TYPES)),
+    ciId: z.optional(identifier),
+    requester: z.optional(identifier),
+  }),
+  { id: 'ListChangesQuery' },
+);
+
+export const decideApprovalBody = withMeta(
+  z.strictObject({
+    decision: z.enum(APPROVAL_DECISIONS),
+    comment: z.optional(z.nullable(longText)),
+    group: described(
+      z.optional(groupId),
+      'needed only when you belong to several groups with a pending approval',
+    ),
+  }),
+  { id: 'DecideApproval' },
+);
+
+export const reportImplementationBody = withMeta(
+  z
+    .strictObject({
+      outcome: z.enum(IMPLEMENTATION_OUTCOMES),
+      notes: described(z.optional(z.nullable(notes)), 'what was done; for a failure, the backout performed'),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        if (body.outcome !== 'successful' && !body.notes) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['notes'],
+            message: `required when the outcome is ${body.outcome}`,
+          });
+        }
+      }),
+    ),
+  { id: 'ReportImplementation' },
+);
+
+export const reviewChangeBody = withMeta(z.strictObject({ notes }), { id: 'ReviewChange' });
+
+export const cancelChangeBody = withMeta(z.strictObject({ reason: notes }), { id: 'CancelChange' });
+
+export const putFreezeWindowBody = withMeta(
+  z.strictObject({
+    name: title,
+    start: isoTime,
+    end: isoTime,
+    reason: z.optional(z.nullable(longText)),
+    ciIds: described(
+      z.optional(z.array(identifier).check(z.maxLength(100))),
+      'empty or absent: every CI is frozen',
+    ),
+  }),
+  { id: 'PutFreezeWindow' },
+);
+
+const risk = z.object({ level: z.enum(RISK_LEVELS), score: z.int(), reasons: z.array(z.string()) });
+
+const conflict = z.union([
+  z.object({
+    kind: z.literal('change'),
+    changeId: z.string(),
+    ciIds: z.array(z.string()),
+    plannedStart: isoTime,
+    plannedEnd: isoTime,
+  }),
+  z.object({
+    kind: z.literal('freeze'),
+    freezeWindowId: z.string(),
+    name: z.string(),
+    start: isoTime,
+    end: isoTime,
+    blocking: z.boolean(),
+  }),
+]);
+
+const approval = z.object({
+  stage: z.enum(APPROVAL_STAGES),
+  group: z.string(),
+  status: z.enum(APPROVAL_STATUSES),
+  approver: z.nullable(z.string()),
+  decision: z.nullable(z.enum(APPROVAL_DECISIONS)),
+  comment: z.nullable(z.string()),
+  requestedAt: isoTime,
+  escalatedAt: z.nullable(isoTime),
+  decidedAt: z.nullable(isoTime),
+});
+
+export const changeSchema = withMeta(
+  z.object({
+    id: z.string().check(z.regex(/^CHG-\d{6,}$/)),
+    type: z.enum(CHANGE_TYPES),
+    title: z.string(),
+    description: z.string(),
+    status: z.enum(CHANGE_STATUSES),
+    risk: described(z.nullable(risk), 'null until assessed'),
+    ciIds: z.array(z.string()),
+    plannedStart: isoTime,
+    plannedEnd: isoTime,
+    implementationPlan: z.nullable(z.string()),
+    backoutPlan: z.nullable(z.string()),
+    approvalGroups: z.array(z.string()),
+    approvals: z.array(approval),
+    conflicts: z.array(conflict),
+    requester: person,
+    submittedBy: z.object({ id: z.string(), name: z.nullable(z.string()) }),
+    statusReason: z.nullable(z.string()),
+    implementation: z.nullable(
+      z.object({
+        outcome: z.enum([...IMPLEMENTATION_OUTCOMES, 'timed_out']),
+        notes: z.nullable(z.string()),
+        reportedBy: z.nullable(z.string()),
+        reportedAt: isoTime,
+      }),
+    ),
+    review: z.nullable(
+      z.object({ notes: z.nullable(z.string()), reviewedBy: z.nullable(z.string()), reviewedAt: isoTime }),
+    ),
+    executionArn: z.nullable(z.string()),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'Change' },
+);
+
+export const changeHistorySchema = withMeta(
+  z.object({
+    id: z.string(),
+    recordId: z.string(),
+    at: isoTime,
+    actor: z.object({ id: z.string(), name: z.nullable(z.string()) }),
+    action: z.string(),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
+  }),
+  { id: 'ChangeHistoryEntry' },
+);
+
+export const freezeWindowSchema = withMeta(
+  z.object({
+    id: freezeWindowIdSchema,
+    name: z.string(),
+    start: isoTime,
+    end: isoTime,
+    reason: z.nullable(z.string()),
+    ciIds: z.array(z.string()),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'FreezeWindow' },
+);
+
+export const changePage = pageOf(changeSchema, 'ChangePage');
+export const changeHistoryPage = pageOf(changeHistorySchema, 'ChangeHistoryPage');
+export const freezeWindowPage = pageOf(freezeWindowSchema, 'FreezeWindowPage');

@@ -1,0 +1,360 @@
+import type { Group } from '../groups/model.js';
+import type { GroupStore } from '../groups/store/group-store.js';
+import { type Caller, canReadAllTickets } from '../shared/authz.js';
+import type { Clock } from '../shared/clock/clock.js';
+import { ConflictError, NotFoundError, ServiceBusyError, ValidationError } from '../shared/errors.js';
+import { withOptimisticRetry } from '../shared/optimistic.js';
+import type { Page, PageRequest } from '../tickets/store/ticket-store.js';
+import { asSeenBy, assertApprover, assertChangeWorker, visibleChange } from './access.js';
+import { pendingApprovalsFor } from './approvals.js';
+import {
+  type ApprovalDecision,
+  CHANGE_ID_PATTERN,
+  type Change,
+  type ChangeHistoryEntry,
+  formatChangeId,
+  type ImplementationOutcome,
+} from './model.js';
+import {
+  approvalDecided,
+  approvalDecisionVoided,
+  type ChangeStep,
+  type CreateChangeInput,
+  cancelled,
+  creationHistory,
+  implementationReported,
+  implementationReportVoided,
+  newChange,
+  reviewRecorded,
+  reviewVoided,
+  type Stamp,
+} from './rules.js';
+import {
+  CallbackConflictError,
+  type CallbackKey,
+  type ChangeQuery,
+  type ChangeStore,
+} from './store/change-store.js';
+import { type ChangeWorkflow, TaskTokenGoneError } from './workflow/change-workflow.js';
+import { WORKFLOW_ERRORS } from './workflow/workflow-contract.js';
+
+/** How long an answer waits for the workflow to store the token it completes: 20 × 100 ms. */
+const TOKEN_WAIT_ATTEMPTS = 20;
+const TOKEN_WAIT_MS = 100;
+
+export interface DecideInput {
+  decision: ApprovalDecision;
+  comment?: string | null;
+  /** Needed only when the caller belongs to several groups with a pending approval. */
+  group?: string;
+}
+
+export interface ImplementationInput {
+  outcome: ImplementationOutcome;
+  notes?: string | null;
+}
+
+/**
+ * Change use cases behind the API (SPEC §6): create and start the workflow, read, and the human
+ * answers the workflow waits for. Each answer is recorded once with a conditional write, and only
+ * then is the task token completed; a token found dead undoes the record and answers 409.
+ */
+export class ChangeService {
+  constructor(
+    private readonly store: ChangeStore,
+    private readonly groups: GroupStore,
+    private readonly workflow: ChangeWorkflow,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
+
+  async create(caller: Caller, input: CreateChangeInput): Promise<Change> {
+    assertChangeWorker(caller, 'create changes');
+    const stamp = this.stamp();
+    // Validate fully before drawing a number, so a rejected request leaves no gap and no record.
+    newChange('', input, caller, stamp, '');
+    await this.assertGroupsExist(input.approvalGroups ?? []);
+    const id = formatChangeId(await this.store.nextSequence());
+    const change = newChange(id, input, caller, stamp, this.workflow.executionArnFor(id));
+    await this.store.commit({ after: change, history: creationHistory(change, caller, stamp) });
+    await this.startWorkflow(id);
+    return change;
+  }
+
+  /** Starts the workflow of a draft whose start failed earlier (POST /changes answered 503). */
+  async submit(caller: Caller, id: string): Promise<Change> {
+    const change = await this.load(caller, id);
+    assertChangeWorker(caller, 'submit changes');
+    if (change.status !== 'draft') {
+      throw new ConflictError(`${id} was already submitted (it is ${change.status})`, {
+        changeStatus: change.status,
+      });
+    }
+    await this.startWorkflow(id);
+    return change;
+  }
+
+  /** The change as the caller may see it (embedded references they may not read left out). */
+  async get(caller: Caller, id: string): Promise<Change> {
+    return asSeenBy(await this.load(caller, id), caller);
+  }
+
+  /** The whole stored change, once the caller may see it: what the write paths work on. */
+  private async load(caller: Caller, id: string): Promise<Change> {
+    if (!CHANGE_ID_PATTERN.test(id)) throw new NotFoundError(`change ${id} does not exist`);
+    return visibleChange(await this.store.get(id), caller, id);
+  }
+
+  /** Requesters only ever list the changes raised for them, whatever they filter on. */
+  async list(caller: Caller, query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
+    const scoped = canReadAllTickets(caller) ? query : { ...query, requester: caller.id };
+    const found = await this.store.list(scoped, page);
+    return { ...found, items: found.items.map((change) => asSeenBy(change, caller)) };
+  }
+
+  async listHistory(caller: Caller, id: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>> {
+    await this.load(caller, id);
+    if (!canReadAllTickets(caller)) assertChangeWorker(caller, 'read change history');
+    return this.store.listHistory(id, page);
+  }
+
+  /** An approver decides for a group they belong to whose approval is pending (SPEC §4, §6). */
+  async decide(caller: Caller, id: string, input: DecideInput): Promise<Change> {
+    const claim = await withOptimisticRetry(async () => {
+      const change = await this.load(caller, id);
+      assertApprover(caller);
+      if (change.status !== 'pending_approval') {
+        throw new ConflictError(`no approval is pending on ${id}: it is ${change.status}`, {
+          changeStatus: change.status,
+        });
+      }
+      const approval = await this.callersPendingApproval(change, caller, input.group);
+      const key: CallbackKey = { kind: 'approval', stage: approval.stage, group: approval.group };
+      const taskToken = await this.openToken(id, key);
+      const step = approvalDecided(
+        change,
+        approval,
+        input.decision,
+        input.comment ?? null,
+        caller,
+        this.stamp(),
+      );
+      await this.commitAnswer(
+        change,
+        step,
+        key,
+        taskToken,
+        `the ${approval.group} approval of ${id} was already decided`,
+      );
+      const decided = step.change.approvals.find(
+        (a) => a.stage === approval.stage && a.group === approval.group,
+      )!;
+      return { step, taskToken, key, approval: decided };
+    });
+    const { step, taskToken, key, approval } = claim;
+    const complete =
+      input.decision === 'approve'
+        ? this.workflow.sendTaskSuccess(taskToken, {
+            decision: 'approve',
+            stage: approval.stage,
+            group: approval.group,
+            approver: caller.id,
+          })
+        : this.workflow.sendTaskFailure(
+            taskToken,
+            WORKFLOW_ERRORS.rejected,
+            JSON.stringify({
+              stage: approval.stage,
+              group: approval.group,
+              approver: caller.id,
+              comment: approval.comment,
+            }),
+          );
+    await this.completeOrVoid(complete, id, key, (current, why, stamp) =>
+      approvalDecisionVoided(current, approval, why, stamp),
+    );
+    return step.change;
+  }
+
+  /** The implementer reports the outcome; the workflow moves the change to review or failed. */
+  async reportImplementation(caller: Caller, id: string, input: ImplementationInput): Promise<Change> {
+    const key: CallbackKey = { kind: 'implementation' };
+    const { step, taskToken } = await withOptimisticRetry(async () => {
+      const change = await this.load(caller, id);
+      assertChangeWorker(caller, 'report implementations');
+      const next = implementationReported(change, input.outcome, input.notes ?? null, caller, this.stamp());
+      const token = await this.openToken(id, key);
+      await this.commitAnswer(change, next, key, token, `the implementation of ${id} was already reported`);
+      return { step: next, taskToken: token };
+    });
+    await this.completeOrVoid(
+      this.workflow.sendTaskSuccess(taskToken, { outcome: input.outcome }),
+      id,
+      key,
+      (current, why, stamp) => implementationReportVoided(current, why, stamp),
+    );
+    return step.change;
+  }
+
+  /** The post-implementation review; the workflow then closes the change. */
+  async review(caller: Caller, id: string, notes: string | null): Promise<Change> {
+    const key: CallbackKey = { kind: 'review' };
+    const { step, taskToken } = await withOptimisticRetry(async () => {
+      const change = await this.load(caller, id);
+      assertChangeWorker(caller, 'review changes');
+      const next = reviewRecorded(change, notes, caller, this.stamp());
+      const token = await this.openToken(id, key);
+      await this.commitAnswer(change, next, key, token, `${id} was already reviewed`);
+      return { step: next, taskToken: token };
+    });
+    await this.completeOrVoid(
+      this.workflow.sendTaskSuccess(taskToken, { reviewed: true }),
+      id,
+      key,
+      (current, why, stamp) => reviewVoided(current, why, stamp),
+    );
+    return step.change;
+  }
+
+  /** Cancels a change that has not started implementing, and stops its execution. */
+  async cancel(caller: Caller, id: string, reason: string): Promise<Change> {
+    const step = await withOptimisticRetry(async () => {
+      const change = await this.load(caller, id);
+      assertChangeWorker(caller, 'cancel changes');
+      const next = cancelled(change, reason, caller, this.stamp());
+      await this.store.commit({ before: change, after: next.change, history: next.history });
+      return next;
+    });
+    const { executionArn } = step.change;
+    // Every step re-checks the status, so an execution that could not be stopped now only ends at
+    // its next step instead; the cancellation itself is already recorded.
+    if (executionArn) await this.workflow.stop(executionArn, reason).catch(() => undefined);
+    return step.change;
+  }
+
+  private async startWorkflow(id: string): Promise<void> {
+    try {
+      await this.workflow.start(id);
+    } catch (error) {
+      throw new ServiceBusyError(
+        `${id} is saved as a draft but its workflow could not start (${(error as Error).message}); ` +
+          `POST /changes/${id}/submit retries`,
+      );
+    }
+  }
+
+  private async callersPendingApproval(change: Change, caller: Caller, group: string | undefined) {
+    const pendingGroups = [
+      ...new Set(change.approvals.filter((a) => a.status === 'pending').map((a) => a.group)),
+    ];
+    const groups = new Map<string, Group>();
+    for (const found of await Promise.all(pendingGroups.map((g) => this.groups.get(g)))) {
+      if (found) groups.set(found.id, found);
+    }
+    const mine = pendingApprovalsFor(change.approvals, groups, caller).filter(
+      (approval) => group === undefined || approval.group === group,
+    );
+    if (mine.length === 0) {
+      throw new ConflictError(
+        group === undefined
+          ? `no approval is pending on ${change.id} for a group you belong to`
+          : `no approval is pending on ${change.id} for group ${group} with you as a member`,
+        { pendingGroups },
+      );
+    }
+    if (mine.length > 1) {
+      throw new ValidationError([
+        {
+          path: 'group',
+          message: `you belong to several groups with a pending approval (${mine.map((a) => a.group).join(', ')}): name one`,
+        },
+      ]);
+    }
+    return mine[0]!;
+  }
+
+  /**
+   * The token of the callback, once the workflow waits on it. Between a status change and the
+   * waiting step (say `implementing` before AwaitImplementation has stored its token) there is a
+   * moment without one: the API waits it out briefly rather than answer 409 to a client that was
+   * right on time.
+   */
+  private async openToken(id: string, key: CallbackKey): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const callback = await this.store.getCallback(id, key);
+      if (callback?.state === 'open' && callback.taskToken) return callback.taskToken;
+      if (attempt >= TOKEN_WAIT_ATTEMPTS) {
+        throw new ConflictError(
+          `the workflow of ${id} is not waiting for this ${key.kind} right now (it is between steps); retry in a moment`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, TOKEN_WAIT_MS));
+    }
+  }
+
+  private async commitAnswer(
+    before: Change,
+    step: ChangeStep,
+    key: CallbackKey,
+    taskToken: string,
+    alreadyAnswered: string,
+  ): Promise<void> {
+    try {
+      await this.store.commit({
+        before,
+        after: step.change,
+        history: step.history,
+        callback: { op: 'answer', key, taskToken },
+      });
+    } catch (error) {
+      if (error instanceof CallbackConflictError) throw new ConflictError(alreadyAnswered);
+      throw error;
+    }
+  }
+
+  /**
+   * Completes the token; if it is dead, the recorded answer did not count: it is undone (with a
+   * history entry saying why) and the caller gets 409.
+   */
+  private async completeOrVoid(
+    completion: Promise<void>,
+    id: string,
+    key: CallbackKey,
+    voidStep: (current: Change, why: string, stamp: Stamp) => ChangeStep,
+  ): Promise<void> {
+    try {
+      await completion;
+    } catch (error) {
+      if (!(error instanceof TaskTokenGoneError)) throw error;
+      const why =
+        error.reason === 'TaskTimedOut'
+          ? `the ${key.kind} window had closed (timed out) before the answer arrived`
+          : `the workflow was no longer waiting for it (${error.reason})`;
+      await withOptimisticRetry(async () => {
+        const current = await this.store.get(id);
+        if (!current) return;
+        const step = voidStep(current, why, this.stamp());
+        await this.store.commit({
+          before: current,
+          after: step.change,
+          history: step.history,
+          callback: { op: 'reopen', key },
+        });
+      });
+      throw new ConflictError(`${why}; it was not counted`, { reason: error.reason });
+    }
+  }
+
+  private async assertGroupsExist(groupIds: readonly string[]): Promise<void> {
+    if (groupIds.length === 0) return;
+    const found = await this.groups.existing(groupIds);
+    const errors = groupIds.flatMap((group, index) =>
+      found.has(group) ? [] : [{ path: `approvalGroups.${index}`, message: `group ${group} does not exist` }],
+    );
+    if (errors.length > 0) throw new ValidationError(errors);
+  }
+
+  private stamp(): Stamp {
+    return { now: this.clock.now().toISOString(), eventId: this.newId() };
+  }
+}

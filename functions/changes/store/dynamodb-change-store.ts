@@ -1,0 +1,289 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '../../shared/dynamodb/batch-get.js';
+import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
+import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
+import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
+import { queryPage } from '../../shared/dynamodb/paging.js';
+import { INDEXES, type IndexName, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
+import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
+import { type Page, type PageRequest, StaleWriteError } from '../../tickets/store/ticket-store.js';
+import type { Change, ChangeHistoryEntry } from '../model.js';
+import { CHANGE_PREFIX } from '../model.js';
+import {
+  CHANGE_KIND,
+  callbackItemKey,
+  changeCiItem,
+  changeIndexKeys,
+  changeKey,
+  changePk,
+  ciIndexValue,
+} from './change-keys.js';
+import {
+  CallbackConflictError,
+  type CallbackKey,
+  type CallbackWrite,
+  type ChangeQuery,
+  type ChangeStore,
+  type ChangeWindow,
+  type ChangeWrite,
+  type PendingCallback,
+} from './change-store.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Upper bound on queries one CI's overlap check may take (100 windows each). */
+const MAX_WINDOW_QUERIES = 10;
+
+/** Positions of the actions in a change commit, to read cancellation reasons back. */
+const CHANGE_ACTION = 0;
+const CALLBACK_ACTION = 2;
+
+export class DynamoChangeRepository implements ChangeStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async nextSequence(): Promise<number> {
+    const out = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: counterKey(CHANGE_PREFIX),
+        UpdateExpression: 'ADD #seq :one',
+        ExpressionAttributeNames: { '#seq': 'sequence' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.sequence);
+  }
+
+  async get(id: string): Promise<Change | undefined> {
+    const out = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: changeKey(id) }));
+    return out.Item ? withoutKeys<Change>(out.Item) : undefined;
+  }
+
+  /** One BatchGetItem per 100 ids, keeping the order of `ids`. */
+  async getMany(ids: readonly string[]): Promise<Change[]> {
+    const items = await batchGet(this.dynamo, this.tableName, ids.map(changeKey));
+    const byId = new Map(items.map((item) => [item.id as string, withoutKeys<Change>(item)]));
+    return ids.map((id) => byId.get(id)).filter((change): change is Change => change !== undefined);
+  }
+
+  async commit(write: ChangeWrite): Promise<void> {
+    const { before, after, history, callback } = write;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...changeKey(after.id), ...changeIndexKeys(after), ...after },
+          ...(before
+            ? {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': before.version },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+              }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...historyKey(changePk(after.id), history.at, history.id), ...packHistoryEvents(history) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
+    if (callback) items.push(this.callbackAction(after.id, callback, history.at));
+    // Windows are fixed once created, so the per-CI items are written with the change, once.
+    if (!before) {
+      for (const ciId of after.ciIds)
+        items.push({ Put: { TableName: this.tableName, Item: changeCiItem(after, ciId) } });
+    }
+    try {
+      // A retried transaction with the same token is applied once (10-minute window).
+      await this.dynamo.send(
+        new TransactWriteCommand({ TransactItems: items, ClientRequestToken: history.id }),
+      );
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const changeReason = reasons[CHANGE_ACTION];
+      if (before && isContention(changeReason?.code)) {
+        throw new StaleWriteError(after.id, changeReason?.item?.version as number | undefined);
+      }
+      if (callback && reasons[CALLBACK_ACTION]?.code === 'ConditionalCheckFailed') {
+        throw new CallbackConflictError(after.id, callback.key);
+      }
+      if (reasons.some((reason) => reason.code === 'TransactionConflict'))
+        throw new StaleWriteError(after.id);
+      throw error;
+    }
+  }
+
+  private callbackAction(changeId: string, write: CallbackWrite, at: string): TransactItem {
+    const Key = callbackItemKey(changeId, write.key);
+    if (write.op === 'register') return { Put: this.registerPut(changeId, write.key, write.taskToken, at) };
+    if (write.op === 'answer') {
+      return {
+        Update: {
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET #state = :answered, updatedAt = :at REMOVE taskToken',
+          ConditionExpression: '#state = :open AND taskToken = :token',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':answered': 'answered',
+            ':open': 'open',
+            ':token': write.taskToken,
+            ':at': at,
+          },
+        },
+      };
+    }
+    if (write.op === 'retire') {
+      return {
+        Update: {
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET updatedAt = :at REMOVE taskToken',
+          ConditionExpression: '#state = :open',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':open': 'open', ':at': at },
+        },
+      };
+    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key,
+        UpdateExpression: 'SET #state = :open, updatedAt = :at',
+        ConditionExpression: '#state = :answered',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':answered': 'answered', ':open': 'open', ':at': at },
+      },
+    };
+  }
+
+  /** A fresh token may replace an open (dead) one, never an answer being recorded. */
+  private registerPut(changeId: string, key: CallbackKey, taskToken: string, at: string) {
+    return {
+      TableName: this.tableName,
+      Item: { ...callbackItemKey(changeId, key), key, taskToken, state: 'open', updatedAt: at },
+      ConditionExpression: 'attribute_not_exists(PK) OR #state = :open',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':open': 'open' },
+    };
+  }
+
+  async registerCallback(changeId: string, key: CallbackKey, taskToken: string, at: string): Promise<void> {
+    try {
+      await this.dynamo.send(new PutCommand(this.registerPut(changeId, key, taskToken, at)));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new CallbackConflictError(changeId, key);
+      throw error;
+    }
+  }
+
+  async getCallback(changeId: string, key: CallbackKey): Promise<PendingCallback | undefined> {
+    const out = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: callbackItemKey(changeId, key),
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    return {
+      key: out.Item.key as CallbackKey,
+      taskToken: (out.Item.taskToken as string | undefined) ?? null,
+      state: out.Item.state as PendingCallback['state'],
+      updatedAt: out.Item.updatedAt as string,
+    };
+  }
+
+  list(query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
+    return listFromIndex<Change>(this.dynamo, this.tableName, indexForChangeQuery(query), page, {
+      matches: (change) => matchesChangeQuery(change, query),
+      membershipId: 'changeId',
+      getMany: (ids) => this.getMany(ids),
+    });
+  }
+
+  listHistory(changeId: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>> {
+    return queryPage(
+      this.dynamo,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': changePk(changeId), ':prefix': HISTORY_PREFIX },
+        ScanIndexForward: true,
+      },
+      page.limit,
+      page.startKey,
+      (item) => unpackHistoryEvents(withoutKeys<ChangeHistoryEntry>(item)),
+    );
+  }
+
+  async windowsOnCis(ciIds: readonly string[], from: string, to: string): Promise<ChangeWindow[]> {
+    const perCi = await Promise.all(ciIds.map((ciId) => this.windowsOnCi(ciId, from, to)));
+    return perCi.flat();
+  }
+
+  /** `listSk` is `<plannedStart>#<id>`: a range on it selects windows starting in [from, to). */
+  private async windowsOnCi(ciId: string, from: string, to: string): Promise<ChangeWindow[]> {
+    const windows: ChangeWindow[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let round = 0; round < MAX_WINDOW_QUERIES; round++) {
+      const out = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEXES.byCi.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': INDEXES.byCi.partitionKey, '#sk': LIST_SORT_KEY },
+          ExpressionAttributeValues: { ':pk': ciIndexValue(ciId), ':from': from, ':to': to },
+          Limit: 100,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        windows.push({
+          changeId: item.changeId as string,
+          plannedStart: item.plannedStart as string,
+          plannedEnd: item.plannedEnd as string,
+        });
+      }
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) return windows;
+    }
+    throw new Error(`more than ${MAX_WINDOW_QUERIES * 100} change windows on CI ${ciId} in one range`);
+  }
+}
+
+/** The index a change query reads, most selective first; the other filters narrow its results. */
+export function indexForChangeQuery(query: ChangeQuery): { index: IndexName; value: string } {
+  if (query.requester !== undefined) return { index: 'byRequester', value: `change#${query.requester}` };
+  if (query.ciId !== undefined) return { index: 'byCi', value: ciIndexValue(query.ciId) };
+  if (query.status !== undefined) return { index: 'byStatus', value: `change#${query.status}` };
+  if (query.type !== undefined) return { index: 'byType', value: `change#${query.type}` };
+  return { index: 'byKind', value: CHANGE_KIND };
+}
+
+export function matchesChangeQuery(change: Change, query: ChangeQuery): boolean {
+  return (
+    (query.status === undefined || change.status === query.status) &&
+    (query.type === undefined || change.type === query.type) &&
+    (query.requester === undefined || change.requester.id === query.requester) &&
+    (query.ciId === undefined || change.ciIds.includes(query.ciId))
+  );
+}

@@ -1,0 +1,12 @@
+import type { Caller } from '../shared/authz.js';
+
+/** Who the history names for what the mail gateway does itself (creating tickets, internal notes). */
+export const EMAIL_GATEWAY: Caller = {
+  id: 'opsdesk-email',
+  email: null,
+  name: 'Email gateway',
+  roles: new Set(['agent']),
+};
+
+/** Another delivery of the same message (or event) is being processed: the trigger should retry later. */
+export class RetryLaterError extends Error {}

@@ -1,0 +1,175 @@
+import type { Clock } from '../shared/clock/clock.js';
+import type { Comment, Ticket } from '../tickets/model.js';
+import type { TicketStore } from '../tickets/store/ticket-store.js';
+import { acceptsAutomaticMail, normaliseAddress } from './address-forms.js';
+import { EMAIL_GATEWAY, RetryLaterError } from './gateway.js';
+import type { MailSender } from './mail/mail-sender.js';
+import { composeNotification, isAutomatic, type NotificationKind } from './outbound.js';
+import type { EmailSettings } from './settings.js';
+import type {
+  MailThread,
+  MailThreadStore,
+  MessageIndex,
+  NotificationLedger,
+  PersonDirectory,
+  SendLimiter,
+} from './store/ports.js';
+
+/**
+ * Outbound notifications (SPEC §7), driven by the domain events on the bus: `Ticket Created` from
+ * an email → acknowledgement; a public comment by an agent → that comment; `Ticket Status Changed`
+ * to resolved → resolution notice. One mail per event at most: a claim on the event id (conditional
+ * write) before sending, marked done after; a redelivered event after a crash mid-send sends the
+ * same mail again with the same Message-ID, which recipients' clients show once.
+ */
+export interface DomainEventInput {
+  readonly detailType: string;
+  readonly detail: Readonly<Record<string, unknown>> & { readonly eventId: string };
+}
+
+export interface NotifierDeps {
+  readonly settings: EmailSettings;
+  readonly tickets: TicketStore;
+  readonly comments: CommentReader;
+  readonly threads: MailThreadStore;
+  readonly index: MessageIndex;
+  readonly ledger: NotificationLedger;
+  readonly limiter: SendLimiter;
+  readonly people: PersonDirectory;
+  readonly mail: MailSender;
+  readonly clock: Clock;
+}
+
+/** Reads one comment by its key parts (the event carries the id; its time is the comment's). */
+export interface CommentReader {
+  get(ticketId: string, createdAt: string, commentId: string): Promise<Comment | undefined>;
+}
+
+export type NotifyOutcome =
+  | 'ignored'
+  | 'duplicate'
+  | 'sent'
+  | 'rate-limited'
+  | 'no-recipient'
+  | 'not-applicable';
+
+/** Longer than the notifier function's timeout, so a live attempt is never taken over. */
+const LEDGER_LEASE_MS = 2 * 60 * 1000;
+
+/** Which notification an event asks for, if any (before reading anything). */
+export function notificationFor(event: DomainEventInput): NotificationKind | undefined {
+  switch (event.detailType) {
+    case 'Ticket Created':
+      return 'acknowledgement';
+    case 'Comment Added':
+      return event.detail.visibility === 'public' ? 'agent-comment' : undefined;
+    case 'Ticket Status Changed':
+      return event.detail.to === 'resolved' ? 'resolution' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export class EmailNotifier {
+  constructor(private readonly deps: NotifierDeps) {}
+
+  async handle(event: DomainEventInput): Promise<NotifyOutcome> {
+    const kind = notificationFor(event);
+    const ticketId = event.detail.ticketId;
+    if (!kind || typeof ticketId !== 'string') return 'ignored';
+    const { ledger, clock } = this.deps;
+    const eventId = event.detail.eventId;
+    const claim = await ledger.claim(eventId, clock.now(), LEDGER_LEASE_MS);
+    if (claim === 'done') return 'duplicate';
+    if (claim === 'in-progress') throw new RetryLaterError(`event ${eventId} is being notified`);
+    try {
+      const outcome = await this.notify(kind, event, ticketId);
+      await ledger.complete(eventId, outcome, clock.now());
+      return outcome;
+    } catch (error) {
+      await ledger.release(eventId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async notify(
+    kind: NotificationKind,
+    event: DomainEventInput,
+    ticketId: string,
+  ): Promise<NotifyOutcome> {
+    const { settings, clock } = this.deps;
+    const ticket = await this.deps.tickets.get(ticketId);
+    if (!ticket) return 'not-applicable';
+    const thread = await this.deps.threads.get(ticketId);
+    const requesterAddress = ticket.requester.email;
+    if (!requesterAddress) return 'no-recipient';
+
+    let comment: Comment | undefined;
+    if (kind === 'acknowledgement' && !(ticket.source === 'email' && thread?.acknowledge))
+      return 'not-applicable';
+    if (kind === 'agent-comment') {
+      comment = await this.agentComment(ticket, thread, event);
+      if (!comment) return 'not-applicable';
+    }
+    if (isAutomatic(kind)) {
+      if (!acceptsAutomaticMail(requesterAddress)) return 'no-recipient';
+      const admitted = await this.deps.limiter.admit(
+        requesterAddress,
+        clock.now(),
+        settings.autoRepliesPerHour,
+      );
+      if (!admitted) return 'rate-limited';
+    }
+    const cc =
+      kind === 'agent-comment'
+        ? (thread?.participants ?? []).filter((address) => address !== normaliseAddress(requesterAddress))
+        : [];
+    const mail = composeNotification({
+      kind,
+      eventId: event.detail.eventId,
+      ticket,
+      ...(comment ? { comment } : {}),
+      thread: { lastInboundMessageId: thread?.lastInboundMessageId, messageIds: thread?.messageIds ?? [] },
+      to: [requesterAddress],
+      cc,
+      settings,
+    });
+    // Indexed before sending: a reply can arrive within seconds and must find its ticket.
+    await this.deps.index.recordOutbound(mail.messageId, ticketId, clock.now());
+    const sent = await this.deps.mail.send(mail);
+    if (sent && sent.headerMessageId !== mail.messageId) {
+      // SES replaces the Message-ID; replies then answer SES's id, so that one is indexed too.
+      await this.deps.index.recordOutbound(sent.headerMessageId, ticketId, clock.now());
+    }
+    return 'sent';
+  }
+
+  /**
+   * The comment, if it is an agent's public reply that the requester should receive: not the
+   * requester's own, not the gateway's, not a Cc participant's mail. Only staff can write public
+   * comments on someone else's ticket through the API, so its author is remembered as staff: their
+   * mail to the support address then counts as an agent's reply.
+   */
+  private async agentComment(
+    ticket: Ticket,
+    thread: MailThread | undefined,
+    event: DomainEventInput,
+  ): Promise<Comment | undefined> {
+    const commentId = event.detail.commentId;
+    const at = event.detail.at;
+    if (typeof commentId !== 'string' || typeof at !== 'string') return undefined;
+    const comment = await this.deps.comments.get(ticket.id, at, commentId);
+    if (comment?.visibility !== 'public') return undefined;
+    const author = comment.author;
+    if (author.id === ticket.requester.id || author.id === EMAIL_GATEWAY.id) return undefined;
+    if (author.email && (thread?.participants ?? []).includes(normaliseAddress(author.email)))
+      return undefined;
+    if (author.email) {
+      await this.deps.people.learnStaff(
+        { id: author.id, email: author.email, name: author.name },
+        this.deps.clock.now(),
+      );
+    }
+    return comment;
+  }
+}

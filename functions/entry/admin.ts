@@ -1,4 +1,0 @@
-import { createAdminHandler } from '../handlers/admin.js';
-import { awsHttpDeps } from '../wiring/aws.js';
-
-export const handler = createAdminHandler(awsHttpDeps());

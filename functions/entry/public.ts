@@ -1,8 +1,0 @@
-import { createPublicHandler } from '../handlers/public.js';
-import { pipelineSettings } from '../wiring/pipeline-settings.js';
-
-/** Health and the OpenAPI document: no table, no secret, so no AWS client at all. */
-export const handler = createPublicHandler({
-  ...pipelineSettings(),
-  cursorKey: () => Promise.reject(new Error('the public function serves no paginated lists')),
-});

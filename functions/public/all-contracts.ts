@@ -1,0 +1,21 @@
+import { ADMIN_CONTRACT } from '../admin/contract.js';
+import { ATTACHMENTS_CONTRACT } from '../attachments/http/contract.js';
+import { CHANGES_CONTRACT } from '../changes/http/contract.js';
+import { TICKETS_CONTRACT } from '../tickets/http/contract.js';
+import { PUBLIC_CONTRACT } from './contract.js';
+
+export type { RouteContract } from '../shared/http/route-contract.js';
+
+/**
+ * Every route's contract, for the OpenAPI document and the tests. Handlers import only their own
+ * function's part (contracts/*.ts), so a function neither bundles nor builds the others' schemas.
+ */
+export const CONTRACT = {
+  ...PUBLIC_CONTRACT,
+  ...TICKETS_CONTRACT,
+  ...ATTACHMENTS_CONTRACT,
+  ...ADMIN_CONTRACT,
+  ...CHANGES_CONTRACT,
+} as const;
+
+export type ContractKey = keyof typeof CONTRACT;

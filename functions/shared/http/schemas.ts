@@ -1,0 +1,145 @@
+import * as z from 'zod/mini';
+import '../zod-locale.js';
+import { singleLine } from './text.js';
+
+/** 64 KiB, SPEC §3's bound on descriptions and comment bodies (measured in UTF-8 bytes). */
+export const MAX_TEXT_BYTES = 64 * 1024;
+
+/**
+ * A copy of `schema` carrying `meta` (an OpenAPI component id, a description), as classic zod's
+ * `.meta()` and `.describe()` do: the copy inherits the original's metadata except its id, and the
+ * original, which other fields may share, stays as it was.
+ */
+export function withMeta<T extends z.ZodMiniType>(schema: T, meta: z.core.GlobalMeta): T {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, meta);
+  return copy;
+}
+
+/** `withMeta(schema, { description })`. */
+export function described<T extends z.ZodMiniType>(schema: T, description: string): T {
+  return withMeta(schema, { description });
+}
+
+export const longText = z.string().check(
+  z.refine((text) => Buffer.byteLength(text, 'utf8') <= MAX_TEXT_BYTES, {
+    message: 'must be at most 64 KiB (UTF-8)',
+  }),
+);
+
+/** Identifiers callers choose (user ids from the IdP, CI ids, categories): printable, bounded. */
+export const identifier = z.string().check(
+  z.minLength(1),
+  z.maxLength(128),
+  z.refine((value) => !/[\s\p{Cc}]/u.test(value), {
+    message: 'must be 1–128 printable characters without spaces',
+  }),
+);
+
+export const groupId = z.string().check(
+  z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    message: 'must be lowercase letters, digits and hyphens (max 63)',
+  }),
+);
+
+export const isoTime = z.iso.datetime({ offset: false, precision: 3 });
+
+export const pageQuery = {
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+};
+
+/** The query of a list that takes no filters. */
+export const pageOnlyQuery = z.strictObject(pageQuery);
+
+/**
+ * RFC 9457 problem details. Besides the standard members, the extension members Opsdesk sends are
+ * declared (each only on the problems that carry it); any other member is allowed, since RFC 9457
+ * §3.2 has clients ignore extensions they do not know, and new ones may be added.
+ */
+export const problemSchema = withMeta(
+  z.looseObject({
+    type: described(z.string(), 'a stable URI naming the kind of problem (docs/api.md)'),
+    title: z.string(),
+    status: described(z.int().check(z.gte(400), z.lte(599)), 'the HTTP status code'),
+    detail: z.string(),
+    code: described(z.optional(z.string()), 'a stable machine-readable code for the problem'),
+    errors: described(
+      z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+      '400: one entry per fault; `path` names the field, query parameter, path parameter or header',
+    ),
+    from: described(z.optional(z.string()), '409 illegal transition: the current status'),
+    to: described(z.optional(z.string()), '409 illegal transition: the status asked for'),
+    allowed: described(
+      z.optional(z.array(z.string())),
+      '409 illegal transition: the statuses reachable from `from` (empty when it is final)',
+    ),
+    currentVersion: described(
+      z.optional(z.int().check(z.gte(0))),
+      '412: the current version (0 when the record does not exist); send it as If-Match',
+    ),
+    ticketStatus: described(z.optional(z.string()), "409: the ticket's status that forbids the action"),
+    changeStatus: described(z.optional(z.string()), "409: the change's status that forbids the action"),
+    pendingGroups: described(
+      z.optional(z.array(z.string())),
+      '409: the groups whose approval is pending on the change',
+    ),
+    reason: described(
+      z.optional(z.string()),
+      '409: why, as a code (e.g. `link_cycle`, `ci_limit`, `TaskTimedOut`)',
+    ),
+    limit: described(z.optional(z.int()), '409: the limit the request would exceed'),
+    existing: described(
+      z.optional(z.object({ type: z.string(), targetId: z.string() })),
+      '409 duplicate link: the link that already exists',
+    ),
+    implementation: described(
+      z.optional(
+        z.object({
+          outcome: z.string(),
+          notes: z.nullable(z.string()),
+          reportedBy: z.nullable(z.string()),
+          reportedAt: isoTime,
+        }),
+      ),
+      '409: the implementation already reported',
+    ),
+    review: described(
+      z.optional(
+        z.object({ notes: z.nullable(z.string()), reviewedBy: z.nullable(z.string()), reviewedAt: isoTime }),
+      ),
+      '409: the review already recorded',
+    ),
+    approval: described(
+      z.optional(
+        z.nullable(
+          z.object({
+            stage: z.string(),
+            group: z.string(),
+            status: z.string(),
+            approver: z.nullable(z.string()),
+            decision: z.nullable(z.string()),
+            comment: z.nullable(z.string()),
+            requestedAt: isoTime,
+            escalatedAt: z.nullable(isoTime),
+            decidedAt: z.nullable(isoTime),
+          }),
+        ),
+      ),
+      '409: the approval that is not pending (null when there is none)',
+    ),
+  }),
+  { id: 'Problem' },
+);
+
+export function pageOf<T extends z.ZodMiniType>(item: T, id: string) {
+  return withMeta(z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) }), { id });
+}
+
+/** Someone a record is raised for (agents on behalf of a requester): id required, contact optional. */
+export const personInput = z.strictObject({
+  id: identifier,
+  email: z.optional(z.nullable(z.email())),
+  // One line: the name can reach mail headers and greetings.
+  name: z.optional(z.nullable(singleLine(200))),
+});

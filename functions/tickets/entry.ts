@@ -1,0 +1,4 @@
+import { awsHttpDeps } from '../shared/wiring/aws.js';
+import { createTicketsHandler } from './http/handler.js';
+
+export const handler = createTicketsHandler(awsHttpDeps());

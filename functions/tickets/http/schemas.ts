@@ -1,0 +1,170 @@
+import * as z from 'zod/mini';
+import {
+  described,
+  groupId,
+  identifier,
+  isoTime,
+  longText,
+  pageOf,
+  pageQuery,
+  personInput,
+  withMeta,
+} from '../../shared/http/schemas.js';
+import { singleLine } from '../../shared/http/text.js';
+import { ticketSlaSchema } from '../../sla/http/schemas.js';
+import { HOLD_REASONS, LINK_TYPES, RESOLUTION_CODES, TICKET_STATUSES, TICKET_TYPES } from '../model.js';
+import type { Level } from '../priority.js';
+
+// Typed as the domain's 1 | 2 | 3 while staying a plain integer schema in the OpenAPI document.
+const level = z.int().check(z.gte(1), z.lte(3)) as unknown as z.ZodMiniType<Level>;
+const title = singleLine(200, 1);
+const ticketId = z
+  .string()
+  .check(z.regex(/^(INC|REQ|PRB)-\d{6,}$/, { message: 'must be a ticket id such as INC-000042' }));
+const ciIds = z.array(identifier).check(z.maxLength(20));
+const resolution = z.strictObject({
+  code: z.enum(RESOLUTION_CODES),
+  notes: z.pipe(longText, z.string().check(z.minLength(1))),
+});
+const person = z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()) });
+
+export const createTicketBody = withMeta(
+  z.strictObject({
+    type: z.enum(TICKET_TYPES),
+    title,
+    description: z.optional(longText),
+    impact: z.optional(level),
+    urgency: z.optional(level),
+    category: z.optional(z.nullable(identifier)),
+    ciIds: z.optional(ciIds),
+    assignee: z.optional(z.nullable(identifier)),
+    group: z.optional(z.nullable(groupId)),
+    requester: described(
+      z.optional(personInput),
+      'agents and admins only: file the ticket on behalf of someone',
+    ),
+    source: described(z.optional(z.enum(['api', 'alert'])), 'agents and admins only'),
+  }),
+  { id: 'CreateTicket' },
+);
+
+export const updateTicketBody = withMeta(
+  z
+    .strictObject({
+      title: z.optional(title),
+      description: z.optional(longText),
+      impact: z.optional(level),
+      urgency: z.optional(level),
+      status: z.optional(z.enum(TICKET_STATUSES)),
+      holdReason: z.optional(z.enum(HOLD_REASONS)),
+      resolution: z.optional(resolution),
+      assignee: z.optional(z.nullable(identifier)),
+      group: z.optional(z.nullable(groupId)),
+      category: z.optional(z.nullable(identifier)),
+      ciIds: z.optional(ciIds),
+    })
+    .check(z.refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })),
+  { id: 'UpdateTicket' },
+);
+
+export const listTicketsQuery = withMeta(
+  z.strictObject({
+    ...pageQuery,
+    type: z.optional(z.enum(TICKET_TYPES)),
+    status: z.optional(z.enum(TICKET_STATUSES)),
+    priority: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(5))),
+    assignee: z.optional(identifier),
+    group: z.optional(groupId),
+    requester: z.optional(identifier),
+    ciId: z.optional(identifier),
+  }),
+  { id: 'ListTicketsQuery' },
+);
+
+export const addCommentBody = withMeta(
+  z.strictObject({
+    body: z.pipe(longText, z.string().check(z.trim(), z.minLength(1))),
+    visibility: z.optional(z.enum(['public', 'internal'])),
+  }),
+  { id: 'AddComment' },
+);
+
+export const addLinkBody = withMeta(
+  z
+    .strictObject({
+      type: z.enum(LINK_TYPES),
+      targetId: described(identifier, 'a ticket id, or a CI id for `affects`'),
+    })
+    .check(
+      z.superRefine((body, ctx) => {
+        if (body.type !== 'affects' && !ticketId.safeParse(body.targetId).success) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['targetId'],
+            message: 'must be a ticket id such as INC-000042',
+          });
+        }
+      }),
+    ),
+  { id: 'AddLink' },
+);
+
+export const ticketSchema = withMeta(
+  z.object({
+    id: ticketId,
+    type: z.enum(TICKET_TYPES),
+    title: z.string(),
+    description: z.string(),
+    status: z.enum(TICKET_STATUSES),
+    holdReason: z.nullable(z.enum(HOLD_REASONS)),
+    impact: level,
+    urgency: level,
+    priority: z.int().check(z.gte(1), z.lte(5)),
+    requester: person,
+    assignee: z.nullable(z.string()),
+    group: z.nullable(z.string()),
+    category: z.nullable(z.string()),
+    ciIds: z.array(z.string()),
+    source: z.enum(['api', 'email', 'alert']),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    resolvedAt: z.nullable(isoTime),
+    closedAt: z.nullable(isoTime),
+    resolution: z.nullable(resolution),
+    autoCloseAt: described(z.nullable(isoTime), 'when a resolved ticket closes by itself'),
+    sla: described(z.nullable(ticketSlaSchema), 'SLA clocks (SPEC §5); null when no policy applies'),
+    links: z.array(z.object({ type: z.string(), targetId: z.string() })),
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'Ticket' },
+);
+
+export const commentSchema = withMeta(
+  z.object({
+    id: z.string(),
+    ticketId,
+    body: z.string(),
+    visibility: z.enum(['public', 'internal']),
+    author: person,
+    createdAt: isoTime,
+    attachments: z.array(z.unknown()),
+  }),
+  { id: 'Comment' },
+);
+
+export const historySchema = withMeta(
+  z.object({
+    id: z.string(),
+    recordId: z.string(),
+    at: isoTime,
+    actor: z.object({ id: z.string(), name: z.nullable(z.string()) }),
+    action: z.enum(['created', 'updated', 'commented', 'linked', 'sla']),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
+  }),
+  { id: 'HistoryEntry' },
+);
+
+export const ticketPage = pageOf(ticketSchema, 'TicketPage');
+export const commentPage = pageOf(commentSchema, 'CommentPage');
+export const historyPage = pageOf(historySchema, 'HistoryPage');

@@ -1,0 +1,294 @@
+import type { GroupStore } from '../groups/store/group-store.js';
+import { type Caller, canReadAllTickets } from '../shared/authz.js';
+import type { Clock } from '../shared/clock/clock.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
+import { withOptimisticRetry } from '../shared/optimistic.js';
+import { type SlaConfig, trackSla } from '../sla/clocks.js';
+import type { SlaConfigStore } from '../sla/store/sla-config-store.js';
+import { assertStaff, canSeeComment, isRequesterOf, readTicket, readVisibleTicket } from './access.js';
+import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
+import { assertNoParentCycle } from './hierarchy.js';
+import { linkTickets } from './links.js';
+import {
+  type Comment,
+  formatTicketId,
+  type HistoryEntry,
+  MAX_CIS_PER_TICKET,
+  type StoredLinkType,
+  type Ticket,
+} from './model.js';
+import {
+  type AddCommentInput,
+  addComment,
+  applyUpdate,
+  type CreateTicketInput,
+  creationHistory,
+  newTicket,
+  type Stamp,
+  type UpdateTicketInput,
+  updateHistory,
+} from './rules.js';
+import {
+  type Page,
+  type PageRequest,
+  type ReadHint,
+  StaleWriteError,
+  type TicketQuery,
+  type TicketStore,
+} from './store/ticket-store.js';
+
+export interface LinkInput {
+  type: StoredLinkType | 'affects';
+  targetId: string;
+}
+
+/** Ticket use cases: authorization, rules and persistence in the order SPEC §2–3 require. */
+export class TicketService {
+  constructor(
+    private readonly store: TicketStore,
+    private readonly groups: GroupStore,
+    private readonly slaConfig: SlaConfigStore,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+    private readonly autoCloseDays = DEFAULT_AUTO_CLOSE_DAYS,
+  ) {}
+
+  async create(caller: Caller, input: CreateTicketInput): Promise<Ticket> {
+    await this.assertGroupExists(input.group);
+    const stamp = this.stamp();
+    // Build (and so authorize) before drawing a number, so a rejected request leaves no gap.
+    const draft = newTicket('', input, caller, stamp);
+    const [sequence, config] = await Promise.all([
+      this.store.nextSequence(input.type),
+      this.slaConfig.load(),
+    ]);
+    const numbered = { ...draft, id: formatTicketId(input.type, sequence) };
+    const { ticket: created, events } = withSla(undefined, numbered, config, stamp);
+    const history = creationHistory(created, caller, stamp);
+    await this.store.commit([
+      { after: created, history: { ...history, events: [...history.events, ...events] } },
+    ]);
+    return created;
+  }
+
+  async get(caller: Caller, id: string): Promise<Ticket> {
+    return readVisibleTicket(this.store, caller, id);
+  }
+
+  /** Requesters only ever list their own tickets, whatever they filter on. */
+  list(caller: Caller, query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+    const scoped = canReadAllTickets(caller) ? query : { ...query, requester: caller.id };
+    return this.store.list(scoped, page);
+  }
+
+  /** PATCH. With `ifMatch` a stale version is 412; without, a lost race is re-read and re-applied. */
+  update(caller: Caller, id: string, input: UpdateTicketInput, ifMatch?: number): Promise<Ticket> {
+    const hint: ReadHint = ifMatch === undefined ? { recent: true } : { version: ifMatch };
+    return withOptimisticRetry((round) =>
+      copyThenTable(round === 1 ? hint : undefined, (read) =>
+        this.updateOnce(caller, id, input, read, ifMatch),
+      ),
+    );
+  }
+
+  private async updateOnce(
+    caller: Caller,
+    id: string,
+    input: UpdateTicketInput,
+    hint: ReadHint | undefined,
+    ifMatch: number | undefined,
+  ): Promise<Ticket> {
+    const [before, config] = await Promise.all([
+      readVisibleTicket(this.store, caller, id, hint),
+      this.slaConfig.load(),
+    ]);
+    if (ifMatch !== undefined && before.version !== ifMatch) {
+      throw new PreconditionFailedError(
+        `${id} is at version ${before.version}, not ${ifMatch}`,
+        before.version,
+      );
+    }
+    return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined);
+  }
+
+  private async applyAndCommit(
+    caller: Caller,
+    before: Ticket,
+    input: UpdateTicketInput,
+    config: SlaConfig,
+    strict: boolean,
+  ): Promise<Ticket> {
+    const stamp = this.stamp();
+    const result = applyUpdate(before, input, caller, stamp);
+    // Nothing to write, so no conditional write to catch a stale copy or If-Match: ask the table.
+    if (result.changes.length === 0) return this.unchanged(before, strict);
+    if (result.ticket.group !== before.group) await this.assertGroupExists(result.ticket.group);
+    const resolved = withAutoClose(before, result.ticket, this.autoCloseDays);
+    const { ticket: after, events } = withSla(before, resolved, config, stamp);
+    const history = updateHistory(before, result, caller, stamp);
+    try {
+      await this.store.commit([
+        { before, after, history: { ...history, events: [...history.events, ...events] } },
+      ]);
+    } catch (error) {
+      if (error instanceof StaleWriteError && strict) {
+        throw new PreconditionFailedError(
+          `${before.id} changed while this update was applied`,
+          error.currentVersion,
+        );
+      }
+      throw error;
+    }
+    return after;
+  }
+
+  comment(caller: Caller, id: string, input: AddCommentInput): Promise<Comment> {
+    return withOptimisticRetry((round) =>
+      copyThenTable(round === 1 ? { recent: true } : undefined, (hint) =>
+        this.commentOnce(caller, id, input, hint),
+      ),
+    );
+  }
+
+  private async commentOnce(
+    caller: Caller,
+    id: string,
+    input: AddCommentInput,
+    hint: ReadHint | undefined,
+  ): Promise<Comment> {
+    // A Cc participant's mail (relayed by the mail gateway) comments on a ticket they cannot read.
+    const visible = input.participant
+      ? this.read(id).then(
+          (ticket) => ticket ?? Promise.reject(new NotFoundError(`ticket ${id} does not exist`)),
+        )
+      : readVisibleTicket(this.store, caller, id, hint);
+    const [before, config] = await Promise.all([visible, this.slaConfig.load()]);
+    const stamp = { ...this.stamp(), commentId: this.newId() };
+    const result = addComment(before, input, caller, stamp);
+    // First response: the first public comment by someone other than the requester (SPEC §3);
+    // a Cc participant answering is not the service desk responding.
+    const responded =
+      result.comment.visibility === 'public' && !isRequesterOf(before, caller) && !input.participant;
+    // A reopening reply (email) takes the ticket off the auto-close schedule, as a PATCH reopen does.
+    const scheduled = withAutoClose(before, result.ticket, this.autoCloseDays);
+    const { ticket: after, events } = withSla(before, scheduled, config, stamp, responded);
+    const history = { ...result.history, events: [...result.history.events, ...events] };
+    await this.store.commit([{ before, after, history, comment: result.comment }]);
+    return result.comment;
+  }
+
+  async listComments(caller: Caller, id: string, page: PageRequest): Promise<Page<Comment>> {
+    await this.get(caller, id);
+    const publicOnly = !canReadAllTickets(caller);
+    const result = await this.store.listComments(id, page, { publicOnly });
+    return { ...result, items: result.items.filter((comment) => canSeeComment(comment, caller)) };
+  }
+
+  async listHistory(caller: Caller, id: string, page: PageRequest): Promise<Page<HistoryEntry>> {
+    await this.get(caller, id);
+    if (!canReadAllTickets(caller)) assertStaff(caller, 'read ticket history');
+    return this.store.listHistory(id, page);
+  }
+
+  /** Links a ticket to another (stored on both) or, with `affects`, to a CI (kept in `ciIds`). */
+  link(caller: Caller, id: string, input: LinkInput): Promise<Ticket> {
+    if (input.type === 'affects') {
+      return withOptimisticRetry(async () => {
+        const before = await this.get(caller, id);
+        assertStaff(caller, 'link tickets');
+        if (before.ciIds.includes(input.targetId)) return before;
+        if (before.ciIds.length >= MAX_CIS_PER_TICKET) {
+          throw new ConflictError(
+            `${before.id} already affects ${MAX_CIS_PER_TICKET} CIs, the most a ticket keeps`,
+            { reason: 'ci_limit', limit: MAX_CIS_PER_TICKET },
+          );
+        }
+        const config = await this.slaConfig.load();
+        return this.applyAndCommit(
+          caller,
+          before,
+          { ciIds: [...before.ciIds, input.targetId] },
+          config,
+          false,
+        );
+      });
+    }
+    const linkType = input.type;
+    return withOptimisticRetry(async () => {
+      const source = await this.get(caller, id);
+      assertStaff(caller, 'link tickets');
+      const target = await this.read(input.targetId);
+      if (!target) {
+        throw new ValidationError([{ path: 'targetId', message: `ticket ${input.targetId} does not exist` }]);
+      }
+      if (linkType === 'parent_of') await assertNoParentCycle(source, target, (tid) => this.read(tid));
+      if (linkType === 'child_of') await assertNoParentCycle(target, source, (tid) => this.read(tid));
+      const result = linkTickets(source, target, linkType, caller, [this.stamp(), this.stamp()]);
+      await this.store.commit([
+        { before: source, after: result.source, history: result.histories[0] },
+        { before: target, after: result.target, history: result.histories[1] },
+      ]);
+      return result.source;
+    });
+  }
+
+  private read(id: string): Promise<Ticket | undefined> {
+    return readTicket(this.store, id);
+  }
+
+  /** A PATCH that changes nothing of what it was applied to: right only if that was current. */
+  private async unchanged(ticket: Ticket, strict: boolean): Promise<Ticket> {
+    const current = await this.store.get(ticket.id);
+    if (!current || current.version === ticket.version) return ticket;
+    if (strict) {
+      throw new PreconditionFailedError(
+        `${ticket.id} is at version ${current.version}, not ${ticket.version}`,
+        current.version,
+      );
+    }
+    // Applied to an outdated copy: apply the same intent again to the current item.
+    throw new StaleWriteError(ticket.id, current.version);
+  }
+
+  private async assertGroupExists(group: string | null | undefined): Promise<void> {
+    if (!group) return;
+    const found = await this.groups.existing([group]);
+    if (!found.has(group))
+      throw new ValidationError([{ path: 'group', message: `group ${group} does not exist` }]);
+  }
+
+  private stamp(): Stamp {
+    return { now: this.clock.now().toISOString(), eventId: this.newId() };
+  }
+}
+
+/**
+ * One write attempt, first on the store's copy of the ticket when the hint allows one, then, if
+ * that fails for any reason, on the table's: a stale copy may cost a retry but never decides an
+ * outcome (a 409 or 412 computed from it is re-checked against the current item).
+ */
+async function copyThenTable<T>(
+  hint: ReadHint | undefined,
+  attempt: (hint: ReadHint | undefined) => Promise<T>,
+): Promise<T> {
+  if (hint) {
+    try {
+      return await attempt(hint);
+    } catch {
+      // Fall through to the current item.
+    }
+  }
+  return attempt(undefined);
+}
+
+/** The ticket with its SLA clocks brought up to date, and any SLA events that produced. */
+export function withSla(
+  before: Ticket | undefined,
+  after: Ticket,
+  config: SlaConfig,
+  stamp: Stamp,
+  responded = false,
+): { ticket: Ticket; events: HistoryEntry['events'] } {
+  const { sla, events } = trackSla(before, after, config, new Date(stamp.now), { responded });
+  return { ticket: { ...after, sla }, events };
+}

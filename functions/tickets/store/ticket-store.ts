@@ -1,0 +1,69 @@
+import type { Comment, HistoryEntry, Ticket, TicketStatus, TicketType } from '../model.js';
+
+/** A page of results and where the next one starts (opaque to the domain; the HTTP layer signs it). */
+export interface Page<T> {
+  readonly items: T[];
+  readonly lastKey?: Record<string, unknown>;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly startKey?: Record<string, unknown>;
+}
+
+/** SPEC §4 list filters; each is served by an index, the rest narrow that one query. */
+export interface TicketQuery {
+  readonly type?: TicketType;
+  readonly status?: TicketStatus;
+  readonly priority?: number;
+  readonly assignee?: string;
+  readonly group?: string;
+  readonly requester?: string;
+  readonly ciId?: string;
+}
+
+/**
+ * Lets a store answer a read for a write from a copy it holds instead of the table. Safe because
+ * every commit is conditional on the version read: a stale copy fails the write, never loses one.
+ * `version`: only a copy of exactly this version (an If-Match). `recent`: the latest copy held,
+ * whatever its version (a first optimistic attempt; the retry reads without a hint).
+ */
+export interface ReadHint {
+  readonly version?: number;
+  readonly recent?: boolean;
+}
+
+/** One ticket's part of an atomic commit: the ticket as it becomes, and its history entry. */
+export interface TicketWrite {
+  /** The ticket as read; absent when creating. The write is conditional on its version. */
+  readonly before?: Ticket;
+  readonly after: Ticket;
+  readonly history: HistoryEntry;
+  readonly comment?: Comment;
+}
+
+/** The version read is no longer current: someone else wrote first. */
+export class StaleWriteError extends Error {
+  constructor(
+    readonly recordId: string,
+    readonly currentVersion?: number,
+  ) {
+    super(`${recordId} changed since it was read`);
+  }
+}
+
+export interface TicketStore {
+  /** Next number in the type's sequence (an atomic counter). */
+  nextSequence(type: TicketType): Promise<number>;
+  /** See ReadHint: without one, the current item. */
+  get(id: string, hint?: ReadHint): Promise<Ticket | undefined>;
+  /** Writes every part in one transaction; throws StaleWriteError when any `before` is outdated. */
+  commit(writes: readonly TicketWrite[]): Promise<void>;
+  list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>>;
+  listComments(ticketId: string, page: PageRequest, options: { publicOnly: boolean }): Promise<Page<Comment>>;
+  listHistory(ticketId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
+  /** Tickets whose next SLA deadline is at or before `until`, earliest first (the sparse index). */
+  listSlaDue(until: string, page: PageRequest): Promise<Page<Ticket>>;
+  /** Tickets created in [from, to), newest first (one indexed range query per page). */
+  listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Ticket>>;
+}

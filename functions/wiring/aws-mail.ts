@@ -1,8 +1,0 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SesMailSender } from '../adapters/ses/ses-mail-sender.js';
-import type { MailSender } from '../ports/mail.js';
-
-/** Mail through SES from `from`, in the function's own region (SES's Message-ID names it). */
-export function sesMailSender(from: string): MailSender {
-  return new SesMailSender(new SESv2Client({}), from, process.env.AWS_REGION ?? 'us-east-1');
-}
