@@ -1,6 +1,6 @@
-import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
+import { INDEXES, type IndexName, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import type { Change } from '../model.js';
-import type { CallbackKey } from './change-store.js';
+import type { CallbackKey, ChangeQuery } from './change-store.js';
 
 /**
  * Key layout of change records in the single table (docs/architecture.md):
@@ -48,4 +48,22 @@ export function changeCiItem(change: Change, ciId: string): Record<string, unkno
     plannedStart: change.plannedStart,
     plannedEnd: change.plannedEnd,
   };
+}
+
+/** The index a change query reads, most selective first; the other filters narrow its results. */
+export function indexForChangeQuery(query: ChangeQuery): { index: IndexName; value: string } {
+  if (query.requester !== undefined) return { index: 'byRequester', value: `change#${query.requester}` };
+  if (query.ciId !== undefined) return { index: 'byCi', value: ciIndexValue(query.ciId) };
+  if (query.status !== undefined) return { index: 'byStatus', value: `change#${query.status}` };
+  if (query.type !== undefined) return { index: 'byType', value: `change#${query.type}` };
+  return { index: 'byKind', value: CHANGE_KIND };
+}
+
+export function matchesChangeQuery(change: Change, query: ChangeQuery): boolean {
+  return (
+    (query.status === undefined || change.status === query.status) &&
+    (query.type === undefined || change.type === query.type) &&
+    (query.requester === undefined || change.requester.id === query.requester) &&
+    (query.ciId === undefined || change.ciIds.includes(query.ciId))
+  );
 }
