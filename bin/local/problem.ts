@@ -1,12 +1,13 @@
-import { STATUS_CODES } from 'node:http';
-import { problemType } from '../../functions/shared/http/problem.js';
+import { type ErrorCode, genericCode } from '../../functions/shared/errors.js';
+import { problem as handlerProblem } from '../../functions/shared/http/problem.js';
 
-/** RFC 9457 problem details, as the handlers also answer them (SPEC §4). */
+/** RFC 9457 problem details, as the handlers also answer them (docs/api.md#errors). */
 export interface Problem {
   readonly type: string;
   readonly title: string;
   readonly status: number;
   readonly detail: string;
+  readonly code: ErrorCode;
   readonly errors?: readonly { readonly path: string; readonly message: string }[];
 }
 
@@ -14,10 +15,15 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
  * A problem the local server answers itself (the parts API Gateway plays on AWS: routing, the JWT
- * authorizer, payload limits). Same `type` URIs as the handlers' problems, the status phrase as title.
+ * authorizer, payload limits): the generic code of the status from the same catalogue as the
+ * handlers' problems, so the same `type`, `code` and `title`.
  */
-export function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
-  return { type: problemType(status), title: STATUS_CODES[status] ?? 'Error', status, detail, ...extra };
+export function problem(
+  status: number,
+  detail: string,
+  extra: { readonly errors?: Problem['errors'] } = {},
+): Problem {
+  return handlerProblem(genericCode(status), detail, extra) as Problem;
 }
 
 /** A complete HTTP response carrying a problem, ready to write. */

@@ -7,22 +7,274 @@ export interface FieldError {
   readonly message: string;
 }
 
+export interface ErrorCodeEntry {
+  /** The HTTP status every problem with this code is answered with. */
+  readonly status: number;
+  /** The problem `title`: the same for every occurrence of the code (RFC 9457 §3.1.3). */
+  readonly title: string;
+  /** What it means for a client; docs/api.md#error-codes is generated from it. */
+  readonly description: string;
+}
+
+/**
+ * The one catalogue of problem codes. A code is stable: it is the problem's `code` member and the
+ * suffix of its `type` URI (`https://opsdesk.dev/problems/<code>`), and a client may branch on it.
+ * Each status has one generic code (GENERIC_CODES) that every error class falls back to; specific
+ * codes name a case a client can act on differently. Add codes here, never rename one.
+ */
+export const ERROR_CODES = {
+  validation_error: {
+    status: 400,
+    title: 'Invalid request',
+    description:
+      'The request is malformed or breaks a field rule: invalid JSON, an unknown field, a wrong type or value, a malformed path id, query, header, `If-Match` or cursor, a body on a route that takes none, an unknown group or ticket named in the body. `errors` names each fault.',
+  },
+  unauthorized: {
+    status: 401,
+    title: 'Unauthorized',
+    description: 'No valid bearer token: missing, malformed, expired or issued for someone else.',
+  },
+  forbidden: {
+    status: 403,
+    title: 'Forbidden',
+    description:
+      "The caller's roles do not allow this action (on this record, or on this route for every record).",
+  },
+  not_found: {
+    status: 404,
+    title: 'Not found',
+    description:
+      'The record does not exist or the caller may not see it (the two answers are identical); also an unknown route.',
+  },
+  method_not_allowed: {
+    status: 405,
+    title: 'Method not allowed',
+    description: 'A known path with a method it does not take; the `Allow` header lists those it does.',
+  },
+  conflict: {
+    status: 409,
+    title: 'Conflict',
+    description: "Any other conflict with the record's current state.",
+  },
+  invalid_transition: {
+    status: 409,
+    title: 'Invalid transition',
+    description:
+      'A ticket or change cannot move from its status to the one asked for. `from`, `to`, and `allowed` (the statuses reachable from `from`, empty when it is final).',
+  },
+  ticket_closed: {
+    status: 409,
+    title: 'Ticket closed',
+    description:
+      'The ticket is closed or cancelled: it takes internal notes only, and its requester can no longer attach files; open a new ticket instead. `ticketStatus`.',
+  },
+  duplicate_link: {
+    status: 409,
+    title: 'Duplicate link',
+    description: 'The two tickets are already linked. `existing` is that link.',
+  },
+  link_limit: {
+    status: 409,
+    title: 'Link limit reached',
+    description: 'One of the two tickets already has 100 links, the most a ticket keeps.',
+  },
+  link_target_cancelled: {
+    status: 409,
+    title: 'Link target cancelled',
+    description: 'A cancelled ticket cannot be the original of a `duplicate_of` link.',
+  },
+  ci_limit: {
+    status: 409,
+    title: 'CI limit reached',
+    description: 'The ticket already affects 20 CIs, the most it keeps. `limit`.',
+  },
+  link_cycle: {
+    status: 409,
+    title: 'Link cycle',
+    description: 'The `parent_of`/`child_of` link would make a ticket its own ancestor.',
+  },
+  hierarchy_too_deep: {
+    status: 409,
+    title: 'Hierarchy too deep',
+    description: 'The parent already has more than 200 ancestors; the hierarchy is not extended. `limit`.',
+  },
+  calendar_read_only: {
+    status: 409,
+    title: 'Calendar read-only',
+    description: 'The built-in `24x7` calendar always exists and cannot be changed.',
+  },
+  already_submitted: {
+    status: 409,
+    title: 'Change already submitted',
+    description:
+      "The change's workflow has already started (`changeStatus`); a retried submit needs nothing more.",
+  },
+  wrong_change_status: {
+    status: 409,
+    title: 'Wrong change status',
+    description:
+      'The change is not in the status the action needs (reporting an implementation outside `implementing`, a review outside `review`). `changeStatus`.',
+  },
+  approval_not_pending: {
+    status: 409,
+    title: 'Approval not pending',
+    description:
+      'No approval the caller could decide is pending: the change is not awaiting approval (`changeStatus`), or no pending group has the caller as a member (`pendingGroups`), or that approval is no longer pending (`approval`).',
+  },
+  approval_already_decided: {
+    status: 409,
+    title: 'Approval already decided',
+    description: "The group's approval was decided by another answer first.",
+  },
+  implementation_already_reported: {
+    status: 409,
+    title: 'Implementation already reported',
+    description: 'The outcome of the implementation was already reported. `implementation` when known.',
+  },
+  review_already_recorded: {
+    status: 409,
+    title: 'Review already recorded',
+    description: 'The post-implementation review was already recorded. `review` when known.',
+  },
+  workflow_between_steps: {
+    status: 409,
+    title: 'Workflow between steps',
+    description:
+      "The change's workflow is not waiting for this answer right now (it is moving between steps); retry in a moment.",
+  },
+  task_token_gone: {
+    status: 409,
+    title: 'Answer came too late',
+    description:
+      'The workflow stopped waiting before the answer arrived (its window timed out or the execution ended): the answer was recorded, then voided, and did not count. `reason` is the Step Functions cause (`TaskTimedOut`, `TaskDoesNotExist`, `InvalidToken`).',
+  },
+  request_in_progress: {
+    status: 409,
+    title: 'Request in progress',
+    description: 'A request with this `Idempotency-Key` is still being processed; retry shortly.',
+  },
+  precondition_failed: {
+    status: 412,
+    title: 'Precondition failed',
+    description: 'Any other precondition of the request that no longer holds.',
+  },
+  stale_version: {
+    status: 412,
+    title: 'Stale version',
+    description:
+      '`If-Match` names a version that is no longer current, or the record changed while the update was applied; nothing was written. `currentVersion` (0 when the record does not exist): send it as `If-Match`.',
+  },
+  payload_too_large: {
+    status: 413,
+    title: 'Payload too large',
+    description: 'The request body is over 256 KiB.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    title: 'Unsupported media type',
+    description: 'The body was not sent as `application/json`.',
+  },
+  unprocessable: {
+    status: 422,
+    title: 'Unprocessable request',
+    description: 'Any other well-formed request that cannot be processed.',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'Idempotency key reused',
+    description: 'This `Idempotency-Key` was already used with a different request body.',
+  },
+  internal_error: {
+    status: 500,
+    title: 'Internal error',
+    description: 'A bug: it is logged, and nothing says a retry would fare better.',
+  },
+  not_implemented: {
+    status: 501,
+    title: 'Not implemented',
+    description: 'Local server only: an operator route whose feature is not plugged in.',
+  },
+  service_busy: {
+    status: 503,
+    title: 'Service busy',
+    description:
+      'The service is briefly unavailable (locally: the function did not answer in time); safe to retry.',
+  },
+  too_many_writers: {
+    status: 503,
+    title: 'Too many writers',
+    description:
+      'More than 30 concurrent writers on one record kept winning the race; nothing was written, safe to retry.',
+  },
+  backing_service_busy: {
+    status: 503,
+    title: 'Backing service busy',
+    description: 'A backing AWS service throttled or failed transiently; safe to retry after `Retry-After`.',
+  },
+  workflow_not_started: {
+    status: 503,
+    title: 'Workflow not started',
+    description:
+      'The change was saved as a draft but its workflow could not start; `POST /changes/{id}/submit` retries.',
+  },
+} as const satisfies Record<string, ErrorCodeEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes answered with HTTP status `S`: what an error class of that status may carry. */
+export type CodeWithStatus<S extends number> = {
+  [C in ErrorCode]: (typeof ERROR_CODES)[C]['status'] extends S ? C : never;
+}[ErrorCode];
+
+/** The code a problem of each status gets when nothing more specific applies. */
+export const GENERIC_CODES = {
+  400: 'validation_error',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  500: 'internal_error',
+  501: 'not_implemented',
+  503: 'service_busy',
+} as const satisfies { [S in (typeof ERROR_CODES)[ErrorCode]['status']]: CodeWithStatus<S> };
+
+/** The generic code of a status, or `internal_error` for a status the catalogue does not know. */
+export function genericCode(status: number): ErrorCode {
+  return (GENERIC_CODES as Record<number, ErrorCode>)[status] ?? 'internal_error';
+}
+
 export abstract class DomainError extends Error {
   abstract readonly status: number;
-  abstract readonly title: string;
   /** Extra members for the problem body (e.g. `allowed` transitions). */
   readonly extensions: Record<string, unknown> = {};
+
+  /** `code` is an entry of ERROR_CODES whose status is the class's. */
+  protected constructor(
+    readonly code: ErrorCode,
+    detail: string,
+  ) {
+    super(detail);
+  }
+
+  get title(): string {
+    return ERROR_CODES[this.code].title;
+  }
 }
 
 /** 400: the request is malformed or breaks a field rule. */
 export class ValidationError extends DomainError {
   readonly status = 400;
-  readonly title = 'Invalid request';
   constructor(
     readonly errors: readonly FieldError[],
     detail = errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '),
+    code: CodeWithStatus<400> = 'validation_error',
   ) {
-    super(detail);
+    super(code, detail);
     this.extensions.errors = errors;
   }
 }
@@ -30,31 +282,39 @@ export class ValidationError extends DomainError {
 /** 404: absent, or present but not visible to the caller (existence is not leaked). */
 export class NotFoundError extends DomainError {
   readonly status = 404;
-  readonly title = 'Not found';
+  constructor(detail: string, code: CodeWithStatus<404> = 'not_found') {
+    super(code, detail);
+  }
 }
 
 /** 403: the caller may see the record but may not do this. */
 export class ForbiddenError extends DomainError {
   readonly status = 403;
-  readonly title = 'Forbidden';
+  constructor(detail: string, code: CodeWithStatus<403> = 'forbidden') {
+    super(code, detail);
+  }
 }
 
-/** 409: the action conflicts with the record's state (e.g. an illegal transition). */
+/**
+ * 409: the action conflicts with the record's state (e.g. an illegal transition). `code` names
+ * which conflict; the other members become extension members of the problem.
+ */
 export class ConflictError extends DomainError {
   readonly status = 409;
-  readonly title = 'Conflict';
-  constructor(detail: string, extensions: Record<string, unknown> = {}) {
-    super(detail);
+  constructor(
+    detail: string,
+    { code = 'conflict', ...extensions }: { code?: CodeWithStatus<409> } & Record<string, unknown> = {},
+  ) {
+    super(code, detail);
     Object.assign(this.extensions, extensions);
   }
 }
 
-/** 412: `If-Match` named a version that is no longer current. */
+/** 412: `If-Match` named a version that is no longer current (`stale_version`). */
 export class PreconditionFailedError extends DomainError {
   readonly status = 412;
-  readonly title = 'Precondition failed';
-  constructor(detail: string, currentVersion?: number) {
-    super(detail);
+  constructor(detail: string, currentVersion?: number, code: CodeWithStatus<412> = 'precondition_failed') {
+    super(code, detail);
     if (currentVersion !== undefined) this.extensions.currentVersion = currentVersion;
   }
 }
@@ -62,11 +322,15 @@ export class PreconditionFailedError extends DomainError {
 /** 422: well-formed but unprocessable (e.g. an idempotency key reused with another body). */
 export class UnprocessableError extends DomainError {
   readonly status = 422;
-  readonly title = 'Unprocessable request';
+  constructor(detail: string, code: CodeWithStatus<422> = 'unprocessable') {
+    super(code, detail);
+  }
 }
 
 /** 503: a transient contention we could not resolve within our retry budget; safe to retry. */
 export class ServiceBusyError extends DomainError {
   readonly status = 503;
-  readonly title = 'Service busy';
+  constructor(detail: string, code: CodeWithStatus<503> = 'service_busy') {
+    super(code, detail);
+  }
 }

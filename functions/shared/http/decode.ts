@@ -7,12 +7,16 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export class PayloadTooLargeError extends DomainError {
   readonly status = 413;
-  readonly title = 'Payload too large';
+  constructor(detail: string) {
+    super('payload_too_large', detail);
+  }
 }
 
 export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
-  readonly title = 'Unsupported media type';
+  constructor(detail: string) {
+    super('unsupported_media_type', detail);
+  }
 }
 
 /** The JSON body, or undefined when there is none; 413/415/400 for what cannot be JSON. */

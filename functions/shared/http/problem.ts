@@ -1,41 +1,29 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
-/** RFC 9457 problem details; `type` URIs are stable names documented in docs/api.md. */
+/**
+ * RFC 9457 problem details. `code` is an entry of the one catalogue (ERROR_CODES, documented in
+ * docs/api.md#error-codes); `type` is PROBLEM_TYPE_BASE + code, and status and title are the code's.
+ */
 export interface Problem {
   readonly type: string;
   readonly title: string;
   readonly status: number;
   readonly detail: string;
+  readonly code: ErrorCode;
   readonly [extension: string]: unknown;
 }
 
-const TYPE_BY_STATUS: Record<number, string> = {
-  400: 'validation-error',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not-found',
-  405: 'method-not-allowed',
-  409: 'conflict',
-  412: 'precondition-failed',
-  413: 'payload-too-large',
-  415: 'unsupported-media-type',
-  422: 'unprocessable',
-  500: 'internal-error',
-  503: 'service-busy',
-};
+export const PROBLEM_TYPE_BASE = 'https://opsdesk.dev/problems/';
 
-export function problemType(status: number): string {
-  return `https://opsdesk.dev/problems/${TYPE_BY_STATUS[status] ?? 'error'}`;
+export function problemType(code: ErrorCode): string {
+  return `${PROBLEM_TYPE_BASE}${code}`;
 }
 
-export function problem(
-  status: number,
-  title: string,
-  detail: string,
-  extensions: Record<string, unknown> = {},
-): Problem {
+export function problem(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): Problem {
+  const { status, title } = ERROR_CODES[code];
   // Extensions never override the standard members (a domain `status` is not the HTTP status).
-  return { ...extensions, type: problemType(status), title, status, detail };
+  return { ...extensions, type: problemType(code), title, status, detail, code };
 }
 
 export function problemResponse(

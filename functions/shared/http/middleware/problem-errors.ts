@@ -1,19 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError } from '../../errors.js';
+import { DomainError, type ErrorCode } from '../../errors.js';
 import { problem, problemResponse } from '../problem.js';
 
 /** Powertools idempotency failures that are the client's doing, by error name. */
-const IDEMPOTENCY_PROBLEMS: Record<string, { status: number; title: string; detail: string }> = {
+const IDEMPOTENCY_PROBLEMS: Record<string, { code: ErrorCode; detail: string }> = {
   IdempotencyValidationError: {
-    status: 422,
-    title: 'Idempotency key reused',
+    code: 'idempotency_key_reused',
     detail: 'this Idempotency-Key was already used with a different request body',
   },
   IdempotencyAlreadyInProgressError: {
-    status: 409,
-    title: 'Request in progress',
+    code: 'request_in_progress',
     detail: 'a request with this Idempotency-Key is still being processed; retry shortly',
   },
 };
@@ -29,18 +27,17 @@ export function problemErrors(logger: Logger): MiddlewareObj {
       const error = request.error;
       let response: APIGatewayProxyStructuredResultV2;
       if (error instanceof DomainError) {
-        response = problemResponse(problem(error.status, error.title, error.message, error.extensions));
-        logger.debug('request rejected', { status: error.status, detail: error.message });
+        response = problemResponse(problem(error.code, error.message, error.extensions));
+        logger.debug('request rejected', { status: error.status, code: error.code, detail: error.message });
       } else if (error instanceof Error && IDEMPOTENCY_PROBLEMS[error.name]) {
         const known = IDEMPOTENCY_PROBLEMS[error.name]!;
-        response = problemResponse(problem(known.status, known.title, known.detail));
+        response = problemResponse(problem(known.code, known.detail));
       } else if (isTransientAwsError(error)) {
         // Throttling or a service-side fault of the store or bus: the same request can succeed.
         logger.warn('transient AWS error', error as Error);
         response = problemResponse(
           problem(
-            503,
-            'Service busy',
+            'backing_service_busy',
             'a backing service is busy or briefly unavailable; it is safe to retry',
           ),
           { 'retry-after': '1' },
@@ -49,7 +46,7 @@ export function problemErrors(logger: Logger): MiddlewareObj {
         // A bug: nothing says a retry would fare better, so the answer does not promise it.
         logger.error('unhandled error', error as Error);
         response = problemResponse(
-          problem(500, 'Internal error', 'the request failed unexpectedly and was logged'),
+          problem('internal_error', 'the request failed unexpectedly and was logged'),
         );
       }
       request.response = response;
