@@ -9,14 +9,14 @@ import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
 import { ensureTable } from '../bin/local/table.js';
 import { seedDefaults } from '../functions/seed/defaults.js';
 import { TestClock } from '../functions/shared/clock/test-clock.js';
-import { ticketIndexKeys, ticketKey } from '../functions/shared/dynamodb/keys.js';
 import { documentClient } from '../functions/shared/wiring/aws.js';
 import { ALWAYS_ON_CALENDAR, DEFAULT_BUSINESS_CALENDAR } from '../functions/sla/calendar.js';
 import { trackSla } from '../functions/sla/clocks.js';
 import { DEFAULT_POLICIES } from '../functions/sla/policy.js';
-import { createSlaSweepHandler } from '../functions/sla/sweeper-handler.js';
+import { assembleSlaSweeper } from '../functions/sla/sweeper.function.js';
 import type { Ticket } from '../functions/tickets/model.js';
 import { newTicket } from '../functions/tickets/rules.js';
+import { ticketIndexKeys, ticketKey } from '../functions/tickets/store/ticket-keys.js';
 
 const SIZES = (process.env.BENCH_SLA_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const DUE = 20;
@@ -106,13 +106,7 @@ export async function benchSlaSweep(sizes = SIZES): Promise<SweepCost[]> {
       }
       return out;
     }) as typeof dynamo.send;
-    const sweep = createSlaSweepHandler({
-      tableName,
-      dynamo,
-      clock,
-      mail: { send: async () => undefined },
-      mailDomain: 'bench.local',
-    });
+    const sweep = assembleSlaSweeper({ tableName, dynamo, clock });
     // Warm-up: one recording sweep of the due tickets alone, so the first size does not pay for the
     // JVM's and the handler's first-use costs.
     await fill(dynamo, tableName, 0, DUE);

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole Opsdesk stack on this machine (SPEC §9). No AWS account, no Docker.
+ * `npm start`: the whole Opsdesk stack on this machine (README.md#two-commands). No AWS account, no Docker.
  * Environment: PORT (default 3000), OPSDESK_DATA_DIR (persist data; in memory otherwise),
  * CORS_ORIGINS (comma-separated), SMTP_PORT (default 2525), OBJECTS_PORT (default 3001).
  */

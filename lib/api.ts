@@ -14,16 +14,21 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ADMIN_ENVIRONMENT } from '../functions/admin/function.js';
+import { ATTACHMENTS_ENVIRONMENT } from '../functions/attachments/function.js';
+import { CHANGES_ENVIRONMENT } from '../functions/changes/function.js';
+import { PUBLIC_ENVIRONMENT } from '../functions/public/function.js';
 import {
   type FunctionName,
   ROUTES,
   type RouteDefinition,
   routeKey,
 } from '../functions/shared/http/routes.js';
+import { TICKETS_ENVIRONMENT } from '../functions/tickets/function.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { IdentityConstruct } from './identity.js';
-import { createOpsdeskFunction } from './lambda.js';
+import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
 /** Whole-stage limits: far above a service desk's traffic, low enough to cap a runaway client's bill. */
 const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
@@ -102,18 +107,27 @@ export class ApiConstruct extends Construct {
   private createFunctions(config: StackConfig, data: DataConstruct): Record<FunctionName, NodejsFunction> {
     // Every HTTP function builds the same dependencies at init (functions/shared/wiring/aws.ts), which
     // require these variables; a name or ARN in the environment grants nothing by itself.
-    const environment = {
+    const pipeline = { CORS_ORIGINS: config.corsOrigins.join(','), GROUPS_CLAIM: config.groupsClaim };
+    const overTable = {
+      ...pipeline,
       TABLE_NAME: data.table.tableName,
       CURSOR_SECRET_ARN: this.cursorSecret.secretArn,
-      CORS_ORIGINS: config.corsOrigins.join(','),
-      GROUPS_CLAIM: config.groupsClaim,
+    };
+    // Exactly what each function's function.ts declares; the bucket and the state machine are
+    // added by the constructs that create them (storage.ts, changes.ts).
+    const environments: Record<FunctionName, Record<string, string>> = {
+      public: environmentFor(PUBLIC_ENVIRONMENT, pipeline),
+      tickets: environmentFor(TICKETS_ENVIRONMENT, overTable),
+      attachments: environmentFor(ATTACHMENTS_ENVIRONMENT, overTable, ['ATTACHMENTS_BUCKET']),
+      admin: environmentFor(ADMIN_ENVIRONMENT, overTable),
+      changes: environmentFor(CHANGES_ENVIRONMENT, overTable, ['STATE_MACHINE_ARN']),
     };
     const make = (name: FunctionName): NodejsFunction =>
       createOpsdeskFunction(this, `${capitalise(name)}Function`, {
         entryName: name,
         description: FUNCTION_DESCRIPTIONS[name],
         config,
-        environment,
+        environment: environments[name],
       });
     const functions: Record<FunctionName, NodejsFunction> = {
       public: make('public'),
@@ -220,7 +234,7 @@ function acknowledgePublicRoute(routes: readonly HttpRoute[], route: RouteDefini
   for (const added of routes) {
     Validations.of(added).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: `${routeKey(route)} is public by SPEC §4 (role "none"): health checks and API discovery run without a token. It reads no data and is throttled lower than the rest of the API.`,
+      reason: `${routeKey(route)} is public by design (docs/api.md#authentication-and-roles): health checks and API discovery run without a token. It reads no data and is throttled lower than the rest of the API.`,
     });
   }
 }

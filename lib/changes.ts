@@ -27,6 +27,7 @@ import {
 import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { ApprovalStage } from '../functions/changes/model.js';
+import { CHANGE_TASKS_ENVIRONMENT } from '../functions/changes/workflow/tasks.function.js';
 import {
   type ChangeTaskAction,
   WAIT_FOR_WINDOW_STATE,
@@ -36,7 +37,7 @@ import { type ChangeWorkflowConfig, changeWorkflowConfig } from './changes-confi
 import { CHANGE_STATE_MACHINE_ID, CHANGE_TASK_FUNCTION_ID } from './changes-ids.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
-import { createOpsdeskFunction } from './lambda.js';
+import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
 export interface ChangesConstructProps {
   readonly config: StackConfig;
@@ -63,7 +64,7 @@ const BACKOFF: Omit<RetryProps, 'errors'> = {
 };
 
 /**
- * Change management on Step Functions (SPEC §6): a Standard workflow in JSONPath whose task states
+ * Change management on Step Functions (docs/changes.md): a Standard workflow in JSONPath whose task states
  * invoke one task function (functions/changes/workflow/tasks-handler.ts), with `.waitForTaskToken` stages
  * for the people involved. The local runtime runs this very definition (bin/local/workflow.ts).
  *
@@ -90,7 +91,7 @@ export class ChangesConstruct extends Construct {
       description:
         'Opsdesk change workflow steps (assessment, approvals, scheduling, implementation, review)',
       config,
-      environment: { TABLE_NAME: data.table.tableName },
+      environment: environmentFor(CHANGE_TASKS_ENVIRONMENT, { TABLE_NAME: data.table.tableName }),
       timeout: Duration.seconds(30),
     });
     data.grantRequestPathAccess(this.taskFunction);

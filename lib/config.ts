@@ -91,7 +91,7 @@ const rawConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, '3-255 letters, digits, `_`, `-` or `.`')
     .optional(),
-  // Email to ticket (SPEC §7, docs/email.md). Unset emailDomain: no mail path at all. The domain
+  // Email to ticket (docs/email.md). Unset emailDomain: no mail path at all. The domain
   // must be an SES identity of the account (verified outside the stack) with MX records to SES.
   emailDomain: z
     .string()

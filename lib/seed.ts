@@ -5,9 +5,10 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { SEED_ENVIRONMENT } from '../functions/seed/function.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
-import { createOpsdeskFunction } from './lambda.js';
+import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
 export interface SeedConstructProps {
   readonly config: StackConfig;
@@ -30,7 +31,7 @@ export class SeedConstruct extends Construct {
       entryName: 'seed',
       description: 'Opsdesk: seeds default records into the table on deploy',
       config,
-      environment: { TABLE_NAME: data.table.tableName },
+      environment: environmentFor(SEED_ENVIRONMENT, { TABLE_NAME: data.table.tableName }),
       timeout: Duration.minutes(1),
     });
     const { handler } = this;

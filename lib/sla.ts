@@ -5,10 +5,11 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INDEXES } from '../functions/shared/dynamodb/table-definition.js';
+import { SLA_SWEEPER_ENVIRONMENT } from '../functions/sla/sweeper.function.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
-import { createOpsdeskFunction } from './lambda.js';
+import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
 export interface SlaConstructProps {
   readonly config: StackConfig;
@@ -18,6 +19,7 @@ export interface SlaConstructProps {
 /**
  * The SLA sweeper: a Lambda on an EventBridge rule every minute (the shortest rate EventBridge
  * allows). It reads only the sparse deadline index, so its cost follows what is due, not the table.
+ * It sends no mail: its notices are `SLA Notice Due` events, which the email notifier mails.
  */
 export class SlaConstruct extends Construct {
   readonly sweeper: NodejsFunction;
@@ -31,9 +33,9 @@ export class SlaConstruct extends Construct {
 
     this.sweeper = createOpsdeskFunction(this, 'Sweeper', {
       entryName: 'sla-sweeper',
-      description: 'Opsdesk: records SLA warnings and breaches every minute, and notifies',
+      description: 'Opsdesk: records SLA warnings, breaches and notices due every minute',
       config,
-      environment: { TABLE_NAME: data.table.tableName },
+      environment: environmentFor(SLA_SWEEPER_ENVIRONMENT, { TABLE_NAME: data.table.tableName }),
       // Shorter than the schedule: a sweep that runs long is cut before the next one starts.
       timeout: Duration.seconds(50),
     });

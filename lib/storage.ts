@@ -15,12 +15,12 @@ import type { StackConfig } from './config.js';
 
 export interface StorageConstructProps {
   readonly config: StackConfig;
-  /** Signs the presigned URLs of SPEC §4's attachments routes. */
+  /** Signs the presigned URLs of the attachments routes (docs/email.md#attachments-api). */
   readonly attachmentsFunction: NodejsFunction;
 }
 
 /**
- * The attachments bucket (SPEC §1, §4): private, encrypted, TLS only, reached by clients only
+ * The attachments bucket (docs/email.md#attachments-api): private, encrypted, TLS only, reached by clients only
  * through presigned URLs that the attachments function signs. Uploaded files live under
  * `tickets/<ticketId>/`, files received by mail under `mail/<hash>/`.
  */

@@ -1,25 +1,26 @@
-import { createAdminHandler } from '../../functions/admin/handler.js';
-import { createAttachmentsHandler } from '../../functions/attachments/http/handler.js';
-import { createChangesHandler } from '../../functions/changes/http/handler.js';
-import { createPublicHandler } from '../../functions/public/handler.js';
+import { assembleAdmin } from '../../functions/admin/function.js';
+import { assembleAttachments } from '../../functions/attachments/function.js';
+import { assembleChanges } from '../../functions/changes/function.js';
+import { assemblePublic } from '../../functions/public/function.js';
 import { seedDefaults } from '../../functions/seed/defaults.js';
-import { createStreamPublisherHandler } from '../../functions/shared/outbox/stream-publisher.js';
-import { createTicketsHandler } from '../../functions/tickets/http/handler.js';
-import type { LocalFunctions } from './functions.js';
+import { assembleStreamPublisher } from '../../functions/shared/outbox/stream-publisher.function.js';
+import { assembleTickets } from '../../functions/tickets/function.js';
+import type { LocalFunctions } from './local-functions.js';
 
 /**
- * The real handler factories, the same ones the Lambda entry points call. Loaded lazily by the
- * runtime (only when no replacement is injected), so tests of the runtime itself do not depend on
- * every handler compiling.
+ * The real functions, put together by the same assembly their Lambda entries call (each
+ * capability's function.ts): only where the parts come from differs (local clients here, AWS
+ * clients from the parsed environment there). Loaded lazily by the runtime (only when no
+ * replacement is injected), so tests of the runtime itself do not depend on every handler compiling.
  */
 export const defaultFunctions: LocalFunctions = {
   http: {
-    public: createPublicHandler,
-    tickets: createTicketsHandler,
-    attachments: createAttachmentsHandler,
-    admin: createAdminHandler,
-    changes: createChangesHandler,
+    public: assemblePublic,
+    tickets: assembleTickets,
+    attachments: assembleAttachments,
+    admin: assembleAdmin,
+    changes: assembleChanges,
   },
-  streamPublisher: createStreamPublisherHandler,
+  streamPublisher: assembleStreamPublisher,
   seed: seedDefaults,
 };

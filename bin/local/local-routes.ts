@@ -9,7 +9,7 @@ import { jsonResponse, type LocalResponse, problem, problemResponse } from './pr
 import { createRouter } from './router.js';
 
 /**
- * Operator routes that exist only locally (SPEC §9), absent on AWS: move the test clock, run the
+ * Operator routes that exist only locally (README.md#two-commands), absent on AWS: move the test clock, run the
  * SLA sweeper now, see the mail that would have been sent and the events that would have been put
  * on the bus. All of them require the `admin` role, like every other operator action.
  */

@@ -1,5 +1,5 @@
-import type { AppDeps } from '../../functions/shared/wiring/deps.js';
-import { createSlaSweepHandler } from '../../functions/sla/sweeper-handler.js';
+import { assembleSlaSweeper } from '../../functions/sla/sweeper.function.js';
+import type { AppDeps } from './functions.js';
 import type { Logger } from './log.js';
 
 /** Local sweep interval (SLA_SWEEP_MS); on AWS the EventBridge rule runs it every minute. */
@@ -13,7 +13,7 @@ export interface LocalSweeper {
 
 /** The SLA sweeper on a timer, with the same handler code the Lambda runs. */
 export function startLocalSweeper(deps: AppDeps, log: Logger, intervalMs = envInterval()): LocalSweeper {
-  const sweep = createSlaSweepHandler({ ...deps, mailDomain: 'opsdesk.local' });
+  const sweep = assembleSlaSweeper(deps);
   let running: Promise<unknown> | undefined;
   const run = () => {
     running ??= sweep().finally(() => {

@@ -1,11 +1,11 @@
-import { createEmailIngestHandler } from '../../functions/email/ingest-handler.js';
-import { createEmailNotifierHandler } from '../../functions/email/notifier-handler.js';
-import { emailNotifier } from '../../functions/email/notifier-wiring.js';
+import { NOTIFIED_DETAIL_TYPES } from '../../functions/email/constants.js';
+import { assembleEmailIngest } from '../../functions/email/ingest.function.js';
+import { assembleEmailNotifier } from '../../functions/email/notifier.function.js';
 import { defaultEmailSettings, type EmailSettings } from '../../functions/email/settings.js';
-import { type EmailDeps, emailIngest } from '../../functions/email/wiring.js';
+import type { EmailDeps } from '../../functions/email/wiring.js';
 import type { DomainEvent, EventBus } from '../../functions/shared/outbox/event-bus.js';
 import type { RecordingEventBus } from '../../functions/shared/outbox/recording-bus.js';
-import type { AppDeps } from '../../functions/shared/wiring/deps.js';
+import type { AppDeps } from './functions.js';
 import type { Logger } from './log.js';
 import { LOCAL_BUCKETS, type LocalObjects } from './objects.js';
 import { startSmtpListener } from './smtp-listener.js';
@@ -15,7 +15,7 @@ import { startSmtpListener } from './smtp-listener.js';
  * to the event bus the way the EventBridge rule attaches it on AWS (same detail types, delivered
  * after the event is published, retried a few times, never failing the publisher).
  */
-export const NOTIFIED_DETAIL_TYPES = ['Ticket Created', 'Comment Added', 'Ticket Status Changed'] as const;
+export { NOTIFIED_DETAIL_TYPES };
 
 export const LOCAL_EMAIL_DOMAIN = 'opsdesk.local';
 
@@ -50,12 +50,12 @@ export async function startLocalMailGateway(options: {
   };
   const info = (message: string, fields: Record<string, unknown>) =>
     log.info(`${message} ${JSON.stringify(fields)}`);
-  const notify = createEmailNotifierHandler(emailNotifier(emailDeps), info);
+  const notify = assembleEmailNotifier(emailDeps, info);
   const listener = await startSmtpListener(
     {
       rawMail: objects.rawMail,
       bucketName: LOCAL_BUCKETS.rawMail,
-      handler: createEmailIngestHandler(emailIngest(emailDeps), info),
+      handler: assembleEmailIngest(emailDeps, info),
       log,
     },
     options.port,

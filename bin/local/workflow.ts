@@ -5,8 +5,9 @@ import type {
   StateMachine,
 } from 'aws-local-stepfunctions';
 import type { ChangeWorkflow } from '../../functions/changes/workflow/change-workflow.js';
-import type { ChangeTaskDeps, ChangeTaskHandler } from '../../functions/changes/workflow/tasks-handler.js';
+import type { ChangeTaskHandler } from '../../functions/changes/workflow/tasks-handler.js';
 import type { Clock } from '../../functions/shared/clock/clock.js';
+import type { TableDeps } from '../../functions/shared/wiring/deps.js';
 import { LOCAL_REGION } from './aws-clients.js';
 import type { Logger } from './log.js';
 import {
@@ -89,9 +90,9 @@ export class LocalChangeWorkflow implements ChangeWorkflow {
   }
 
   /** Plugs in the task handler, built from the runtime's dependencies like the Lambda's. */
-  bind(deps: ChangeTaskDeps): void {
-    this.tasks = import('../../functions/changes/workflow/tasks-handler.js').then((m) =>
-      m.createChangeTasksHandler(deps),
+  bind(deps: TableDeps): void {
+    this.tasks = import('../../functions/changes/workflow/tasks.function.js').then((m) =>
+      m.assembleChangeTasks(deps),
     );
   }
 

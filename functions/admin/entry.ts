@@ -1,4 +1,5 @@
 import { awsHttpDeps } from '../shared/wiring/aws.js';
-import { createAdminHandler } from './handler.js';
+import { parseEnvironment } from '../shared/wiring/environment.js';
+import { ADMIN_ENVIRONMENT, assembleAdmin } from './function.js';
 
-export const handler = createAdminHandler(awsHttpDeps());
+export const handler = assembleAdmin(awsHttpDeps(parseEnvironment(ADMIN_ENVIRONMENT)));

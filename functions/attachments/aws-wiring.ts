@@ -1,13 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { requiredEnv } from '../shared/wiring/aws.js';
-import type { AttachmentDeps } from '../shared/wiring/deps.js';
+import type { AttachmentDeps } from './store/object-store.js';
 import { S3ObjectStore } from './store/s3-object-store.js';
 
-/** The attachments bucket named by ATTACHMENTS_BUCKET; the S3 client is built on the first attachment request. */
-export function awsAttachmentDeps(): AttachmentDeps {
+/** The attachments bucket; the S3 client is built on the first attachment request, not at init. */
+export function awsAttachmentDeps(env: { readonly ATTACHMENTS_BUCKET: string }): AttachmentDeps {
   let store: S3ObjectStore | undefined;
   const bucket = () => {
-    store ??= new S3ObjectStore(new S3Client({}), requiredEnv('ATTACHMENTS_BUCKET'));
+    store ??= new S3ObjectStore(new S3Client({}), env.ATTACHMENTS_BUCKET);
     return store;
   };
   return {

@@ -1,5 +1,8 @@
 import { awsHttpDeps } from '../shared/wiring/aws.js';
+import { parseEnvironment } from '../shared/wiring/environment.js';
 import { awsAttachmentDeps } from './aws-wiring.js';
-import { createAttachmentsHandler } from './http/handler.js';
+import { ATTACHMENTS_ENVIRONMENT, assembleAttachments } from './function.js';
 
-export const handler = createAttachmentsHandler({ ...awsHttpDeps(), ...awsAttachmentDeps() });
+const env = parseEnvironment(ATTACHMENTS_ENVIRONMENT);
+
+export const handler = assembleAttachments({ ...awsHttpDeps(env), ...awsAttachmentDeps(env) });

@@ -1,5 +1,5 @@
 /**
- * Files on a ticket: uploaded through the API (SPEC §4, presigned upload) or received with a mail
+ * Files on a ticket: uploaded through the API (docs/email.md#attachments-api, presigned upload) or received with a mail
  * (attachments and inline images). The bytes live in the attachments bucket; this record, under
  * the ticket, says what they are. A comment's `attachments` lists the ones that came with it.
  */
@@ -15,7 +15,7 @@ export interface AttachmentRecord {
   readonly inline: boolean;
   readonly contentId: string | null;
   readonly source: 'email' | 'upload';
-  /** Came with an internal note: requesters never see it (SPEC §3). */
+  /** Came with an internal note: requesters never see it (docs/email.md#attachments-api). */
   readonly internal: boolean;
   readonly objectKey: string;
   readonly createdAt: string;
@@ -41,14 +41,6 @@ export function summaryOf(
     size: record.size,
     inline: record.inline,
   };
-}
-
-export interface AttachmentStore {
-  /** Idempotent: writing the same record again changes nothing. */
-  put(record: AttachmentRecord): Promise<void>;
-  get(ticketId: string, id: string): Promise<AttachmentRecord | undefined>;
-  /** A ticket's attachments, oldest first (bounded). */
-  list(ticketId: string, limit: number): Promise<AttachmentRecord[]>;
 }
 
 /** Object key of an attachment: by id, never by the sender's file name (which only goes into headers). */

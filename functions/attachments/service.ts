@@ -4,11 +4,12 @@ import { ConflictError, ForbiddenError } from '../shared/errors.js';
 import { isRequesterOf } from '../tickets/access.js';
 import { isFinal } from '../tickets/lifecycle.js';
 import type { Ticket } from '../tickets/model.js';
-import { type AttachmentRecord, type AttachmentStore, attachmentObjectKey } from './model.js';
+import { type AttachmentRecord, attachmentObjectKey } from './model.js';
+import type { AttachmentStore } from './store/attachment-store.js';
 import type { ObjectStore } from './store/object-store.js';
 
 /**
- * SPEC §4 attachments: a caller who may comment on a ticket may attach a file to it. The API never
+ * Attachments (docs/email.md#attachments-api): a caller who may comment on a ticket may attach a file to it. The API never
  * carries the bytes: it answers with a presigned upload URL (signed for that key, content type
  * and length, for 15 minutes), and lists files with presigned download URLs (5 minutes). Who may
  * see a ticket is decided by the ticket service (404 otherwise); requesters do not see files that
@@ -66,6 +67,7 @@ export class AttachmentService {
     if (!staff && isFinal(ticket.status)) {
       // (`ticketStatus`, not `status`: problem extensions must not overwrite the problem's own status.)
       throw new ConflictError(`ticket ${ticket.id} is ${ticket.status}; open a new ticket instead`, {
+        code: 'ticket_closed',
         ticketStatus: ticket.status,
       });
     }

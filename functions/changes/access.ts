@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import type { Change } from './model.js';
 
 /**
- * Change authorization (SPEC §2): agents, approvers and admins read every change; a requester
+ * Change authorization (docs/changes.md#api): agents, approvers and admins read every change; a requester
  * reads the changes raised for them (`requester`), and nothing else: a change they may not see is
  * a 404, exactly like one that does not exist. Seeing a change but not being allowed the action
  * is a 403.

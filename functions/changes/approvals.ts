@@ -16,7 +16,7 @@ export interface ApprovalPlan {
 }
 
 /**
- * Who must approve (SPEC §6): standard changes are pre-approved; a normal change needs every group
+ * Who must approve (docs/changes.md#lifecycle): standard changes are pre-approved; a normal change needs every group
  * in `approvalGroups` (any rejection rejects); an emergency change needs one approval from `ecab`.
  * High risk adds a final change-manager stage of its own (the change manager has the last word, as
  * in Freshservice), unless change managers already approve in the first stage.

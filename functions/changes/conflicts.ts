@@ -12,7 +12,7 @@ export function windowsOverlap(
 export type ConflictSubject = Pick<Change, 'id' | 'ciIds' | 'plannedStart' | 'plannedEnd'>;
 
 /**
- * Other changes that hold an overlapping window on a shared CI (SPEC §6), as ServiceNow's "CI
+ * Other changes that hold an overlapping window on a shared CI (docs/changes.md#risk-conflicts-freeze-windows), as ServiceNow's "CI
  * already scheduled" conflict. Only changes still in flight count: a rejected, cancelled, closed
  * or failed change no longer claims its window, and a draft has not claimed it yet.
  */

@@ -1,5 +1,8 @@
 import { awsHttpDeps } from '../shared/wiring/aws.js';
-import { createChangesHandler } from './http/handler.js';
-import { stepFunctionsWorkflowFromEnv } from './workflow/workflow-from-env.js';
+import { parseEnvironment } from '../shared/wiring/environment.js';
+import { assembleChanges, CHANGES_ENVIRONMENT } from './function.js';
+import { stepFunctionsWorkflow } from './workflow/workflow-from-env.js';
 
-export const handler = createChangesHandler({ ...awsHttpDeps(), workflow: stepFunctionsWorkflowFromEnv() });
+const env = parseEnvironment(CHANGES_ENVIRONMENT);
+
+export const handler = assembleChanges({ ...awsHttpDeps(env), workflow: stepFunctionsWorkflow(env) });

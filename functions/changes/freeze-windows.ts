@@ -1,8 +1,8 @@
 import type { Caller } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
+import type { Page, PageRequest } from '../shared/store.js';
 import { upsertVersioned } from '../shared/versioned-upsert.js';
-import type { Page, PageRequest } from '../tickets/store/ticket-store.js';
 import { assertFreezeWindowAdmin, assertFreezeWindowReader } from './access.js';
 import type { FreezeWindow } from './model.js';
 import type { FreezeWindowStore } from './store/change-store.js';
@@ -17,7 +17,7 @@ export interface PutFreezeWindowInput {
 
 /**
  * Freeze windows (change blackout periods) as admin configuration. Assessment reads them: a normal
- * or standard change whose window meets one is rejected, an emergency change passes (SPEC §6).
+ * or standard change whose window meets one is rejected, an emergency change passes (docs/changes.md#risk-conflicts-freeze-windows).
  */
 export class FreezeWindowService {
   constructor(

@@ -2,7 +2,7 @@ import { ConflictError } from '../shared/errors.js';
 import type { ChangeStatus } from './model.js';
 
 /**
- * SPEC §6 lifecycle as data: `draft → assessing → pending_approval → scheduled → implementing →
+ * The change lifecycle (docs/changes.md#lifecycle) as data: `draft → assessing → pending_approval → scheduled → implementing →
  * review → closed`, with `rejected`, `cancelled` and `failed` as ends. Cancelling is possible until
  * implementation starts (as ServiceNow allows up to Implement).
  */
@@ -42,6 +42,6 @@ export function assertChangeTransition(id: string, from: ChangeStatus, to: Chang
   throw new ConflictError(
     `change ${id} cannot move from ${from} to ${to}` +
       (allowed.length ? `; allowed: ${allowed.join(', ')}` : `; ${from} is final`),
-    { from, to, allowed },
+    { code: 'invalid_transition', from, to, allowed },
   );
 }

@@ -1,6 +1,6 @@
 import type { Person } from '../tickets/model.js';
 
-/** A change request as SPEC §6 describes it; the shape responses carry. */
+/** A change request as docs/changes.md describes it; the shape responses carry. */
 export const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 

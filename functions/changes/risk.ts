@@ -1,7 +1,7 @@
 import type { Change, Conflict, Risk, RiskLevel } from './model.js';
 
 /**
- * Risk assessment (SPEC §6), pure: each rule that fires adds points and a reason; the score maps
+ * Risk assessment (docs/changes.md#risk-conflicts-freeze-windows), pure: each rule that fires adds points and a reason; the score maps
  * to a level, and a change without a backout plan is always `high`. Several rules run and the
  * result records why, as ServiceNow's risk engines do.
  *

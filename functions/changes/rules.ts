@@ -365,7 +365,7 @@ export function implementationStarted(change: Change, stamp: Stamp): ChangeStep 
   ]);
 }
 
-/** When the implementation result is due: `plannedEnd` + 4 h (SPEC §6). */
+/** When the implementation result is due: `plannedEnd` + 4 h (docs/changes.md#lifecycle). */
 export function implementationDeadline(change: Pick<Change, 'plannedEnd'>): string {
   return new Date(Date.parse(change.plannedEnd) + IMPLEMENTATION_GRACE_HOURS * HOUR_MS).toISOString();
 }
@@ -381,6 +381,7 @@ export function implementationReported(
   assertStatus(change, 'implementing', 'report an implementation');
   if (change.implementation) {
     throw new ConflictError(`the implementation of ${change.id} was already reported`, {
+      code: 'implementation_already_reported',
       implementation: change.implementation,
     });
   }
@@ -442,7 +443,12 @@ export function reviewRecorded(
   stamp: Stamp,
 ): ChangeStep {
   assertStatus(change, 'review', 'review');
-  if (change.review) throw new ConflictError(`${change.id} was already reviewed`, { review: change.review });
+  if (change.review) {
+    throw new ConflictError(`${change.id} was already reviewed`, {
+      code: 'review_already_recorded',
+      review: change.review,
+    });
+  }
   return update(
     change,
     { review: { notes, reviewedBy: caller.id, reviewedAt: stamp.now } },
@@ -476,6 +482,7 @@ export function cancelled(change: Change, reason: string, caller: Caller, stamp:
 function assertStatus(change: Change, status: ChangeStatus, action: string): void {
   if (change.status !== status) {
     throw new ConflictError(`cannot ${action}: ${change.id} is ${change.status}, not ${status}`, {
+      code: 'wrong_change_status',
       changeStatus: change.status,
     });
   }
@@ -485,6 +492,7 @@ function pendingApproval(change: Change, stage: ApprovalStage, group: string): A
   const approval = findApproval(change.approvals, stage, group);
   if (approval?.status !== 'pending') {
     throw new ConflictError(`no ${stage} approval by ${group} is pending on ${change.id}`, {
+      code: 'approval_not_pending',
       approval: approval ?? null,
     });
   }

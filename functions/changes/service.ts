@@ -2,9 +2,15 @@ import type { Group } from '../groups/model.js';
 import type { GroupStore } from '../groups/store/group-store.js';
 import { type Caller, canReadAllTickets } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
-import { ConflictError, NotFoundError, ServiceBusyError, ValidationError } from '../shared/errors.js';
+import {
+  type CodeWithStatus,
+  ConflictError,
+  NotFoundError,
+  ServiceBusyError,
+  ValidationError,
+} from '../shared/errors.js';
 import { withOptimisticRetry } from '../shared/optimistic.js';
-import type { Page, PageRequest } from '../tickets/store/ticket-store.js';
+import type { Page, PageRequest } from '../shared/store.js';
 import { asSeenBy, assertApprover, assertChangeWorker, visibleChange } from './access.js';
 import { pendingApprovalsFor } from './approvals.js';
 import {
@@ -55,7 +61,7 @@ export interface ImplementationInput {
 }
 
 /**
- * Change use cases behind the API (SPEC §6): create and start the workflow, read, and the human
+ * Change use cases behind the API (docs/changes.md#api): create and start the workflow, read, and the human
  * answers the workflow waits for. Each answer is recorded once with a conditional write, and only
  * then is the task token completed; a token found dead undoes the record and answers 409.
  */
@@ -87,6 +93,7 @@ export class ChangeService {
     assertChangeWorker(caller, 'submit changes');
     if (change.status !== 'draft') {
       throw new ConflictError(`${id} was already submitted (it is ${change.status})`, {
+        code: 'already_submitted',
         changeStatus: change.status,
       });
     }
@@ -118,13 +125,14 @@ export class ChangeService {
     return this.store.listHistory(id, page);
   }
 
-  /** An approver decides for a group they belong to whose approval is pending (SPEC §4, §6). */
+  /** An approver decides for a group they belong to whose approval is pending (docs/changes.md#approvals-and-task-tokens). */
   async decide(caller: Caller, id: string, input: DecideInput): Promise<Change> {
     const claim = await withOptimisticRetry(async () => {
       const change = await this.load(caller, id);
       assertApprover(caller);
       if (change.status !== 'pending_approval') {
         throw new ConflictError(`no approval is pending on ${id}: it is ${change.status}`, {
+          code: 'approval_not_pending',
           changeStatus: change.status,
         });
       }
@@ -139,13 +147,10 @@ export class ChangeService {
         caller,
         this.stamp(),
       );
-      await this.commitAnswer(
-        change,
-        step,
-        key,
-        taskToken,
-        `the ${approval.group} approval of ${id} was already decided`,
-      );
+      await this.commitAnswer(change, step, key, taskToken, {
+        code: 'approval_already_decided',
+        detail: `the ${approval.group} approval of ${id} was already decided`,
+      });
       const decided = step.change.approvals.find(
         (a) => a.stage === approval.stage && a.group === approval.group,
       )!;
@@ -184,7 +189,10 @@ export class ChangeService {
       assertChangeWorker(caller, 'report implementations');
       const next = implementationReported(change, input.outcome, input.notes ?? null, caller, this.stamp());
       const token = await this.openToken(id, key);
-      await this.commitAnswer(change, next, key, token, `the implementation of ${id} was already reported`);
+      await this.commitAnswer(change, next, key, token, {
+        code: 'implementation_already_reported',
+        detail: `the implementation of ${id} was already reported`,
+      });
       return { step: next, taskToken: token };
     });
     await this.completeOrVoid(
@@ -204,7 +212,10 @@ export class ChangeService {
       assertChangeWorker(caller, 'review changes');
       const next = reviewRecorded(change, notes, caller, this.stamp());
       const token = await this.openToken(id, key);
-      await this.commitAnswer(change, next, key, token, `${id} was already reviewed`);
+      await this.commitAnswer(change, next, key, token, {
+        code: 'review_already_recorded',
+        detail: `${id} was already reviewed`,
+      });
       return { step: next, taskToken: token };
     });
     await this.completeOrVoid(
@@ -239,6 +250,7 @@ export class ChangeService {
       throw new ServiceBusyError(
         `${id} is saved as a draft but its workflow could not start (${(error as Error).message}); ` +
           `POST /changes/${id}/submit retries`,
+        'workflow_not_started',
       );
     }
   }
@@ -259,7 +271,7 @@ export class ChangeService {
         group === undefined
           ? `no approval is pending on ${change.id} for a group you belong to`
           : `no approval is pending on ${change.id} for group ${group} with you as a member`,
-        { pendingGroups },
+        { code: 'approval_not_pending', pendingGroups },
       );
     }
     if (mine.length > 1) {
@@ -286,6 +298,7 @@ export class ChangeService {
       if (attempt >= TOKEN_WAIT_ATTEMPTS) {
         throw new ConflictError(
           `the workflow of ${id} is not waiting for this ${key.kind} right now (it is between steps); retry in a moment`,
+          { code: 'workflow_between_steps' },
         );
       }
       await new Promise((resolve) => setTimeout(resolve, TOKEN_WAIT_MS));
@@ -297,7 +310,7 @@ export class ChangeService {
     step: ChangeStep,
     key: CallbackKey,
     taskToken: string,
-    alreadyAnswered: string,
+    alreadyAnswered: { code: CodeWithStatus<409>; detail: string },
   ): Promise<void> {
     try {
       await this.store.commit({
@@ -307,7 +320,9 @@ export class ChangeService {
         callback: { op: 'answer', key, taskToken },
       });
     } catch (error) {
-      if (error instanceof CallbackConflictError) throw new ConflictError(alreadyAnswered);
+      if (error instanceof CallbackConflictError) {
+        throw new ConflictError(alreadyAnswered.detail, { code: alreadyAnswered.code });
+      }
       throw error;
     }
   }
@@ -341,13 +356,17 @@ export class ChangeService {
           callback: { op: 'reopen', key },
         });
       });
-      throw new ConflictError(`${why}; it was not counted`, { reason: error.reason });
+      throw new ConflictError(`${why}; it was not counted`, {
+        code: 'task_token_gone',
+        reason: error.reason,
+      });
     }
   }
 
   private async assertGroupsExist(groupIds: readonly string[]): Promise<void> {
     if (groupIds.length === 0) return;
-    const found = await this.groups.existing(groupIds);
+    // Each group once: a batch read may not name a key twice (DynamoDB refuses it as a 500).
+    const found = await this.groups.existing([...new Set(groupIds)]);
     const errors = groupIds.flatMap((group, index) =>
       found.has(group) ? [] : [{ path: `approvalGroups.${index}`, message: `group ${group} does not exist` }],
     );

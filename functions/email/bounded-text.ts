@@ -1,4 +1,4 @@
-/** SPEC §3: descriptions and comment bodies are at most 64 KiB (UTF-8). */
+/** docs/api.md#errors: descriptions and comment bodies are at most 64 KiB (UTF-8). */
 export const MAX_TEXT_BYTES = 64 * 1024;
 
 const TRUNCATION_NOTE = '\n\n[… truncated at 64 KiB; the whole message is attached as original-message.eml]';
@@ -13,7 +13,7 @@ export function boundedText(text: string): { text: string; truncated: boolean } 
   return { text: cut + TRUNCATION_NOTE, truncated: true };
 }
 
-/** A title within SPEC §3's 1–200 characters. */
+/** A title within the 1–200 characters of docs/api.md#errors. */
 export function titleFrom(subject: string): string {
   const title = subject.replace(/\s+/g, ' ').trim();
   if (title.length === 0) return '(no subject)';

@@ -3,8 +3,8 @@ import { messageIdDomain } from './message-ids.js';
 import { headerValues, type ParsedMail } from './model.js';
 
 /**
- * The machine-mail classifier: SPEC §7's signals, any one enough, as one function. The rules are
- * those of RT, Zammad, ServiceNow and JSM (reference/itsm-anchors.md §4.2), sorted into what each
+ * The machine-mail classifier: the signals of docs/email.md#machine-mail-classifyts, any one enough, as one function. The rules are
+ * those of RT, Zammad, ServiceNow and JSM (docs/email.md#machine-mail-classifyts), sorted into what each
  * kind of mail may do:
  *
  * | kind         | opens a ticket                   | threaded onto a ticket      | answered |

@@ -2,7 +2,20 @@
 export const INBOX_PREFIX = 'inbox/';
 /** Refused (over 10 MB), spam/virus FAIL and unparseable mail is moved here, by reason. */
 export const QUARANTINE_PREFIX = 'quarantine/';
-/** SPEC §7: mail over 10 MB is refused. */
+/** docs/email.md#what-one-mail-does: mail over 10 MB is refused. */
 export const MAX_MAIL_BYTES = 10 * 1024 * 1024;
-/** SPEC §7: at most this many automatic mails per recipient per hour. */
+/** docs/email.md#outbound-mail: at most this many automatic mails per recipient per hour. */
 export const AUTO_REPLIES_PER_HOUR = 10;
+/**
+ * The domain events the notifier answers (notifier.ts): ticket mail to requesters, SLA notices and
+ * change approval notices to staff. lib/email.ts routes exactly these to it; so does the local bus.
+ */
+export const NOTIFIED_DETAIL_TYPES = [
+  'Ticket Created',
+  'Comment Added',
+  'Ticket Status Changed',
+  'SLA Notice Due',
+  'Change Approval Requested',
+  'Change Approval Escalated',
+  'Change Approval Expired',
+] as const;

@@ -4,7 +4,7 @@ import type { Classification } from './classify.js';
 import type { SenderVerdict } from './sender-policy.js';
 
 /**
- * What one incoming mail does (SPEC §7), decided from facts gathered beforehand; pure, so the
+ * What one incoming mail does (docs/email.md#what-one-mail-does), decided from facts gathered beforehand; pure, so the
  * whole rule set is one table of tests (test/domain/email-decide.test.ts).
  */
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type AttachmentRecord, type AttachmentStore, summaryOf } from '../attachments/model.js';
+import { type AttachmentRecord, summaryOf } from '../attachments/model.js';
+import type { AttachmentStore } from '../attachments/store/attachment-store.js';
 import type { ObjectStore } from '../attachments/store/object-store.js';
 import type { Caller } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
@@ -33,7 +34,7 @@ import type {
 import { cleanTitle, threadCandidates } from './threading.js';
 
 /**
- * Email to ticket (SPEC §7): one stored raw mail in, at most one ticket or comment out, exactly
+ * Email to ticket (docs/email.md): one stored raw mail in, at most one ticket or comment out, exactly
  * once per Message-ID. The same code runs behind the S3 trigger on AWS and behind the local SMTP
  * listener; only the adapters differ.
  *
@@ -159,7 +160,7 @@ export class EmailIngest {
     }
   }
 
-  /** SPEC §7's order: ticket id in the subject, then the Message-IDs the mail answers. */
+  /** The order of docs/email.md#threading-threadingts: ticket id in the subject, then the Message-IDs the mail answers. */
   private async findThread(mail: ParsedMail): Promise<ThreadMatch | undefined> {
     const { ticketIds, messageIds } = threadCandidates(mail);
     for (const id of ticketIds) {

@@ -32,7 +32,7 @@ export interface ParsedMail {
   readonly text: string;
   /** The text/html part(s), as sent ('' when there is none). */
   readonly html: string;
-  /** SPEC §7: the text part, or the HTML converted to text when there is no text part. */
+  /** docs/email.md#parsing: the text part, or the HTML converted to text when there is no text part. */
   readonly body: string;
   /** Top-level headers in order, duplicates included. */
   readonly headers: readonly MailHeader[];

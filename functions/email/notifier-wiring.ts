@@ -1,3 +1,5 @@
+import { DynamoChangeRepository } from '../changes/store/dynamodb-change-store.js';
+import { DynamoGroupRepository } from '../groups/store/dynamodb-group-store.js';
 import { DynamoTicketRepository } from '../tickets/store/dynamodb-ticket-store.js';
 import { EmailNotifier } from './notifier.js';
 import { DynamoCommentReader } from './store/mail-comment-reader.js';
@@ -20,6 +22,8 @@ export function emailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     ledger: new DynamoNotificationLedger(dynamo, tableName),
     limiter: new DynamoSendLimiter(dynamo, tableName),
     people: new DynamoPersonDirectory(dynamo, tableName),
+    groups: new DynamoGroupRepository(dynamo, tableName),
+    changes: new DynamoChangeRepository(dynamo, tableName),
     mail: deps.mail,
     clock: deps.clock,
   });

@@ -1,11 +1,9 @@
+import { parseEnvironment } from '../shared/wiring/environment.js';
 import { awsEmailBaseDeps } from './aws-wiring.js';
 import { sesMailSender } from './mail/aws-mail.js';
-import { createEmailNotifierHandler } from './notifier-handler.js';
-import { emailNotifier } from './notifier-wiring.js';
+import { assembleEmailNotifier, EMAIL_NOTIFIER_ENVIRONMENT } from './notifier.function.js';
 import { supportAddress } from './settings.js';
 
-const base = awsEmailBaseDeps();
+const base = awsEmailBaseDeps(parseEnvironment(EMAIL_NOTIFIER_ENVIRONMENT));
 
-export const handler = createEmailNotifierHandler(
-  emailNotifier({ ...base, mail: sesMailSender(supportAddress(base.settings)) }),
-);
+export const handler = assembleEmailNotifier({ ...base, mail: sesMailSender(supportAddress(base.settings)) });

@@ -1,3 +1,5 @@
+import type { ChangeStore } from '../changes/store/change-store.js';
+import type { GroupStore } from '../groups/store/group-store.js';
 import type { Clock } from '../shared/clock/clock.js';
 import type { Comment, Ticket } from '../tickets/model.js';
 import type { TicketStore } from '../tickets/store/ticket-store.js';
@@ -6,6 +8,16 @@ import { EMAIL_GATEWAY, RetryLaterError } from './gateway.js';
 import type { MailSender } from './mail/mail-sender.js';
 import { composeNotification, isAutomatic, type NotificationKind } from './outbound.js';
 import type { EmailSettings } from './settings.js';
+import {
+  type ApprovalNoticeKind,
+  approvalNoticeGroups,
+  approvalNoticeMail,
+  approvalNoticeRecipients,
+  slaNoticeMail,
+  slaNoticeOf,
+  slaNoticeRecipients,
+  staffNoticeFor,
+} from './staff-notices.js';
 import type {
   MailThread,
   MailThreadStore,
@@ -16,11 +28,14 @@ import type {
 } from './store/ports.js';
 
 /**
- * Outbound notifications (SPEC §7), driven by the domain events on the bus: `Ticket Created` from
+ * Outbound notifications (docs/email.md#outbound-mail), driven by the domain events on the bus: `Ticket Created` from
  * an email → acknowledgement; a public comment by an agent → that comment; `Ticket Status Changed`
- * to resolved → resolution notice. One mail per event at most: a claim on the event id (conditional
- * write) before sending, marked done after; a redelivered event after a crash mid-send sends the
- * same mail again with the same Message-ID, which recipients' clients show once.
+ * to resolved → resolution notice. Staff notices too (staff-notices.ts): `SLA Notice Due` → the
+ * SLA warning or breach mail to the ticket's group and assignee; `Change Approval Requested`,
+ * `Escalated`, `Expired` → the approval group's mail. One mail per event at most: a claim on the
+ * event id (conditional write) before sending, marked done after; a failed send releases the claim
+ * and throws, so the event is retried; a redelivered event after a crash mid-send sends the same
+ * mail again with the same Message-ID, which recipients' clients show once.
  */
 export interface DomainEventInput {
   readonly detailType: string;
@@ -36,6 +51,10 @@ export interface NotifierDeps {
   readonly ledger: NotificationLedger;
   readonly limiter: SendLimiter;
   readonly people: PersonDirectory;
+  /** Group addresses (SLA notices, approval notices). */
+  readonly groups: Pick<GroupStore, 'get'>;
+  /** The change an approval notice is about. */
+  readonly changes: Pick<ChangeStore, 'get'>;
   readonly mail: MailSender;
   readonly clock: Clock;
 }
@@ -74,22 +93,82 @@ export class EmailNotifier {
   constructor(private readonly deps: NotifierDeps) {}
 
   async handle(event: DomainEventInput): Promise<NotifyOutcome> {
-    const kind = notificationFor(event);
-    const ticketId = event.detail.ticketId;
-    if (!kind || typeof ticketId !== 'string') return 'ignored';
+    const notify = this.notificationOf(event);
+    if (!notify) return 'ignored';
     const { ledger, clock } = this.deps;
     const eventId = event.detail.eventId;
     const claim = await ledger.claim(eventId, clock.now(), LEDGER_LEASE_MS);
     if (claim === 'done') return 'duplicate';
     if (claim === 'in-progress') throw new RetryLaterError(`event ${eventId} is being notified`);
     try {
-      const outcome = await this.notify(kind, event, ticketId);
+      const outcome = await notify();
       await ledger.complete(eventId, outcome, clock.now());
       return outcome;
     } catch (error) {
       await ledger.release(eventId).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** What sending this event's mail takes, if the event asks for one (before reading anything). */
+  private notificationOf(event: DomainEventInput): (() => Promise<NotifyOutcome>) | undefined {
+    const { ticketId, changeId } = event.detail;
+    const kind = notificationFor(event);
+    if (kind) return typeof ticketId === 'string' ? () => this.notify(kind, event, ticketId) : undefined;
+    const staff = staffNoticeFor(event.detailType);
+    if (staff === 'sla-notice') {
+      return typeof ticketId === 'string' ? () => this.notifySla(event, ticketId) : undefined;
+    }
+    if (staff) {
+      return typeof changeId === 'string' ? () => this.notifyApproval(staff, event, changeId) : undefined;
+    }
+    return undefined;
+  }
+
+  /** An SLA warning or breach: to the ticket's group address and an assignee known by address. */
+  private async notifySla(event: DomainEventInput, ticketId: string): Promise<NotifyOutcome> {
+    const notice = slaNoticeOf(event.detail);
+    if (!notice) return 'not-applicable';
+    const ticket = await this.deps.tickets.get(ticketId);
+    if (!ticket) return 'not-applicable';
+    const group = ticket.group ? await this.deps.groups.get(ticket.group) : undefined;
+    const to = slaNoticeRecipients(ticket, group?.email);
+    if (to.length === 0) return 'no-recipient';
+    const { settings } = this.deps;
+    await this.deps.mail.send(slaNoticeMail({ eventId: event.detail.eventId, ticket, notice, to, settings }));
+    return 'sent';
+  }
+
+  /** A change approval requested, escalated or expired: to the groups' addresses (see staff-notices.ts). */
+  private async notifyApproval(
+    kind: ApprovalNoticeKind,
+    event: DomainEventInput,
+    changeId: string,
+  ): Promise<NotifyOutcome> {
+    const group = event.detail.group;
+    if (typeof group !== 'string') return 'not-applicable';
+    const change = await this.deps.changes.get(changeId);
+    if (!change) return 'not-applicable';
+    const groups = await Promise.all(approvalNoticeGroups(kind, group).map((id) => this.deps.groups.get(id)));
+    const to = approvalNoticeRecipients(
+      kind,
+      change,
+      groups.map((g) => g?.email),
+    );
+    if (to.length === 0) return 'no-recipient';
+    const requestedAt = event.detail.requestedAt;
+    await this.deps.mail.send(
+      approvalNoticeMail({
+        kind,
+        eventId: event.detail.eventId,
+        change,
+        group,
+        requestedAt: typeof requestedAt === 'string' ? requestedAt : undefined,
+        to,
+        settings: this.deps.settings,
+      }),
+    );
+    return 'sent';
   }
 
   private async notify(

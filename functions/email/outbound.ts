@@ -5,7 +5,7 @@ import { REPLY_ABOVE_MARKER } from './reply-trim.js';
 import { type EmailSettings, supportAddress } from './settings.js';
 
 /**
- * The mail Opsdesk sends about a ticket (SPEC §7): the ticket id in the subject, a Message-ID of
+ * The mail Opsdesk sends about a ticket (docs/email.md#outbound-mail): the ticket id in the subject, a Message-ID of
  * ours derived from the event it answers (a redelivered event produces the very same mail, which
  * mail clients then show once), In-Reply-To the last mail we received on the ticket, References
  * with the ticket's root id first, and `Auto-Submitted: auto-replied` on automatic mail.

@@ -7,7 +7,7 @@ import { headerValues, type MailHeader, type ParsedAttachment, type ParsedMail }
 import { normaliseCharsets } from './normalise-charsets.js';
 
 /**
- * Bounds on parser work. The raw size is checked before parsing (10 MB, SPEC §7); these cap what a
+ * Bounds on parser work. The raw size is checked before parsing (10 MB, docs/email.md#what-one-mail-does); these cap what a
  * message within that size can make the parser do: MIME nesting, header bytes, embedded messages,
  * HTML depth (html-text.ts), and how many attachments are kept.
  */

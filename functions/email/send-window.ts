@@ -1,5 +1,5 @@
 /**
- * The outbound limit on automatic mail (SPEC §7: at most N per recipient per hour) as a sliding
+ * The outbound limit on automatic mail (docs/email.md#outbound-mail: at most N per recipient per hour) as a sliding
  * window over the send times of the last N mails: a mail is admitted when fewer than N were sent
  * in the hour before it. Unlike a per-clock-hour counter, it never lets 2N through across an hour
  * boundary. The store keeps the list on one item and writes it conditionally.

@@ -1,7 +1,7 @@
 import { domainOf, normaliseAddress } from './address-forms.js';
 
 /**
- * Sender lists by address or domain (SPEC §7). Entries: `alice@example.com`, `example.com` (that
+ * Sender lists by address or domain (docs/email.md#configuration). Entries: `alice@example.com`, `example.com` (that
  * domain and its subdomains), `@example.com` (that domain only). The most specific entry that
  * matches decides (an address beats a domain, a longer domain beats a shorter one); between an
  * allow and a deny entry of the same specificity, deny wins. With a non-empty allow list, a sender

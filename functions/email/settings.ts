@@ -12,9 +12,9 @@ export interface EmailSettings {
   readonly machineSenders: readonly string[];
   readonly allowSenders: readonly string[];
   readonly denySenders: readonly string[];
-  /** SPEC §7: mail over 10 MB is refused. */
+  /** docs/email.md#what-one-mail-does: mail over 10 MB is refused. */
   readonly maxMailBytes: number;
-  /** SPEC §7: at most this many automatic mails per recipient per hour. */
+  /** docs/email.md#outbound-mail: at most this many automatic mails per recipient per hour. */
   readonly autoRepliesPerHour: number;
 }
 

@@ -1,7 +1,7 @@
 import type { ParsedMail } from './model.js';
 
 /**
- * Where a mail may belong, in the order SPEC §7 and JSM/RT use: the ticket id in the subject
+ * Where a mail may belong, in the order docs/email.md#threading-threadingts gives (as JSM/RT use): the ticket id in the subject
  * (`[INC-000042]`, leftmost first), then the Message-IDs the mail answers (In-Reply-To, then
  * References newest first), then for a bounce the ids and subject of the message it returns.
  */

@@ -1,4 +1,4 @@
-/** An assignment (and, later, approval) group (SPEC §4). */
+/** An assignment (and, later, approval) group (docs/decisions.md#itsm-choices). */
 export interface Group {
   readonly id: string;
   readonly name: string;

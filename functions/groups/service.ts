@@ -1,8 +1,8 @@
 import { type Caller, canReadAllTickets, isAdmin } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
+import { type Page, type PageRequest, StaleWriteError } from '../shared/store.js';
 import { upsertVersioned } from '../shared/versioned-upsert.js';
-import { type Page, type PageRequest, StaleWriteError } from '../tickets/store/ticket-store.js';
 import { DEFAULT_GROUPS, type Group } from './model.js';
 import type { GroupStore } from './store/group-store.js';
 
@@ -13,7 +13,7 @@ export interface PutGroupInput {
   calendarId?: string | null;
 }
 
-/** Groups: read by anyone with agent read rights, written by admins (SPEC §4). */
+/** Groups: read by anyone with agent read rights, written by admins (docs/api.md#authentication-and-roles). */
 export class GroupService {
   constructor(
     private readonly store: GroupStore,

@@ -1,8 +1,5 @@
+import { parseEnvironment } from '../shared/wiring/environment.js';
 import { pipelineSettings } from '../shared/wiring/pipeline-settings.js';
-import { createPublicHandler } from './handler.js';
+import { assemblePublic, PUBLIC_ENVIRONMENT } from './function.js';
 
-/** Health and the OpenAPI document: no table, no secret, so no AWS client at all. */
-export const handler = createPublicHandler({
-  ...pipelineSettings(),
-  cursorKey: () => Promise.reject(new Error('the public function serves no paginated lists')),
-});
+export const handler = assemblePublic(pipelineSettings(parseEnvironment(PUBLIC_ENVIRONMENT)));

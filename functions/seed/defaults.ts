@@ -1,11 +1,11 @@
 import { GroupService } from '../groups/service.js';
-import { DynamoGroupRepository } from '../groups/store/dynamodb-group-store.js';
+import { groupStore } from '../groups/store/wiring.js';
 import type { TableDeps } from '../shared/wiring/deps.js';
 import { SlaAdminService } from '../sla/admin-service.js';
 import { slaConfigStore } from '../sla/store/wiring.js';
 
 /** Seeds what every stack starts with (idempotent): the local runtime at start, the stack on deploy. */
 export async function seedDefaults(deps: TableDeps): Promise<void> {
-  await new GroupService(new DynamoGroupRepository(deps.dynamo, deps.tableName), deps.clock).seedDefaults();
+  await new GroupService(groupStore(deps), deps.clock).seedDefaults();
   await new SlaAdminService(slaConfigStore(deps), deps.clock).seedDefaults();
 }

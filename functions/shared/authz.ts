@@ -1,4 +1,4 @@
-/** The authenticated caller, as the JWT authorizer describes them (SPEC §2). */
+/** The authenticated caller, as the JWT authorizer describes them (docs/api.md#authentication-and-roles). */
 export const ROLES = ['requester', 'agent', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

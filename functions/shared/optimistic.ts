@@ -1,5 +1,5 @@
-import { StaleWriteError } from '../tickets/store/ticket-store.js';
 import { ServiceBusyError } from './errors.js';
+import { StaleWriteError } from './store.js';
 
 /** Enough rounds for 20+ simultaneous writers on one record to all land (each round one wins). */
 const MAX_ATTEMPTS = 30;
@@ -20,6 +20,7 @@ export async function withOptimisticRetry<T>(
       if (round >= MAX_ATTEMPTS) {
         throw new ServiceBusyError(
           `${error.recordId} is being changed by many writers at once; retry shortly`,
+          'too_many_writers',
         );
       }
       await sleep(Math.random() * Math.min(100, 4 * round));

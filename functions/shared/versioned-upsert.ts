@@ -1,6 +1,6 @@
-import { StaleWriteError } from '../tickets/store/ticket-store.js';
 import { PreconditionFailedError } from './errors.js';
 import { withOptimisticRetry } from './optimistic.js';
+import { StaleWriteError } from './store.js';
 
 /**
  * PUT semantics for configuration records (groups, calendars, policies): create or replace, with
@@ -17,7 +17,11 @@ export function upsertVersioned<T extends { version: number }>(
     const existing = await read();
     const version = existing?.version ?? 0;
     if (ifMatch !== undefined && version !== ifMatch) {
-      throw new PreconditionFailedError(`${id} is at version ${version}, not ${ifMatch}`, version);
+      throw new PreconditionFailedError(
+        `${id} is at version ${version}, not ${ifMatch}`,
+        version,
+        'stale_version',
+      );
     }
     try {
       return { record: await write(version + 1, existing), created: !existing };
@@ -26,6 +30,7 @@ export function upsertVersioned<T extends { version: number }>(
         throw new PreconditionFailedError(
           `${id} changed while this update was applied`,
           error.currentVersion,
+          'stale_version',
         );
       }
       throw error;

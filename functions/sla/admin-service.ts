@@ -1,8 +1,8 @@
 import { type Caller, canReadAllTickets, isAdmin } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { StaleWriteError } from '../shared/store.js';
 import { upsertVersioned } from '../shared/versioned-upsert.js';
-import { StaleWriteError } from '../tickets/store/ticket-store.js';
 import {
   ALWAYS_ON_CALENDAR,
   ALWAYS_ON_CALENDAR_ID,
@@ -15,7 +15,7 @@ import type { SlaConfigStore } from './store/sla-config-store.js';
 export type CalendarInput = Omit<Calendar, 'id' | 'version' | 'updatedAt'>;
 export type PolicyInput = Omit<PolicyDraft, 'id'>;
 
-/** Calendars and SLA policies: read with agent read rights, written by admins (SPEC §4–5). */
+/** Calendars and SLA policies: read with agent read rights, written by admins (docs/sla.md#policies). */
 export class SlaAdminService {
   constructor(
     private readonly store: SlaConfigStore,
@@ -51,7 +51,9 @@ export class SlaAdminService {
   putCalendar(caller: Caller, id: string, input: CalendarInput, ifMatch?: number) {
     assertSlaAdmin(caller);
     if (id === ALWAYS_ON_CALENDAR_ID)
-      throw new ConflictError('the 24x7 calendar always exists and cannot be changed');
+      throw new ConflictError('the 24x7 calendar always exists and cannot be changed', {
+        code: 'calendar_read_only',
+      });
     return upsertVersioned(
       id,
       ifMatch,

@@ -1,4 +1,4 @@
-/** A business-hours calendar (SPEC §5). Ranges are local wall-clock times in `timezone`. */
+/** A business-hours calendar (docs/sla.md#calendars). Ranges are local wall-clock times in `timezone`. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 

@@ -1,7 +1,7 @@
 import type { TicketStatus, TicketType } from '../tickets/model.js';
 import { ALWAYS_ON_CALENDAR_ID, BUSINESS_HOURS_CALENDAR_ID } from './calendar.js';
 
-/** An SLA policy (SPEC §5): the first matching policy by `order` applies. */
+/** An SLA policy (docs/sla.md#policies): the first matching policy by `order` applies. */
 export interface SlaPolicy {
   readonly id: string;
   readonly name: string;
@@ -36,7 +36,7 @@ export function selectPolicy(
 const HOUR = 60;
 const BUSINESS_DAY = 8 * HOUR;
 
-/** SPEC §5 defaults: P1 around the clock, P2–P4 on business hours, P5 no SLA. */
+/** Defaults (docs/sla.md#policies): P1 around the clock, P2–P4 on business hours, P5 no SLA. */
 export const DEFAULT_POLICIES: readonly PolicyDraft[] = [
   policy('p1', 'P1 critical', 10, [1], ALWAYS_ON_CALENDAR_ID, 15, 4 * HOUR),
   policy('p2', 'P2 high', 20, [2], BUSINESS_HOURS_CALENDAR_ID, 30, 8 * HOUR),

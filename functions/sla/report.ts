@@ -1,6 +1,7 @@
 import { businessMsBetween } from './business-time.js';
 import type { Calendar } from './calendar.js';
-import type { ClockedTicket, SlaClock } from './clocks.js';
+import type { ClockedTicket } from './clocks.js';
+import type { SlaClock } from './model.js';
 
 export interface DurationStats {
   readonly mean: number | null;

@@ -1,21 +1,42 @@
 import { isFinal } from '../tickets/lifecycle.js';
 import { isWorkingTime, nextWorkingInstant } from './business-time.js';
 import type { Calendar } from './calendar.js';
-import {
-  CLOCKS,
-  type ClockedTicket,
-  isRunning,
-  type PendingNotice,
-  type SlaEvent,
-  slaEvent,
-  type TicketSla,
-} from './clocks.js';
+import { type ClockedTicket, isRunning, type SlaEvent, slaEvent } from './clocks.js';
+import { CLOCKS, type PendingNotice, type TicketSla } from './model.js';
+
+/**
+ * A notification owed now, as a domain event written with the sweep's recording (the history
+ * entry is the outbox): the email notifier mails it to the group and assignee, once per event.
+ */
+export interface SlaNoticeEvent {
+  readonly detailType: 'SLA Notice Due';
+  readonly detail: {
+    readonly ticketId: string;
+    readonly notice: PendingNotice['kind'];
+    readonly clock: PendingNotice['clock'];
+    readonly policyId: string;
+    readonly dueAt: string | null;
+  };
+}
+
+export function slaNoticeEvent(ticketId: string, notice: PendingNotice, sla: TicketSla): SlaNoticeEvent {
+  return {
+    detailType: 'SLA Notice Due',
+    detail: {
+      ticketId,
+      notice: notice.kind,
+      clock: notice.clock,
+      policyId: sla.policyId,
+      dueAt: sla[notice.clock].dueAt,
+    },
+  };
+}
 
 export interface SweepResult {
   /** The ticket's new SLA state; undefined when nothing changed. */
   readonly sla?: TicketSla;
   readonly events: SlaEvent[];
-  /** Notifications to send now (the rest wait in `pendingNotices`). */
+  /** Notifications owed now (the rest wait in `pendingNotices`): the sweeper records them as events. */
   readonly notify: PendingNotice[];
 }
 

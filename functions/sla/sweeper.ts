@@ -1,17 +1,16 @@
-import type { MailSender } from '../email/mail/mail-sender.js';
-import type { Group } from '../groups/model.js';
 import type { GroupStore } from '../groups/store/group-store.js';
 import type { Caller } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
+import { StaleWriteError } from '../shared/store.js';
 import { isDueForAutoClose, withAutoClose } from '../tickets/auto-close.js';
 import type { HistoryEntry, Ticket } from '../tickets/model.js';
 import { applyUpdate, updateHistory } from '../tickets/rules.js';
 import { withSla } from '../tickets/service.js';
-import { StaleWriteError, type TicketStore } from '../tickets/store/ticket-store.js';
+import type { TicketStore } from '../tickets/store/ticket-store.js';
 import { ALWAYS_ON_CALENDAR_ID, BUSINESS_HOURS_CALENDAR_ID, type Calendar } from './calendar.js';
-import type { PendingNotice, SlaConfig } from './clocks.js';
+import type { SlaConfig } from './clocks.js';
 import type { SlaConfigStore } from './store/sla-config-store.js';
-import { sweepTicket } from './sweep.js';
+import { slaNoticeEvent, sweepTicket } from './sweep.js';
 
 /** Tickets one sweep examines at most; the rest wait for the next run (one a minute). */
 const MAX_PER_SWEEP = 1_000;
@@ -21,15 +20,10 @@ export interface SweepSummary {
   readonly examined: number;
   readonly warned: number;
   readonly breached: number;
+  /** Notices owed now, recorded as `SLA Notice Due` events (the email notifier mails them). */
   readonly notified: number;
-  /** Resolved tickets closed automatically (SPEC §3). */
+  /** Resolved tickets closed automatically (docs/sla.md#the-sweeper). */
   readonly closed: number;
-}
-
-export interface SweeperOptions {
-  /** Domain of the Message-IDs of notification mail. */
-  readonly mailDomain: string;
-  readonly log?: (message: string, detail: Record<string, unknown>) => void;
 }
 
 const SWEEPER = { id: 'opsdesk-sla', name: 'SLA sweeper' } as const;
@@ -44,18 +38,18 @@ const AUTO_CLOSE: Caller = {
 /**
  * The SLA sweeper: reads only tickets whose next deadline has passed (the sparse index), records
  * each warning and breach once with a write conditional on the ticket's version (so concurrent or
- * repeated sweeps cannot record twice), writes history and events in the same transaction, then
- * notifies the assignee and group.
+ * repeated sweeps cannot record twice), and writes history and events in the same transaction.
+ * Notices owed now are events of that transaction too (`SLA Notice Due`): the email notifier mails
+ * them to the group and assignee with its one-mail-per-event ledger, so a failed send is retried,
+ * never lost. The sweeper itself sends no mail.
  */
 export class SlaSweeper {
   constructor(
     private readonly tickets: TicketStore,
     private readonly config: SlaConfigStore,
     private readonly groups: GroupStore,
-    private readonly mail: MailSender,
     private readonly clock: Clock,
     private readonly newId: () => string,
-    private readonly options: SweeperOptions,
   ) {}
 
   async sweep(): Promise<SweepSummary> {
@@ -83,7 +77,7 @@ export class SlaSweeper {
         const outcome = await this.sweepOne(due, noticeCalendar, now);
         warned += outcome.events.filter((e) => e.detailType === 'SLA Warning').length;
         breached += outcome.events.filter((e) => e.detailType === 'SLA Breached').length;
-        notified += await this.notify(outcome.ticket, group, outcome.notify, outcome.historyId);
+        notified += outcome.notices;
       }
       startKey = page.lastKey;
     } while (startKey && examined < MAX_PER_SWEEP);
@@ -121,13 +115,15 @@ export class SlaSweeper {
     due: Ticket,
     noticeCalendar: Calendar,
     now: Date,
-  ): Promise<{ ticket: Ticket; events: HistoryEntry['events']; notify: PendingNotice[]; historyId: string }> {
+  ): Promise<{ events: HistoryEntry['events']; notices: number }> {
     let ticket: Ticket | undefined = due;
     for (let attempt = 0; attempt < 5 && ticket; attempt++) {
       const result = sweepTicket(ticket, noticeCalendar, now);
-      if (!result.sla) break;
+      const sla = result.sla;
+      if (!sla) break;
       const at = now.toISOString();
-      const after: Ticket = { ...ticket, sla: result.sla, updatedAt: at, version: ticket.version + 1 };
+      const ticketId = ticket.id;
+      const after: Ticket = { ...ticket, sla, updatedAt: at, version: ticket.version + 1 };
       const history: HistoryEntry = {
         id: this.newId(),
         recordId: ticket.id,
@@ -139,50 +135,16 @@ export class SlaSweeper {
           from: null,
           to: event.detailType,
         })),
-        events: result.events,
+        events: [...result.events, ...result.notify.map((notice) => slaNoticeEvent(ticketId, notice, sla))],
       };
       try {
         await this.tickets.commit([{ before: ticket, after, history }]);
-        return { ticket: after, events: result.events, notify: result.notify, historyId: history.id };
+        return { events: result.events, notices: result.notify.length };
       } catch (error) {
         if (!(error instanceof StaleWriteError)) throw error;
         ticket = await this.tickets.get(ticket.id);
       }
     }
-    return { ticket: ticket ?? due, events: [], notify: [], historyId: '' };
-  }
-
-  /** Mail to the group's address and an assignee known by address; failures are logged, not fatal. */
-  private async notify(
-    ticket: Ticket,
-    group: Group | undefined,
-    notices: readonly PendingNotice[],
-    historyId: string,
-  ): Promise<number> {
-    if (notices.length === 0) return 0;
-    const to = [group?.email, ticket.assignee?.includes('@') ? ticket.assignee : undefined].filter(
-      (address): address is string => Boolean(address),
-    );
-    if (to.length === 0) return 0;
-    let sent = 0;
-    for (const [i, notice] of notices.entries()) {
-      const clockName = notice.clock === 'firstResponse' ? 'first response' : 'resolution';
-      const what = notice.kind === 'breach' ? 'breached' : 'is about to breach';
-      const due = ticket.sla?.[notice.clock].dueAt;
-      try {
-        await this.mail.send({
-          to,
-          subject: `[${ticket.id}] SLA ${clockName} ${what}: ${ticket.title}`,
-          text: `${ticket.id} (P${ticket.priority}, ${ticket.status}): the ${clockName} target ${what}.\nDue: ${due}\n`,
-          messageId: `<sla-${historyId}-${i}@${this.options.mailDomain}>`,
-          automatic: true,
-          headers: { 'X-Opsdesk-Ticket': ticket.id },
-        });
-        sent++;
-      } catch (error) {
-        this.options.log?.('SLA notification failed', { ticketId: ticket.id, error: String(error) });
-      }
-    }
-    return sent;
+    return { events: [], notices: 0 };
   }
 }

@@ -4,7 +4,7 @@ import { type Comment, TICKET_ID_PATTERN, type Ticket } from './model.js';
 import type { ReadHint, TicketStore } from './store/ticket-store.js';
 
 /**
- * Ticket authorization, decided in the domain (SPEC §2): a caller who may not see a ticket gets
+ * Ticket authorization, decided in the domain (docs/api.md#authentication-and-roles): a caller who may not see a ticket gets
  * 404 as if it did not exist; one who may see it but not act gets 403.
  */
 export function isRequesterOf(ticket: Ticket, caller: Caller): boolean {

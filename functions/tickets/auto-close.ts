@@ -1,6 +1,6 @@
 import type { Ticket } from './model.js';
 
-/** SPEC §3: a resolved ticket closes automatically after this many days without a reopen. */
+/** docs/api.md#tickets-in-brief: a resolved ticket closes automatically after this many days without a reopen. */
 export const DEFAULT_AUTO_CLOSE_DAYS = 7;
 
 /**

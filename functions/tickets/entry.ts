@@ -1,4 +1,5 @@
 import { awsHttpDeps } from '../shared/wiring/aws.js';
-import { createTicketsHandler } from './http/handler.js';
+import { parseEnvironment } from '../shared/wiring/environment.js';
+import { assembleTickets, TICKETS_ENVIRONMENT } from './function.js';
 
-export const handler = createTicketsHandler(awsHttpDeps());
+export const handler = assembleTickets(awsHttpDeps(parseEnvironment(TICKETS_ENVIRONMENT)));

@@ -17,7 +17,7 @@ export async function assertNoParentCycle(
   const cycle = () =>
     new ConflictError(
       `${parent.id} cannot be the parent of ${child.id}: ${child.id} is already ${parent.id} or one of its ancestors`,
-      { reason: 'link_cycle' },
+      { code: 'link_cycle', reason: 'link_cycle' },
     );
   if (parent.id === child.id) throw cycle();
   const seen = new Set<string>([parent.id]);
@@ -29,7 +29,7 @@ export async function assertNoParentCycle(
     if (seen.size > MAX_HIERARCHY_WALK) {
       throw new ConflictError(
         `${parent.id} has more than ${MAX_HIERARCHY_WALK} ancestors; the hierarchy is too deep to extend`,
-        { reason: 'hierarchy_too_deep', limit: MAX_HIERARCHY_WALK },
+        { code: 'hierarchy_too_deep', reason: 'hierarchy_too_deep', limit: MAX_HIERARCHY_WALK },
       );
     }
     const tickets = await Promise.all(next.map(read));

@@ -1,7 +1,7 @@
 import type { TicketStatus, TicketType } from './model.js';
 
 /**
- * Lifecycles as data (SPEC §3): for each ticket type, the statuses each status may move to.
+ * Lifecycles as data (docs/api.md#tickets-in-brief): for each ticket type, the statuses each status may move to.
  * Anything not listed is illegal and answered with 409 naming the allowed moves.
  */
 type TransitionTable = Readonly<Partial<Record<TicketStatus, readonly TicketStatus[]>>>;

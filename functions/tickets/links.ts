@@ -20,7 +20,7 @@ export interface LinkResult {
 
 /**
  * Links two tickets, storing the link on both (the target carries the inverse type) so either side
- * lists it with one read. `caused_by` runs from an incident or request to a problem (SPEC §3).
+ * lists it with one read. `caused_by` runs from an incident or request to a problem (docs/api.md#tickets-in-brief).
  */
 export function linkTickets(
   source: Ticket,
@@ -40,6 +40,7 @@ export function linkTickets(
   if (source.links.some((link) => link.targetId === target.id)) {
     const existing = source.links.find((link) => link.targetId === target.id)!;
     throw new ConflictError(`${source.id} is already linked to ${target.id} (${existing.type})`, {
+      code: 'duplicate_link',
       existing,
     });
   }
@@ -47,11 +48,14 @@ export function linkTickets(
     if (ticket.links.length >= MAX_LINKS_PER_TICKET) {
       throw new ConflictError(
         `${ticket.id} already has ${MAX_LINKS_PER_TICKET} links, the most a ticket keeps`,
+        { code: 'link_limit' },
       );
     }
   }
   if (type === 'duplicate_of' && target.status === 'cancelled') {
-    throw new ConflictError(`${target.id} is cancelled and cannot be the original of a duplicate`);
+    throw new ConflictError(`${target.id} is cancelled and cannot be the original of a duplicate`, {
+      code: 'link_target_cancelled',
+    });
   }
   const withLink = (ticket: Ticket, link: TicketLink, stamp: Stamp): Ticket => ({
     ...ticket,

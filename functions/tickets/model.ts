@@ -1,6 +1,6 @@
-import type { TicketSla } from '../sla/clocks.js';
+import type { TicketSla } from '../sla/model.js';
 
-/** The ticket as SPEC §3 describes it; the shape responses carry. */
+/** The ticket as docs/api.md#tickets-in-brief describes it; the shape responses carry. */
 export const TICKET_TYPES = ['incident', 'service_request', 'problem'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 
@@ -97,9 +97,9 @@ export interface Ticket {
   readonly resolvedAt: string | null;
   readonly closedAt: string | null;
   readonly resolution: Resolution | null;
-  /** When a resolved ticket closes by itself (SPEC §3); null unless resolved. */
+  /** When a resolved ticket closes by itself (docs/api.md#tickets-in-brief); null unless resolved. */
   readonly autoCloseAt: string | null;
-  /** SLA clocks (SPEC §5); null when no policy applies (P5 by default). */
+  /** SLA clocks (docs/sla.md#clocks-on-the-ticket); null when no policy applies (P5 by default). */
   readonly sla: TicketSla | null;
   /** Ticket-to-ticket links (both directions) plus `affects` for each CI. */
   readonly links: readonly TicketLink[];

@@ -50,7 +50,7 @@ export interface AddCommentInput {
   visibility?: 'public' | 'internal';
   /** Files that came with the comment (email); set by the mail gateway, not accepted over HTTP. */
   attachments?: readonly unknown[];
-  /** A Cc participant's email reply, vouched for by the mail gateway (SPEC §7); not accepted over HTTP. */
+  /** A Cc participant's email reply, vouched for by the mail gateway (docs/email.md#threading-threadingts); not accepted over HTTP. */
   participant?: boolean;
   /**
    * The requester's email reply to their resolved ticket reopens it, as a follow-up does in RT and
@@ -217,7 +217,7 @@ function applyStatus(
     throw new ConflictError(
       `a ${before.type} cannot move from ${before.status} to ${to}` +
         (allowed.length ? `; allowed: ${allowed.join(', ')}` : `; ${before.status} is final`),
-      { from: before.status, to, allowed },
+      { code: 'invalid_transition', from: before.status, to, allowed },
     );
   }
   next.status = to;
@@ -285,7 +285,7 @@ export interface CommentResult {
 
 /**
  * A comment. Requesters comment publicly on their own tickets; internal notes are for staff. A
- * requester's reply to a ticket awaiting them moves it back to in_progress (SPEC §3).
+ * requester's reply to a ticket awaiting them moves it back to in_progress (docs/api.md#tickets-in-brief).
  */
 export function addComment(
   ticket: Ticket,
@@ -304,6 +304,7 @@ export function addComment(
     throw new ForbiddenError('only agents and admins may add internal notes');
   if (isFinal(ticket.status) && visibility === 'public') {
     throw new ConflictError(`ticket ${ticket.id} is ${ticket.status}; it takes internal notes only`, {
+      code: 'ticket_closed',
       ticketStatus: ticket.status,
     });
   }

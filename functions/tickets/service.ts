@@ -3,6 +3,7 @@ import { type Caller, canReadAllTickets } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
 import { withOptimisticRetry } from '../shared/optimistic.js';
+import { type Page, type PageRequest, StaleWriteError } from '../shared/store.js';
 import { type SlaConfig, trackSla } from '../sla/clocks.js';
 import type { SlaConfigStore } from '../sla/store/sla-config-store.js';
 import { assertStaff, canSeeComment, isRequesterOf, readTicket, readVisibleTicket } from './access.js';
@@ -28,21 +29,14 @@ import {
   type UpdateTicketInput,
   updateHistory,
 } from './rules.js';
-import {
-  type Page,
-  type PageRequest,
-  type ReadHint,
-  StaleWriteError,
-  type TicketQuery,
-  type TicketStore,
-} from './store/ticket-store.js';
+import type { ReadHint, TicketQuery, TicketStore } from './store/ticket-store.js';
 
 export interface LinkInput {
   type: StoredLinkType | 'affects';
   targetId: string;
 }
 
-/** Ticket use cases: authorization, rules and persistence in the order SPEC §2–3 require. */
+/** Ticket use cases: authorization, rules and persistence in the order docs/api.md#authentication-and-roles gives. */
 export class TicketService {
   constructor(
     private readonly store: TicketStore,
@@ -106,6 +100,7 @@ export class TicketService {
       throw new PreconditionFailedError(
         `${id} is at version ${before.version}, not ${ifMatch}`,
         before.version,
+        'stale_version',
       );
     }
     return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined);
@@ -135,6 +130,7 @@ export class TicketService {
         throw new PreconditionFailedError(
           `${before.id} changed while this update was applied`,
           error.currentVersion,
+          'stale_version',
         );
       }
       throw error;
@@ -165,7 +161,7 @@ export class TicketService {
     const [before, config] = await Promise.all([visible, this.slaConfig.load()]);
     const stamp = { ...this.stamp(), commentId: this.newId() };
     const result = addComment(before, input, caller, stamp);
-    // First response: the first public comment by someone other than the requester (SPEC §3);
+    // First response: the first public comment by someone other than the requester (docs/sla.md#clocks-on-the-ticket);
     // a Cc participant answering is not the service desk responding.
     const responded =
       result.comment.visibility === 'public' && !isRequesterOf(before, caller) && !input.participant;
@@ -200,7 +196,7 @@ export class TicketService {
         if (before.ciIds.length >= MAX_CIS_PER_TICKET) {
           throw new ConflictError(
             `${before.id} already affects ${MAX_CIS_PER_TICKET} CIs, the most a ticket keeps`,
-            { reason: 'ci_limit', limit: MAX_CIS_PER_TICKET },
+            { code: 'ci_limit', reason: 'ci_limit', limit: MAX_CIS_PER_TICKET },
           );
         }
         const config = await this.slaConfig.load();
@@ -244,6 +240,7 @@ export class TicketService {
       throw new PreconditionFailedError(
         `${ticket.id} is at version ${current.version}, not ${ticket.version}`,
         current.version,
+        'stale_version',
       );
     }
     // Applied to an outdated copy: apply the same intent again to the current item.

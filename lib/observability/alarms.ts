@@ -35,7 +35,7 @@ export const THRESHOLDS = {
   workflowFailures: 1,
   /** Milliseconds a stream consumer may lag: events more than five minutes late. */
   streamLagMs: 5 * 60 * 1000,
-  /** Any SLA breach (SPEC §5): somebody missed a response or resolution target. */
+  /** Any SLA breach (docs/operations.md#sla-breaches): somebody missed a response or resolution target. */
   slaBreaches: 1,
 } as const;
 

@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { StaleWriteError } from '../../functions/shared/store.js';
 import type { Ticket } from '../../functions/tickets/model.js';
 import { applyUpdate, creationHistory, updateHistory } from '../../functions/tickets/rules.js';
 import { DynamoTicketRepository } from '../../functions/tickets/store/dynamodb-ticket-store.js';
-import { StaleWriteError } from '../../functions/tickets/store/ticket-store.js';
 import { agent, alice, stamp, ticket } from '../domain/fixtures.js';
 import { createTestTable } from '../support/dynamodb.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
-/** SPEC §4: POST /tickets/{id}/attachments → 201 with a presigned upload URL; GET lists with download URLs. */
+/** docs/email.md#attachments-api: POST /tickets/{id}/attachments → 201 with a presigned upload URL; GET lists with download URLs. */
 describe('attachments', () => {
   let rt: LocalRuntime;
   let alice: ApiClient;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
-// SPEC §4 / non-negotiable 3: every malformed request is a 4xx problem+json naming the fault, and
+// docs/api.md#errors: every malformed request is a 4xx problem+json naming the fault, and
 // nothing already stored changes.
 const JSON_TYPE = { 'content-type': 'application/json' };
 

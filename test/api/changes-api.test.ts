@@ -63,7 +63,10 @@ describe('changes API: bad input', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(res.status).toBe(400);
-    expect(res.json.type).toMatch(/validation-error$/);
+    expect(res.json).toMatchObject({
+      type: 'https://opsdesk.dev/problems/validation_error',
+      code: 'validation_error',
+    });
   });
 
   it('left nothing half-written: the first accepted change is CHG-000001 and the only one', async () => {

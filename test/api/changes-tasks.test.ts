@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creationHistory, newChange } from '../../functions/changes/rules.js';
 import { DynamoChangeRepository } from '../../functions/changes/store/dynamodb-change-store.js';
-import {
-  type ChangeTaskHandler,
-  createChangeTasksHandler,
-} from '../../functions/changes/workflow/tasks-handler.js';
-import { OutboxMailSender } from '../../functions/email/mail/outbox-mail.js';
+import { assembleChangeTasks } from '../../functions/changes/workflow/tasks.function.js';
+import type { ChangeTaskHandler } from '../../functions/changes/workflow/tasks-handler.js';
 import { TestClock } from '../../functions/shared/clock/test-clock.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
 
@@ -18,11 +15,10 @@ describe('change task function errors', () => {
 
   beforeAll(async () => {
     table = await createTestTable('change-tasks');
-    tasks = createChangeTasksHandler({
+    tasks = assembleChangeTasks({
       dynamo: table.dynamo,
       tableName: table.tableName,
       clock,
-      mail: new OutboxMailSender([], clock),
     });
     const agent = { id: 'ann', email: null, name: 'Ann', roles: new Set(['agent'] as const) };
     const now = clock.now().toISOString();

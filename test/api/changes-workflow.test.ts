@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../functions/shared/outbox/event-bus.js';
+import { failMailOnce, redeliverToNotifier } from '../support/notifier.js';
 import { type ChangeStack, DAY, HOUR, normalChange, startChangeStack } from './changes-support.js';
 
 // The named workflow cases of issue 5, each through the API against the state machine the CDK
@@ -245,6 +247,33 @@ describe('change workflow', () => {
       body: { decision: 'approve' },
     });
     expect(late.status).toBe(409);
+  });
+
+  it('approval request mail: a failed send is retried and mailed once; a redelivered request mails nothing more', async () => {
+    const title = `Flaky mail ${s.ci()}`;
+    const flaky = failMailOnce(s.rt, (mail) => mail.subject.endsWith(` ${title}`));
+    let change: { id: string };
+    let events: Awaited<ReturnType<typeof s.events>>;
+    try {
+      change = (await s.submit(normalChange(s, { title, approvalGroups: ['network'] }))).json;
+      await s.waitFor(change.id, (c) => c.approvals.length === 1, 'the approval requested');
+      events = await s.events(change.id); // flushes: the request is an event the notifier mails
+    } finally {
+      flaky.restore();
+    }
+    expect(flaky.failed()).toBe(1);
+    const requests = () =>
+      s.rt.outbox.filter((m) => m.subject.startsWith(`[${change.id}] Approval requested`));
+    expect(requests().map((m) => [m.subject, m.to])).toEqual([
+      [`[${change.id}] Approval requested: ${change.id} ${title}`, ['network@example.com']],
+    ]);
+    expect(requests()[0]!.text).toContain(`waits for the network approval.\nWindow: `);
+    const requested = events.find((e) => e.detailType === 'Change Approval Requested');
+    expect(requested?.detail).toMatchObject({ changeId: change.id, stage: 'cab', group: 'network' });
+    expect(requests()[0]!.messageId).toBe(`<${change.id}.${requested?.detail.eventId}@opsdesk.local>`);
+    expect(await redeliverToNotifier(s.rt, requested as unknown as DomainEvent)).toBe('duplicate');
+    expect(requests()).toHaveLength(1);
+    expect((await s.decide(change.id, 'network', 'reject')).status).toBe(200);
   });
 
   it('implementation failure: a reported failure ends failed, with the backout in the notes', async () => {

@@ -1,9 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketKey } from '../../functions/shared/dynamodb/keys.js';
+import { ticketKey } from '../../functions/tickets/store/ticket-keys.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
-// Non-negotiable 3: concurrent writers never lose each other's changes.
+// Concurrent writers never lose each other's changes (docs/api.md#concurrency-versions-and-etags).
 describe('concurrent writers', () => {
   let rt: LocalRuntime;
   let http: ApiClient;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAttachmentRepository } from '../../functions/attachments/store/dynamodb-attachment-store.js';
 import { LocalObjectStore } from '../../functions/attachments/store/local-object-store.js';
 import { memoryBackend } from '../../functions/attachments/store/local-object-store-backend.js';
+import { DynamoChangeRepository } from '../../functions/changes/store/dynamodb-change-store.js';
 import { RetryLaterError } from '../../functions/email/gateway.js';
 import { CLAIM_LEASE_MS, EmailIngest } from '../../functions/email/ingest.js';
 import type { OutboundMail } from '../../functions/email/mail/mail-sender.js';
@@ -200,6 +201,8 @@ describe('email gateway: never lost, never twice', () => {
       ledger: new DynamoNotificationLedger(table.dynamo, table.tableName),
       limiter: new DynamoSendLimiter(table.dynamo, table.tableName),
       people: new DynamoPersonDirectory(table.dynamo, table.tableName),
+      groups: new DynamoGroupRepository(table.dynamo, table.tableName),
+      changes: new DynamoChangeRepository(table.dynamo, table.tableName),
       mail: {
         send: async (mail) => {
           if (failNext) {

@@ -80,7 +80,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
   }, 60_000);
 
   afterAll(async () => {
-    // The counts docs/robustness.md reports.
+    // The counts of this run, by status class.
     console.info(`fuzz: ${counts.requests} requests`, counts.byClass);
     await rt?.stop();
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
-// SPEC §4: Idempotency-Key on POST.
+// docs/api.md#idempotency: Idempotency-Key on POST.
 describe('Idempotency-Key', () => {
   let rt: LocalRuntime;
   let http: ApiClient;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { failMailOnce, redeliverToNotifier } from '../support/notifier.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
-// SPEC §5 end to end: clocks on tickets, pauses, reprioritisation, the sweeper (exactly once),
+// docs/sla.md end to end: clocks on tickets, pauses, reprioritisation, the sweeper (exactly once),
 // notifications and the report, driven by the runtime's test clock.
 describe('SLA engine', () => {
   let rt: LocalRuntime;
@@ -128,6 +129,7 @@ describe('SLA engine', () => {
     const t = await create({ impact: 1, urgency: 1 });
     rt.clock.set(new Date(at(16)));
     await sweep();
+    await rt.flushEvents(); // the notices are events: the notifier mails them once published
     const mails = (await admin.request('GET', '/_local/outbox')).json.items.filter((m: { subject: string }) =>
       m.subject.startsWith(`[${t.id}]`),
     );
@@ -136,6 +138,35 @@ describe('SLA engine', () => {
       `[${t.id}] SLA first response breached: sla`,
     ]);
     expect(mails[0]).toMatchObject({ to: ['net@example.com'], automatic: true });
+    const notices = await eventsFor(t.id, 'SLA Notice Due');
+    expect(notices.map((e: { detail: Record<string, unknown> }) => e.detail)).toEqual([
+      expect.objectContaining({ notice: 'warning', clock: 'firstResponse', policyId: 'p1', dueAt: at(15) }),
+      expect.objectContaining({ notice: 'breach', clock: 'firstResponse', policyId: 'p1', dueAt: at(15) }),
+    ]);
+    expect(mails[0].messageId).toBe(`<sla-${notices[0].detail.eventId}@opsdesk.local>`);
+  });
+
+  it('a notice whose send fails is retried and mailed once; a redelivered notice mails nothing more', async () => {
+    const t = await create({ impact: 1, urgency: 1, title: 'flaky mail', assignee: 'ann@example.com' });
+    const outboxFor = () => rt.outbox.filter((m) => m.subject.startsWith(`[${t.id}]`));
+    const flaky = failMailOnce(rt, (mail) => mail.subject.startsWith(`[${t.id}]`));
+    try {
+      rt.clock.set(new Date(at(13)));
+      expect(await sweep()).toMatchObject({ warned: 1, notified: 1 });
+      await rt.flushEvents();
+    } finally {
+      flaky.restore();
+    }
+    expect(flaky.failed()).toBe(1);
+    expect(outboxFor().map((m) => [m.subject, m.to])).toEqual([
+      [`[${t.id}] SLA first response is about to breach: flaky mail`, ['net@example.com', 'ann@example.com']],
+    ]);
+    expect(outboxFor()[0]!.text).toBe(
+      `${t.id} (P1, new): the first response target is about to breach.\nDue: ${at(15)}\n`,
+    );
+    const [notice] = await eventsFor(t.id, 'SLA Notice Due');
+    expect(await redeliverToNotifier(rt, notice)).toBe('duplicate');
+    expect(outboxFor()).toHaveLength(1);
   });
 
   it('reprioritising recomputes from the original start and keeps a pause that is still running', async () => {
@@ -273,10 +304,13 @@ describe('SLA notifications outside the group hours', () => {
   });
   afterAll(() => rt?.stop());
 
-  const outboxFor = async (id: string) =>
-    (await admin.request('GET', '/_local/outbox')).json.items.filter((m: { subject: string }) =>
+  // Notices are events the notifier mails once published: flush the outbox first.
+  const outboxFor = async (id: string) => {
+    await rt.flushEvents();
+    return (await admin.request('GET', '/_local/outbox')).json.items.filter((m: { subject: string }) =>
       m.subject.startsWith(`[${id}]`),
     );
+  };
 
   it('are recorded at once but mailed when the group hours begin; a 24x7 group is mailed at once', async () => {
     rt.clock.freeze(new Date('2026-11-23T22:00:00.000Z')); // Monday 22:00 UTC

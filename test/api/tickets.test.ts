@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketSchema } from '../../functions/tickets/http/schemas.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
-// The tour of the README, and SPEC §2–4 behaviours, over HTTP through the local runtime.
+// The tour of the README, and the behaviours of docs/api.md, over HTTP through the local runtime.
 describe('tickets API', () => {
   let rt: LocalRuntime;
   let http: ApiClient;

@@ -31,7 +31,7 @@ function mail(overrides: Partial<ParsedMail> & { extraHeaders?: [string, string]
   };
 }
 
-describe('classifyMail: SPEC §7 signals, any one enough', () => {
+describe('classifyMail: the signals of docs/email.md, any one enough', () => {
   const cases: [string, Partial<ParsedMail> & { extraHeaders?: [string, string][] }, MailKind][] = [
     ['an ordinary mail', {}, 'human'],
     ['Auto-Submitted: no', { extraHeaders: [['auto-submitted', 'no']] }, 'human'],

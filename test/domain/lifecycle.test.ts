@@ -7,7 +7,7 @@ import {
 } from '../../functions/tickets/lifecycle.js';
 import { TICKET_STATUSES, type TicketStatus, type TicketType } from '../../functions/tickets/model.js';
 
-// Every legal move of SPEC §3; everything else must be illegal.
+// Every legal move of docs/api.md#tickets-in-brief; everything else must be illegal.
 const LEGAL: Record<TicketType, string[]> = {
   incident: [
     'new>in_progress',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { derivePriority, type Level } from '../../functions/tickets/priority.js';
 
-// SPEC §3's matrix, row by row: impact × urgency → priority.
+// The matrix of docs/api.md#tickets-in-brief, row by row: impact × urgency → priority.
 const MATRIX: [Level, Level, number][] = [
   [1, 1, 1],
   [1, 2, 2],

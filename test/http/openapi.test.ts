@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../functions/public/openapi.js';
+import { buildOpenApiDocument } from '../../functions/public/http/openapi.js';
 import { checkIdempotencyKey } from '../../functions/shared/http/middleware/post-idempotency.js';
 import { PATH_ID_PATTERN } from '../../functions/shared/http/pipeline.js';
 import { ROUTES, type RouteDefinition, routeKey } from '../../functions/shared/http/routes.js';

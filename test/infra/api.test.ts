@@ -143,9 +143,10 @@ describe('HTTP API with the Cognito user pool', () => {
     );
   });
 
-  it('sets the environment the HTTP functions read', () => {
+  it('sets the environment the HTTP functions read; the public function gets no table or secret', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    for (const fn of Object.values(stack.api.functions)) {
+    const { public: publicFunction, ...overTable } = stack.api.functions;
+    for (const fn of Object.values(overTable)) {
       expect(functions[logicalIdOf(fn)]?.Properties.Environment.Variables).toMatchObject({
         TABLE_NAME: { Ref: logicalIdOf(stack.data.table) },
         CURSOR_SECRET_ARN: { Ref: logicalIdOf(stack.api.cursorSecret) },
@@ -153,6 +154,10 @@ describe('HTTP API with the Cognito user pool', () => {
         GROUPS_CLAIM: 'cognito:groups',
       });
     }
+    const publicVariables = functions[logicalIdOf(publicFunction)]?.Properties.Environment.Variables;
+    expect(publicVariables).toMatchObject({ CORS_ORIGINS: '', GROUPS_CLAIM: 'cognito:groups' });
+    expect(publicVariables.TABLE_NAME).toBeUndefined();
+    expect(publicVariables.CURSOR_SECRET_ARN).toBeUndefined();
   });
 
   it('gives the public function no table or secret access at all', () => {

@@ -171,6 +171,16 @@ describe('change workflow infrastructure', () => {
     expect(actions).not.toContain('dynamodb:Scan');
   });
 
+  it('gives the task function no ses:* permission and no MAIL_FROM, even with the mail path', () => {
+    // Approval requests, escalations and expiries are events the email notifier mails.
+    const withMail = synthOpsdesk({ stage: 'dev', emailDomain: 'desk.example.com' });
+    const task = withMail.stack.changes.taskFunction;
+    const actions = statementsOfRole(withMail.template, logicalIdOf(task.role!)).flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+    const fn = withMail.template.findResources('AWS::Lambda::Function')[logicalIdOf(task)]!;
+    expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('MAIL_FROM');
+  });
+
   it('takes the escalation, expiry and review delays from context', () => {
     const custom = synthOpsdesk({
       ...PATH_METADATA,

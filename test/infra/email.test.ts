@@ -150,18 +150,32 @@ describe('email to ticket infrastructure', () => {
     expect((send[0] as unknown as { Condition: unknown }).Condition).toEqual({
       StringEquals: { 'ses:FromAddress': 'support@desk.example.com' },
     });
-    for (const fn of [stack.api.functions.tickets, stack.api.functions.attachments, email.ingest!]) {
+    for (const fn of [
+      stack.api.functions.tickets,
+      stack.api.functions.attachments,
+      email.ingest!,
+      stack.sla.sweeper,
+      stack.changes.taskFunction,
+    ]) {
       const actions = statementsOfRole(template, logicalIdOf(fn.role!)).flatMap(actionsOf);
       expect(actions.some((a) => a.startsWith('ses:'))).toBe(false);
     }
   });
 
-  it('runs the notifier on ticket events from the stack’s bus, with retries and the dead-letter queue', () => {
+  it('runs the notifier on ticket, SLA notice and approval events from the stack’s bus, with retries and the dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: logicalIdOf(stack.events.bus) },
       EventPattern: {
         source: ['opsdesk'],
-        'detail-type': ['Ticket Created', 'Comment Added', 'Ticket Status Changed'],
+        'detail-type': [
+          'Ticket Created',
+          'Comment Added',
+          'Ticket Status Changed',
+          'SLA Notice Due',
+          'Change Approval Requested',
+          'Change Approval Escalated',
+          'Change Approval Expired',
+        ],
       },
       Targets: [
         Match.objectLike({

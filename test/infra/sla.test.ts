@@ -43,6 +43,17 @@ describe('SLA sweeper infrastructure', () => {
     expect(actions).not.toContain('dynamodb:Scan');
   });
 
+  it('sends no mail itself, even with the mail path: no ses:* permission, no MAIL_FROM', () => {
+    // Its notices are `SLA Notice Due` events the email notifier mails (lib/email.ts routes them).
+    const withMail = synthOpsdesk({ stage: 'qa', emailDomain: 'desk.example.com' });
+    const role = logicalIdOf(withMail.stack.sla.sweeper.role!);
+    const actions = statementsOfRole(withMail.template, role).flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+    const fn =
+      withMail.template.findResources('AWS::Lambda::Function')[logicalIdOf(withMail.stack.sla.sweeper)]!;
+    expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('MAIL_FROM');
+  });
+
   it('finishes a sweep well within its minute', () => {
     const fn = template.findResources('AWS::Lambda::Function')[sweeperId]!;
     expect(fn.Properties.Timeout).toBeLessThan(60);

@@ -122,8 +122,9 @@ describe('local runtime (fake functions)', () => {
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
       expect(res.json).toMatchObject({
-        type: expect.any(String),
-        title: 'Not Found',
+        type: 'https://opsdesk.dev/problems/not_found',
+        code: 'not_found',
+        title: 'Not found',
         status: 404,
         detail: expect.any(String),
       });

@@ -1,6 +1,6 @@
-import { groupPage, groupSchema, putGroupBody } from '../groups/http/schemas.js';
-import type { RouteContract } from '../shared/http/route-contract.js';
-import { pageOnlyQuery } from '../shared/http/schemas.js';
+import { groupPage, groupSchema, putGroupBody } from '../../groups/http/schemas.js';
+import type { RouteContract } from '../../shared/http/route-contract.js';
+import { pageOnlyQuery } from '../../shared/http/schemas.js';
 import {
   calendarList,
   calendarSchema,
@@ -8,7 +8,7 @@ import {
   policySchema,
   putCalendarBody,
   putPolicyBody,
-} from '../sla/http/schemas.js';
+} from '../../sla/http/schemas.js';
 
 /** Groups, calendars and SLA policies (the admin function). */
 export const ADMIN_CONTRACT = {

@@ -1,21 +1,20 @@
-import { assertGroupAdmin, assertGroupReader, GroupService } from '../groups/service.js';
-import { DynamoGroupRepository } from '../groups/store/dynamodb-group-store.js';
-import { ValidationError } from '../shared/errors.js';
-import { etagOf, versionFromIfMatch } from '../shared/http/etag.js';
-import { operation } from '../shared/http/operation.js';
-import { type HttpHandler, httpApi } from '../shared/http/pipeline.js';
-import { groupId } from '../shared/http/schemas.js';
-import type { HttpDeps } from '../shared/wiring/deps.js';
-import { assertSlaAdmin, assertSlaConfigReader, SlaAdminService } from '../sla/admin-service.js';
-import { slaConfigStore } from '../sla/store/wiring.js';
+import { assertGroupAdmin, assertGroupReader, type GroupService } from '../../groups/service.js';
+import { ValidationError } from '../../shared/errors.js';
+import { etagOf, versionFromIfMatch } from '../../shared/http/etag.js';
+import { operation } from '../../shared/http/operation.js';
+import type { HttpHandler } from '../../shared/http/pipeline.js';
+import { groupId } from '../../shared/http/schemas.js';
+import type { ApiBuilder } from '../../shared/http/table-api.js';
+import { assertSlaAdmin, assertSlaConfigReader, type SlaAdminService } from '../../sla/admin-service.js';
 import { ADMIN_CONTRACT as CONTRACT } from './contract.js';
 
 /** The admin bounded context: configuration records. Groups now; calendars and SLA policies later. */
-export function createAdminHandler(deps: HttpDeps): HttpHandler {
-  const groups = new GroupService(new DynamoGroupRepository(deps.dynamo, deps.tableName), deps.clock);
+export interface AdminServices {
+  readonly groups: GroupService;
+  readonly sla: SlaAdminService;
+}
 
-  // Through the cache, so this process's ticket writes see the change at once.
-  const sla = new SlaAdminService(slaConfigStore(deps), deps.clock);
+export function createAdminHandler({ groups, sla }: AdminServices, api: ApiBuilder): HttpHandler {
   const configId = (id: string) => {
     if (!groupId.safeParse(id).success) {
       throw new ValidationError([
@@ -34,83 +33,75 @@ export function createAdminHandler(deps: HttpDeps): HttpHandler {
   });
 
   // Only GET and PUT routes (PUT is idempotent by itself), so no Idempotency-Key layer to bundle.
-  return httpApi(
-    {
-      'GET /calendars': operation({
-        ...CONTRACT['GET /calendars'],
-        authorize: assertSlaConfigReader,
-        handle: async ({ caller }) => ({ status: 200, body: { items: await sla.listCalendars(caller) } }),
+  return api({
+    'GET /calendars': operation({
+      ...CONTRACT['GET /calendars'],
+      authorize: assertSlaConfigReader,
+      handle: async ({ caller }) => ({ status: 200, body: { items: await sla.listCalendars(caller) } }),
+    }),
+    'GET /calendars/{id}': operation({
+      ...CONTRACT['GET /calendars/{id}'],
+      authorize: assertSlaConfigReader,
+      handle: async ({ caller, params }) => {
+        const calendar = await sla.getCalendar(caller, params.id!);
+        return { status: 200, body: calendar, headers: { etag: etagOf(calendar.version) } };
+      },
+    }),
+    'PUT /calendars/{id}': operation({
+      ...CONTRACT['PUT /calendars/{id}'],
+      authorize: assertSlaAdmin,
+      handle: async ({ caller, params, body, headers }) =>
+        versioned(
+          'calendars',
+          await sla.putCalendar(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
+        ),
+    }),
+    'GET /sla-policies': operation({
+      ...CONTRACT['GET /sla-policies'],
+      authorize: assertSlaConfigReader,
+      handle: async ({ caller }) => ({ status: 200, body: { items: await sla.listPolicies(caller) } }),
+    }),
+    'GET /sla-policies/{id}': operation({
+      ...CONTRACT['GET /sla-policies/{id}'],
+      authorize: assertSlaConfigReader,
+      handle: async ({ caller, params }) => {
+        const policy = await sla.getPolicy(caller, params.id!);
+        return { status: 200, body: policy, headers: { etag: etagOf(policy.version) } };
+      },
+    }),
+    'PUT /sla-policies/{id}': operation({
+      ...CONTRACT['PUT /sla-policies/{id}'],
+      authorize: assertSlaAdmin,
+      handle: async ({ caller, params, body, headers }) =>
+        versioned(
+          'sla-policies',
+          await sla.putPolicy(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
+        ),
+    }),
+    'GET /groups': operation({
+      ...CONTRACT['GET /groups'],
+      authorize: assertGroupReader,
+      handle: async ({ caller, query, page, pageBody }) => ({
+        status: 200,
+        body: await pageBody(await groups.list(caller, await page(query))),
       }),
-      'GET /calendars/{id}': operation({
-        ...CONTRACT['GET /calendars/{id}'],
-        authorize: assertSlaConfigReader,
-        handle: async ({ caller, params }) => {
-          const calendar = await sla.getCalendar(caller, params.id!);
-          return { status: 200, body: calendar, headers: { etag: etagOf(calendar.version) } };
-        },
-      }),
-      'PUT /calendars/{id}': operation({
-        ...CONTRACT['PUT /calendars/{id}'],
-        authorize: assertSlaAdmin,
-        handle: async ({ caller, params, body, headers }) =>
-          versioned(
-            'calendars',
-            await sla.putCalendar(
-              caller,
-              configId(params.id!),
-              body,
-              versionFromIfMatch(headers['if-match']),
-            ),
-          ),
-      }),
-      'GET /sla-policies': operation({
-        ...CONTRACT['GET /sla-policies'],
-        authorize: assertSlaConfigReader,
-        handle: async ({ caller }) => ({ status: 200, body: { items: await sla.listPolicies(caller) } }),
-      }),
-      'GET /sla-policies/{id}': operation({
-        ...CONTRACT['GET /sla-policies/{id}'],
-        authorize: assertSlaConfigReader,
-        handle: async ({ caller, params }) => {
-          const policy = await sla.getPolicy(caller, params.id!);
-          return { status: 200, body: policy, headers: { etag: etagOf(policy.version) } };
-        },
-      }),
-      'PUT /sla-policies/{id}': operation({
-        ...CONTRACT['PUT /sla-policies/{id}'],
-        authorize: assertSlaAdmin,
-        handle: async ({ caller, params, body, headers }) =>
-          versioned(
-            'sla-policies',
-            await sla.putPolicy(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
-          ),
-      }),
-      'GET /groups': operation({
-        ...CONTRACT['GET /groups'],
-        authorize: assertGroupReader,
-        handle: async ({ caller, query, page, pageBody }) => ({
-          status: 200,
-          body: await pageBody(await groups.list(caller, await page(query))),
-        }),
-      }),
-      'GET /groups/{id}': operation({
-        ...CONTRACT['GET /groups/{id}'],
-        authorize: assertGroupReader,
-        handle: async ({ caller, params }) => {
-          const group = await groups.get(caller, params.id!);
-          return { status: 200, body: group, headers: { etag: etagOf(group.version) } };
-        },
-      }),
-      'PUT /groups/{id}': operation({
-        ...CONTRACT['PUT /groups/{id}'],
-        authorize: assertGroupAdmin,
-        handle: async ({ caller, params, body, headers }) =>
-          versioned(
-            'groups',
-            await groups.put(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
-          ),
-      }),
-    },
-    deps,
-  );
+    }),
+    'GET /groups/{id}': operation({
+      ...CONTRACT['GET /groups/{id}'],
+      authorize: assertGroupReader,
+      handle: async ({ caller, params }) => {
+        const group = await groups.get(caller, params.id!);
+        return { status: 200, body: group, headers: { etag: etagOf(group.version) } };
+      },
+    }),
+    'PUT /groups/{id}': operation({
+      ...CONTRACT['PUT /groups/{id}'],
+      authorize: assertGroupAdmin,
+      handle: async ({ caller, params, body, headers }) =>
+        versioned(
+          'groups',
+          await groups.put(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
+        ),
+    }),
+  });
 }

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ATTACHMENT_PREFIX, attachmentKey } from '../../email/store/mail-keys.js';
 import { withoutKeys } from '../../shared/dynamodb/keys.js';
-import type { AttachmentRecord, AttachmentStore } from '../model.js';
+import type { AttachmentRecord } from '../model.js';
+import type { AttachmentStore } from './attachment-store.js';
 
 /** A ticket's files (`TICKET#<id>` / `ATTACHMENT#<id>`), next to its comments and history. */
 export class DynamoAttachmentRepository implements AttachmentStore {

@@ -32,3 +32,8 @@ export interface ObjectStore {
     options: { filename: string; contentType: string; expiresInSeconds: number },
   ): Promise<{ url: string; expiresAt: string }>;
 }
+
+/** The attachments bucket (presigned uploads and downloads, docs/api.md). */
+export interface AttachmentDeps {
+  readonly attachmentObjects: ObjectStore;
+}

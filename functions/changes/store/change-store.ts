@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../../tickets/store/ticket-store.js';
+import type { Page, PageRequest } from '../../shared/store.js';
 import type {
   ApprovalStage,
   Change,

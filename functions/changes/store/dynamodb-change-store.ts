@@ -13,19 +13,20 @@ import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/hi
 import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
 import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
-import { INDEXES, type IndexName, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
+import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
-import { type Page, type PageRequest, StaleWriteError } from '../../tickets/store/ticket-store.js';
+import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Change, ChangeHistoryEntry } from '../model.js';
 import { CHANGE_PREFIX } from '../model.js';
 import {
-  CHANGE_KIND,
   callbackItemKey,
   changeCiItem,
   changeIndexKeys,
   changeKey,
   changePk,
   ciIndexValue,
+  indexForChangeQuery,
+  matchesChangeQuery,
 } from './change-keys.js';
 import {
   CallbackConflictError,
@@ -268,22 +269,4 @@ export class DynamoChangeRepository implements ChangeStore {
     }
     throw new Error(`more than ${MAX_WINDOW_QUERIES * 100} change windows on CI ${ciId} in one range`);
   }
-}
-
-/** The index a change query reads, most selective first; the other filters narrow its results. */
-export function indexForChangeQuery(query: ChangeQuery): { index: IndexName; value: string } {
-  if (query.requester !== undefined) return { index: 'byRequester', value: `change#${query.requester}` };
-  if (query.ciId !== undefined) return { index: 'byCi', value: ciIndexValue(query.ciId) };
-  if (query.status !== undefined) return { index: 'byStatus', value: `change#${query.status}` };
-  if (query.type !== undefined) return { index: 'byType', value: `change#${query.type}` };
-  return { index: 'byKind', value: CHANGE_KIND };
-}
-
-export function matchesChangeQuery(change: Change, query: ChangeQuery): boolean {
-  return (
-    (query.status === undefined || change.status === query.status) &&
-    (query.type === undefined || change.type === query.type) &&
-    (query.requester === undefined || change.requester.id === query.requester) &&
-    (query.ciId === undefined || change.ciIds.includes(query.ciId))
-  );
 }

@@ -3,7 +3,7 @@ import { listKind } from '../../shared/dynamodb/indexed-list.js';
 import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { versionedPut } from '../../shared/dynamodb/versioned-put.js';
-import type { Page, PageRequest } from '../../tickets/store/ticket-store.js';
+import type { Page, PageRequest } from '../../shared/store.js';
 import type { FreezeWindow } from '../model.js';
 import { FREEZE_KIND, freezeWindowKey } from './change-keys.js';
 import type { FreezeWindowStore } from './change-store.js';

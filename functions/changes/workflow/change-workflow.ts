@@ -24,3 +24,8 @@ export class TaskTokenGoneError extends Error {
     this.name = 'TaskTokenGoneError';
   }
 }
+
+/** The change workflow (Step Functions on AWS, the same definition run in-process locally). */
+export interface WorkflowDeps {
+  readonly workflow: ChangeWorkflow;
+}

@@ -1,14 +1,9 @@
-import { monotonicFactory } from 'ulid';
 import * as z from 'zod/mini';
 import '../../shared/zod-locale.js';
-import { DynamoGroupRepository } from '../../groups/store/dynamodb-group-store.js';
 import { DomainError, ServiceBusyError } from '../../shared/errors.js';
-import type { MailDeps, TableDeps } from '../../shared/wiring/deps.js';
 import { APPROVAL_STAGES } from '../model.js';
-import { DynamoChangeRepository } from '../store/dynamodb-change-store.js';
-import { DynamoFreezeWindowRepository } from '../store/dynamodb-freeze-window-store.js';
 import { ChangeBusyError, StepNotApplicableError } from './workflow-errors.js';
-import { ChangeWorkflowSteps } from './workflow-steps.js';
+import type { ChangeWorkflowSteps } from './workflow-steps.js';
 
 const changeId = z.string().check(z.regex(/^CHG-\d{6,}$/));
 const approval = { changeId, stage: z.enum(APPROVAL_STAGES), group: z.string().check(z.minLength(1)) };
@@ -36,7 +31,6 @@ export const changeTaskEvent = z.discriminatedUnion('action', [
 ]);
 export type ChangeTaskEvent = z.input<typeof changeTaskEvent>;
 
-export type ChangeTaskDeps = TableDeps & MailDeps;
 export type ChangeTaskHandler = (event: unknown) => Promise<unknown>;
 
 /**
@@ -45,17 +39,7 @@ export type ChangeTaskHandler = (event: unknown) => Promise<unknown>;
  * `Change.StepNotApplicable` (never retried), contention is `Change.Busy` (retried with backoff),
  * anything else keeps its own name and is retried as transient.
  */
-export function createChangeTasksHandler(deps: ChangeTaskDeps): ChangeTaskHandler {
-  const ulid = monotonicFactory();
-  const steps = new ChangeWorkflowSteps(
-    new DynamoChangeRepository(deps.dynamo, deps.tableName),
-    new DynamoFreezeWindowRepository(deps.dynamo, deps.tableName),
-    new DynamoGroupRepository(deps.dynamo, deps.tableName),
-    deps.mail,
-    deps.clock,
-    () => ulid(deps.clock.now().getTime()),
-  );
-
+export function createChangeTasksHandler(steps: ChangeWorkflowSteps): ChangeTaskHandler {
   const run = async (event: z.output<typeof changeTaskEvent>): Promise<unknown> => {
     switch (event.action) {
       case 'submit':

@@ -2,18 +2,11 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { ChangeWorkflow } from './change-workflow.js';
 import { StepFunctionsWorkflow } from './step-functions-workflow.js';
 
-/**
- * The change workflow for the changes function, built on first use from STATE_MACHINE_ARN (the
- * stack sets it after the state machine exists, so it is read at call time, not at import).
- */
-export function stepFunctionsWorkflowFromEnv(env: NodeJS.ProcessEnv = process.env): ChangeWorkflow {
+/** The change workflow on Step Functions; the SFN client is built on first use, not at init. */
+export function stepFunctionsWorkflow(env: { readonly STATE_MACHINE_ARN: string }): ChangeWorkflow {
   let workflow: StepFunctionsWorkflow | undefined;
   const get = (): StepFunctionsWorkflow => {
-    if (!workflow) {
-      const arn = env.STATE_MACHINE_ARN;
-      if (!arn) throw new Error('environment variable STATE_MACHINE_ARN is not set');
-      workflow = new StepFunctionsWorkflow(new SFNClient({}), arn);
-    }
+    workflow ??= new StepFunctionsWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN);
     return workflow;
   };
   return {

@@ -1,10 +1,8 @@
-import type { MailSender } from '../../email/mail/mail-sender.js';
-import type { GroupStore } from '../../groups/store/group-store.js';
 import type { Clock } from '../../shared/clock/clock.js';
 import { withOptimisticRetry } from '../../shared/optimistic.js';
 import { type ApprovalPlan, approvalPlan, findApproval } from '../approvals.js';
 import { changeConflicts, freezeConflicts } from '../conflicts.js';
-import { type Approval, type ApprovalStage, CHANGE_MANAGER_GROUP, type Change } from '../model.js';
+import type { Approval, ApprovalStage, Change } from '../model.js';
 import { assessRisk } from '../risk.js';
 import {
   type AssessmentRoute,
@@ -54,13 +52,15 @@ export type BeginImplementationResult =
  * the change, checks it is where the step expects, and writes the next state and its history in
  * one transaction. Steps are idempotent: Step Functions retries a step whose Lambda failed after
  * its write, and the retry finds the work done and answers the same.
+ *
+ * The steps send no mail. An approval requested, escalated or expired is an event of the step's
+ * transaction (`Change Approval Requested|Escalated|Expired`), and the email notifier mails it to
+ * the groups once per event: a failed send is retried, a retried step writes no second event.
  */
 export class ChangeWorkflowSteps {
   constructor(
     private readonly store: ChangeStore,
     private readonly freezes: FreezeWindowStore,
-    private readonly groups: GroupStore,
-    private readonly mail: MailSender,
     private readonly clock: Clock,
     private readonly newId: () => string,
   ) {}
@@ -94,10 +94,13 @@ export class ChangeWorkflowSteps {
     return result!;
   }
 
-  /** Stores the approval's task token; the first request also records the approval and notifies. */
+  /**
+   * Stores the approval's task token; the first request also records the approval, with the
+   * `Change Approval Requested` event the notifier mails.
+   */
   async requestApproval(task: ApprovalTask, taskToken: string): Promise<void> {
     const key: CallbackKey = { kind: 'approval', stage: task.stage, group: task.group };
-    const firstRequest = await withOptimisticRetry(async () => {
+    await withOptimisticRetry(async () => {
       const change = await this.load(task.changeId);
       if (change.status !== 'pending_approval') throw notApplicable(change, 'request an approval');
       const existing = findApproval(change.approvals, task.stage, task.group);
@@ -117,20 +120,7 @@ export class ChangeWorkflowSteps {
             })
           : this.store.registerCallback(change.id, key, taskToken, this.clock.now().toISOString()),
       );
-      return step?.change;
     });
-    if (firstRequest) {
-      await this.notify(
-        [task.group],
-        firstRequest,
-        `Approval requested: ${firstRequest.id} ${firstRequest.title}`,
-        [
-          `Change ${firstRequest.id} (${firstRequest.type}, risk ${firstRequest.risk?.level ?? 'unknown'}) waits for the ${task.group} approval.`,
-          `Window: ${firstRequest.plannedStart} – ${firstRequest.plannedEnd}.`,
-          `Decide with POST /changes/${firstRequest.id}/approvals.`,
-        ],
-      );
-    }
   }
 
   async escalateApproval(task: ApprovalTask): Promise<void> {
@@ -140,38 +130,20 @@ export class ChangeWorkflowSteps {
       op: 'retire',
       key: { kind: 'approval', stage: task.stage, group: task.group },
     };
-    const change = await this.approvalStep(
+    await this.approvalStep(
       task,
       'escalate',
       (current, approval) =>
         approval.escalatedAt ? undefined : approvalEscalated(current, task.stage, task.group, this.stamp()),
       retire,
     );
-    await this.notify(
-      [task.group, CHANGE_MANAGER_GROUP],
-      change,
-      `Approval overdue: ${change.id} ${change.title}`,
-      [
-        `The ${task.group} approval of change ${change.id} has waited since ${findApproval(change.approvals, task.stage, task.group)?.requestedAt}.`,
-        `Unless decided, it expires and rejects the change.`,
-      ],
-    );
   }
 
   async expireApproval(task: ApprovalTask): Promise<void> {
-    const change = await this.approvalStep(task, 'expire', (current, approval) =>
+    await this.approvalStep(task, 'expire', (current, approval) =>
       approval.status === 'expired'
         ? undefined
         : approvalExpired(current, task.stage, task.group, this.stamp()),
-    );
-    await this.notify(
-      [task.group, CHANGE_MANAGER_GROUP],
-      change,
-      `Approval expired: ${change.id} ${change.title}`,
-      [
-        `The ${task.group} approval of change ${change.id} expired without a decision; the change is rejected.`,
-      ],
-      change.requester.email,
     );
   }
 
@@ -343,32 +315,6 @@ export class ChangeWorkflowSteps {
       }
       throw error;
     }
-  }
-
-  /** Mails the groups' addresses (and one more, if given); groups without an address are skipped. */
-  private async notify(
-    groupIds: readonly string[],
-    change: Change,
-    subject: string,
-    lines: readonly string[],
-    extraAddress?: string | null,
-  ): Promise<void> {
-    const groups = await Promise.all([...new Set(groupIds)].map((id) => this.groups.get(id)));
-    const to = [
-      ...new Set([
-        ...groups.flatMap((g) => (g?.email ? [g.email] : [])),
-        ...(extraAddress ? [extraAddress] : []),
-      ]),
-    ];
-    if (to.length === 0) return;
-    await this.mail.send({
-      to,
-      subject: `[${change.id}] ${subject}`,
-      text: `${lines.join('\n')}\n`,
-      messageId: `<${change.id}.${this.newId()}@opsdesk>`,
-      automatic: true,
-      headers: { 'X-Opsdesk-Change': change.id },
-    });
   }
 
   private async load(changeId: string): Promise<Change> {

@@ -25,3 +25,8 @@ export interface MailSender {
   // biome-ignore lint/suspicious/noConfusingVoidType: senders that report nothing (test fakes) stay valid
   send(mail: OutboundMail): Promise<SentMail | void>;
 }
+
+/** Outgoing mail (notifications, acknowledgements). */
+export interface MailDeps {
+  readonly mail: MailSender;
+}

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
-import { commentKey, ticketKey } from '../../shared/dynamodb/keys.js';
+import { commentKey, ticketKey } from '../../tickets/store/ticket-keys.js';
 import { isConditionFailure, messageIdKey } from './mail-keys.js';
 import type { ClaimResult, InboundOutcome, MessageIndex, PendingWrite } from './ports.js';
 

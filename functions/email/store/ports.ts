@@ -110,7 +110,7 @@ export interface NotificationLedger {
   release(eventId: string): Promise<void>;
 }
 
-/** SPEC §7's limit on automatic mail per recipient (send-window.ts decides, the store keeps the times). */
+/** The limit on automatic mail per recipient (docs/email.md#outbound-mail; send-window.ts decides, the store keeps the times). */
 export interface SendLimiter {
   admit(recipient: string, now: Date, limitPerHour: number): Promise<boolean>;
 }

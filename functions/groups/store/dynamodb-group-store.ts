@@ -1,11 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
 import { listKind } from '../../shared/dynamodb/indexed-list.js';
-import { groupKey, withoutKeys } from '../../shared/dynamodb/keys.js';
+import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { versionedPut } from '../../shared/dynamodb/versioned-put.js';
-import type { Page, PageRequest } from '../../tickets/store/ticket-store.js';
+import type { Page, PageRequest } from '../../shared/store.js';
 import type { Group } from '../model.js';
+import { groupKey } from './group-keys.js';
 import type { GroupStore } from './group-store.js';
 
 export class DynamoGroupRepository implements GroupStore {

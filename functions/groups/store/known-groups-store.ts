@@ -1,5 +1,5 @@
 import { RecentMap } from '../../shared/caching/recent-map.js';
-import type { Page, PageRequest } from '../../tickets/store/ticket-store.js';
+import type { Page, PageRequest } from '../../shared/store.js';
 import type { Group } from '../model.js';
 import type { GroupStore } from './group-store.js';
 

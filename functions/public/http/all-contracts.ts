@@ -1,10 +1,10 @@
-import { ADMIN_CONTRACT } from '../admin/contract.js';
-import { ATTACHMENTS_CONTRACT } from '../attachments/http/contract.js';
-import { CHANGES_CONTRACT } from '../changes/http/contract.js';
-import { TICKETS_CONTRACT } from '../tickets/http/contract.js';
+import { ADMIN_CONTRACT } from '../../admin/http/contract.js';
+import { ATTACHMENTS_CONTRACT } from '../../attachments/http/contract.js';
+import { CHANGES_CONTRACT } from '../../changes/http/contract.js';
+import { TICKETS_CONTRACT } from '../../tickets/http/contract.js';
 import { PUBLIC_CONTRACT } from './contract.js';
 
-export type { RouteContract } from '../shared/http/route-contract.js';
+export type { RouteContract } from '../../shared/http/route-contract.js';
 
 /**
  * Every route's contract, for the OpenAPI document and the tests. Handlers import only their own

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import type { RouteContract } from '../shared/http/route-contract.js';
-import { withMeta } from '../shared/http/schemas.js';
+import type { RouteContract } from '../../shared/http/route-contract.js';
+import { withMeta } from '../../shared/http/schemas.js';
 
 const healthSchema = withMeta(z.object({ status: z.literal('ok') }), { id: 'Health' });
 

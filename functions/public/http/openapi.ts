@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { MAX_BODY_BYTES } from '../shared/http/decode.js';
-import { PATH_ID_PATTERN } from '../shared/http/pipeline.js';
-import { ROUTES, type RouteDefinition, routeKey } from '../shared/http/routes.js';
-import { problemSchema, withMeta } from '../shared/http/schemas.js';
+import { MAX_BODY_BYTES } from '../../shared/http/decode.js';
+import { PATH_ID_PATTERN } from '../../shared/http/pipeline.js';
+import { ROUTES, type RouteDefinition, routeKey } from '../../shared/http/routes.js';
+import { problemSchema, withMeta } from '../../shared/http/schemas.js';
 import { CONTRACT, type RouteContract } from './all-contracts.js';
 
 type JsonSchema = Record<string, unknown>;

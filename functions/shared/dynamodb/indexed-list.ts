@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Page, PageRequest } from '../../tickets/store/ticket-store.js';
+import type { Page, PageRequest } from '../store.js';
 import { withoutKeys } from './keys.js';
 import { queryPage } from './paging.js';
 import { INDEXES, type IndexName } from './table-definition.js';

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Page } from '../../tickets/store/ticket-store.js';
+import type { Page } from '../store.js';
 
 /** Upper bound on queries one page may take when a filter discards items. */
 const MAX_QUERIES_PER_PAGE = 5;

@@ -15,7 +15,7 @@ export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
 export const LIST_SORT_KEY = 'listSk';
 
 /**
- * One sparse GSI per ticket filter of SPEC §4. An item is in an index only when it carries that
+ * One sparse GSI per ticket filter (docs/api.md#lists-and-pagination). An item is in an index only when it carries that
  * index's partition-key attribute, so a ticket without an assignee is absent from `byAssignee`.
  * `byKind` lists every record of a kind (tickets, groups, ...) without a Scan.
  */

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { StaleWriteError } from '../../tickets/store/ticket-store.js';
+import { StaleWriteError } from '../store.js';
 
 /**
  * Puts a versioned record: creates it when `expectedVersion` is 0 (and it does not exist), else

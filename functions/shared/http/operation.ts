@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
-import type { RouteContract } from '../../public/all-contracts.js';
-import type { Page, PageRequest } from '../../tickets/store/ticket-store.js';
 import type { Caller } from '../authz.js';
+import type { Page, PageRequest } from '../store.js';
+import type { RouteContract } from './route-contract.js';
 
 /** What an operation answers; the router serialises it. */
 export interface Reply {

@@ -24,10 +24,12 @@ export type HttpHandler = (
 
 class UnauthorizedError extends DomainError {
   readonly status = 401;
-  readonly title = 'Unauthorized';
+  constructor(detail: string) {
+    super('unauthorized', detail);
+  }
 }
 
-/** Route keys SPEC §4 marks "none" (the route table is the one place that says so). */
+/** Route keys that take no token (docs/api.md#authentication-and-roles; the route table is the one place that says so). */
 const PUBLIC_ROUTES = new Set(ROUTES.filter((route) => !route.authenticated).map(routeKey));
 
 /** An anonymous caller for public routes; holds no role, so no rule grants it anything. */
@@ -137,5 +139,12 @@ function withoutCursor(query: unknown): unknown {
 /** 400 for a body sent to a route that takes none. */
 class NoBodyExpectedError extends DomainError {
   readonly status = 400;
-  readonly title = 'Bad request';
+  constructor(detail: string) {
+    super('validation_error', detail);
+  }
+}
+
+/** Operations with no POST: no Idempotency-Key layer (see table-api.ts for those with one). */
+export function plainApi(deps: PipelineDeps): (operations: Record<string, Operation>) => HttpHandler {
+  return (operations) => httpApi(operations, deps);
 }

@@ -10,7 +10,7 @@ export interface RouteDefinition {
   readonly path: string;
   /** The bounded-context Lambda that serves the route. */
   readonly function: FunctionName;
-  /** false only for the routes SPEC §4 lists with role "none". */
+  /** false only for the routes that take no token (docs/api.md#authentication-and-roles). */
   readonly authenticated: boolean;
   readonly operationId: string;
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../zod-locale.js';
 import { singleLine } from './text.js';
 
-/** 64 KiB, SPEC §3's bound on descriptions and comment bodies (measured in UTF-8 bytes). */
+/** 64 KiB, the bound (docs/api.md#errors) on descriptions and comment bodies (measured in UTF-8 bytes). */
 export const MAX_TEXT_BYTES = 64 * 1024;
 
 /**
@@ -59,11 +59,17 @@ export const pageOnlyQuery = z.strictObject(pageQuery);
  */
 export const problemSchema = withMeta(
   z.looseObject({
-    type: described(z.string(), 'a stable URI naming the kind of problem (docs/api.md)'),
+    type: described(
+      z.string(),
+      'a stable URI naming the kind of problem: https://opsdesk.dev/problems/<code> (docs/api.md#error-codes)',
+    ),
     title: z.string(),
     status: described(z.int().check(z.gte(400), z.lte(599)), 'the HTTP status code'),
     detail: z.string(),
-    code: described(z.optional(z.string()), 'a stable machine-readable code for the problem'),
+    code: described(
+      z.optional(z.string()),
+      'a stable machine-readable code for the problem, the suffix of `type` (docs/api.md#error-codes)',
+    ),
     errors: described(
       z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
       '400: one entry per fault; `path` names the field, query parameter, path parameter or header',
@@ -86,7 +92,7 @@ export const problemSchema = withMeta(
     ),
     reason: described(
       z.optional(z.string()),
-      '409: why, as a code (e.g. `link_cycle`, `ci_limit`, `TaskTimedOut`)',
+      '409: why, as a code (`link_cycle`, `ci_limit`, `hierarchy_too_deep`, kept for compatibility: `code` says the same; `TaskTimedOut` and the other Step Functions causes for `task_token_gone`)',
     ),
     limit: described(z.optional(z.int()), '409: the limit the request would exceed'),
     existing: described(

@@ -30,7 +30,7 @@ export const BUSINESS_METRICS = [
 ] as const;
 export type BusinessMetric = (typeof BUSINESS_METRICS)[number];
 
-/** SPEC §8 detail-types counted as they are. */
+/** Detail-types (docs/architecture.md#events-the-outbox) counted as they are. */
 const METRIC_OF_DETAIL_TYPE: Readonly<Record<string, BusinessMetric>> = {
   'Ticket Created': 'TicketsCreated',
   'SLA Warning': 'SlaWarnings',
@@ -48,7 +48,7 @@ export function businessMetricOf(event: DomainEvent): BusinessMetric | undefined
   if (event.detailType === 'Ticket Status Changed') {
     return event.detail.to === 'resolved' ? 'TicketsResolved' : undefined;
   }
-  // One group's approver decided (SPEC §6); the change's own outcome is Change Approved/Rejected.
+  // One group's approver decided (docs/changes.md#approvals-and-task-tokens); the change's own outcome is Change Approved/Rejected.
   if (event.detailType === 'Change Approval Decided') {
     if (event.detail.decision === 'approve') return 'ApprovalsGranted';
     return event.detail.decision === 'reject' ? 'ApprovalsRejected' : undefined;

@@ -1,4 +1,4 @@
-/** A domain event as it goes onto the bus (SPEC §8). */
+/** A domain event as it goes onto the bus (docs/architecture.md#events-the-outbox). */
 export interface DomainEvent {
   /** EventBridge `detail-type`, e.g. `Ticket Created`. */
   readonly detailType: string;

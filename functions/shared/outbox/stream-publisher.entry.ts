@@ -1,15 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { powertoolsBusinessMetrics } from '../observability/powertools-recorder.js';
+import { parseEnvironment } from '../wiring/environment.js';
 import { EventBridgeBus } from './event-bridge-bus.js';
-import { createStreamPublisherHandler } from './stream-publisher.js';
+import { assembleStreamPublisher, STREAM_PUBLISHER_ENVIRONMENT } from './stream-publisher.function.js';
 
-const busName = process.env.EVENT_BUS_NAME;
-if (!busName) throw new Error('environment variable EVENT_BUS_NAME is not set');
-// The alarms read business metrics of this stage: a missing stage would count where nobody looks.
-const stage = process.env.OPSDESK_STAGE;
-if (!stage) throw new Error('environment variable OPSDESK_STAGE is not set');
+const env = parseEnvironment(STREAM_PUBLISHER_ENVIRONMENT);
 
-export const handler = createStreamPublisherHandler({
-  bus: new EventBridgeBus(new EventBridgeClient({}), busName),
-  metrics: powertoolsBusinessMetrics(stage),
+export const handler = assembleStreamPublisher({
+  bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
+  metrics: powertoolsBusinessMetrics(env.OPSDESK_STAGE),
 });

@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { HistoryEntry } from '../../tickets/model.js';
 import { unpackHistoryEvents } from '../dynamodb/history-item.js';
 import { HISTORY_PREFIX } from '../dynamodb/keys.js';
 import type { BusinessMetricsRecorder } from '../observability/business-metrics.js';
 import type { DomainEvent, EventBus } from './event-bus.js';
+import type { OutboxEntry } from './outbox-entry.js';
 
 /** EventBridge's entry limit is 256 KB; details above this lose their from/to values. */
 const MAX_DETAIL_BYTES = 200 * 1024;
@@ -83,7 +83,7 @@ export function eventsOf(record: DynamoDBRecord): DomainEvent[] {
     // Numbers come back as the JavaScript numbers they were written from: a BigInt (what a large
     // one becomes by default) cannot be serialised into an event.
     wrapNumbers: (value: string) => Number(value),
-  }) as Partial<HistoryEntry> & { SK?: string };
+  }) as Partial<OutboxEntry> & { SK?: string };
   const item = unpackHistoryEvents(stored);
   if (!Array.isArray(item.events)) return [];
   return item.events.map((event, index) => ({

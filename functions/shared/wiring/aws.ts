@@ -5,11 +5,10 @@ import { secretCursorKey } from './aws-cursor-key.js';
 import type { HttpDeps, TableDeps } from './deps.js';
 import { pipelineSettings } from './pipeline-settings.js';
 
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
+/**
+ * The AWS clients a function builds at init, from its parsed environment (each function's
+ * function.ts declares the variables; its entry parses them). Nothing here reads process.env.
+ */
 
 /** Document client with the marshalling options every repository relies on. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -19,19 +18,24 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 }
 
 /** The table named by TABLE_NAME, for any function that reads or writes records. */
-export function awsTableDeps(): TableDeps {
+export function awsTableDeps(env: { readonly TABLE_NAME: string }): TableDeps {
   return {
-    tableName: requiredEnv('TABLE_NAME'),
+    tableName: env.TABLE_NAME,
     dynamo: documentClient(new DynamoDBClient({})),
     clock: systemClock,
   };
 }
 
 /** An HTTP function over the table, with list cursors sealed by the key in Secrets Manager. */
-export function awsHttpDeps(): HttpDeps {
+export function awsHttpDeps(env: {
+  readonly TABLE_NAME: string;
+  readonly CURSOR_SECRET_ARN: string;
+  readonly CORS_ORIGINS: string;
+  readonly GROUPS_CLAIM: string;
+}): HttpDeps {
   return {
-    ...awsTableDeps(),
-    ...pipelineSettings(),
-    cursorKey: secretCursorKey(requiredEnv('CURSOR_SECRET_ARN')),
+    ...awsTableDeps(env),
+    ...pipelineSettings(env),
+    cursorKey: secretCursorKey(env.CURSOR_SECRET_ARN),
   };
 }

@@ -1,7 +1,4 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ObjectStore } from '../../attachments/store/object-store.js';
-import type { ChangeWorkflow } from '../../changes/workflow/change-workflow.js';
-import type { MailSender } from '../../email/mail/mail-sender.js';
 import type { Clock } from '../clock/clock.js';
 
 /**
@@ -16,7 +13,7 @@ export interface PipelineDeps {
   readonly cursorKey: () => Promise<Uint8Array>;
   /** Origins allowed by CORS; empty means no CORS headers. */
   readonly corsOrigins: readonly string[];
-  /** Claim holding the caller's groups/roles (SPEC §2; default `cognito:groups`). */
+  /** Claim holding the caller's groups/roles (docs/api.md#authentication-and-roles; default `cognito:groups`). */
   readonly groupsClaim: string;
 }
 
@@ -28,21 +25,3 @@ export interface TableDeps {
 }
 
 export type HttpDeps = PipelineDeps & TableDeps;
-
-/** The attachments bucket (SPEC §4 presigned uploads and downloads). */
-export interface AttachmentDeps {
-  readonly attachmentObjects: ObjectStore;
-}
-
-/** The change workflow (Step Functions on AWS, the same definition run in-process locally). */
-export interface WorkflowDeps {
-  readonly workflow: ChangeWorkflow;
-}
-
-/** Outgoing mail (notifications, acknowledgements). */
-export interface MailDeps {
-  readonly mail: MailSender;
-}
-
-/** Everything any handler needs: what the local runtime builds once and hands to all of them. */
-export type AppDeps = HttpDeps & AttachmentDeps & WorkflowDeps & MailDeps;

@@ -1,9 +1,10 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { calendarKey, policyKey, SLA_CONFIG_PK, withoutKeys } from '../../shared/dynamodb/keys.js';
+import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import { versionedPut } from '../../shared/dynamodb/versioned-put.js';
 import type { Calendar } from '../calendar.js';
 import type { SlaConfig } from '../clocks.js';
 import type { SlaPolicy } from '../policy.js';
+import { calendarKey, policyKey, SLA_CONFIG_PK } from './sla-config-keys.js';
 import type { SlaConfigStore } from './sla-config-store.js';
 
 /** Most SLA configuration items one load reads (pages of 1 MB are far beyond this). */

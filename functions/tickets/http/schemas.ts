@@ -132,7 +132,10 @@ export const ticketSchema = withMeta(
     closedAt: z.nullable(isoTime),
     resolution: z.nullable(resolution),
     autoCloseAt: described(z.nullable(isoTime), 'when a resolved ticket closes by itself'),
-    sla: described(z.nullable(ticketSlaSchema), 'SLA clocks (SPEC §5); null when no policy applies'),
+    sla: described(
+      z.nullable(ticketSlaSchema),
+      'SLA clocks (docs/sla.md#clocks-on-the-ticket); null when no policy applies',
+    ),
     links: z.array(z.object({ type: z.string(), targetId: z.string() })),
     version: z.int().check(z.gte(1)),
   }),

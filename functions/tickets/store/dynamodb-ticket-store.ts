@@ -8,32 +8,23 @@ import {
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
 import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
+import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
+import { queryPage } from '../../shared/dynamodb/paging.js';
+import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
+import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
+import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
+import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
+import { TICKET_PREFIX } from '../model.js';
 import {
   COMMENT_PREFIX,
   ciMembershipKey,
   commentKey,
-  counterKey,
-  HISTORY_PREFIX,
-  historyKey,
   indexForQuery,
   SLA_PARTITION,
   ticketIndexKeys,
   ticketKey,
-  withoutKeys,
-} from '../../shared/dynamodb/keys.js';
-import { queryPage } from '../../shared/dynamodb/paging.js';
-import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
-import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
-import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
-import { TICKET_PREFIX } from '../model.js';
-import {
-  type Page,
-  type PageRequest,
-  StaleWriteError,
-  type TicketQuery,
-  type TicketStore,
-  type TicketWrite,
-} from './ticket-store.js';
+} from './ticket-keys.js';
+import { matchesQuery, type TicketQuery, type TicketStore, type TicketWrite } from './ticket-store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -159,7 +150,7 @@ export class DynamoTicketRepository implements TicketStore {
 
   list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
     return listFromIndex<Ticket>(this.dynamo, this.tableName, indexForQuery(query), page, {
-      matches: (ticket) => matches(ticket, query),
+      matches: (ticket) => matchesQuery(ticket, query),
       membershipId: 'ticketId',
       getMany: (ids) => this.getMany(ids),
     });
@@ -243,17 +234,4 @@ export class DynamoTicketRepository implements TicketStore {
       ScanIndexForward: true,
     };
   }
-}
-
-/** Whether a ticket satisfies every filter of the query (the index already satisfied one). */
-export function matches(ticket: Ticket, query: TicketQuery): boolean {
-  return (
-    (query.type === undefined || ticket.type === query.type) &&
-    (query.status === undefined || ticket.status === query.status) &&
-    (query.priority === undefined || ticket.priority === query.priority) &&
-    (query.assignee === undefined || ticket.assignee === query.assignee) &&
-    (query.group === undefined || ticket.group === query.group) &&
-    (query.requester === undefined || ticket.requester.id === query.requester) &&
-    (query.ciId === undefined || ticket.ciIds.includes(query.ciId))
-  );
 }

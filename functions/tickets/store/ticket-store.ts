@@ -1,17 +1,7 @@
+import type { Page, PageRequest } from '../../shared/store.js';
 import type { Comment, HistoryEntry, Ticket, TicketStatus, TicketType } from '../model.js';
 
-/** A page of results and where the next one starts (opaque to the domain; the HTTP layer signs it). */
-export interface Page<T> {
-  readonly items: T[];
-  readonly lastKey?: Record<string, unknown>;
-}
-
-export interface PageRequest {
-  readonly limit: number;
-  readonly startKey?: Record<string, unknown>;
-}
-
-/** SPEC §4 list filters; each is served by an index, the rest narrow that one query. */
+/** The list filters of docs/api.md#lists-and-pagination; each is served by an index, the rest narrow that one query. */
 export interface TicketQuery {
   readonly type?: TicketType;
   readonly status?: TicketStatus;
@@ -20,6 +10,19 @@ export interface TicketQuery {
   readonly group?: string;
   readonly requester?: string;
   readonly ciId?: string;
+}
+
+/** Whether a ticket satisfies every filter of the query (every store adapter narrows by this). */
+export function matchesQuery(ticket: Ticket, query: TicketQuery): boolean {
+  return (
+    (query.type === undefined || ticket.type === query.type) &&
+    (query.status === undefined || ticket.status === query.status) &&
+    (query.priority === undefined || ticket.priority === query.priority) &&
+    (query.assignee === undefined || ticket.assignee === query.assignee) &&
+    (query.group === undefined || ticket.group === query.group) &&
+    (query.requester === undefined || ticket.requester.id === query.requester) &&
+    (query.ciId === undefined || ticket.ciIds.includes(query.ciId))
+  );
 }
 
 /**
@@ -40,16 +43,6 @@ export interface TicketWrite {
   readonly after: Ticket;
   readonly history: HistoryEntry;
   readonly comment?: Comment;
-}
-
-/** The version read is no longer current: someone else wrote first. */
-export class StaleWriteError extends Error {
-  constructor(
-    readonly recordId: string,
-    readonly currentVersion?: number,
-  ) {
-    super(`${recordId} changed since it was read`);
-  }
 }
 
 export interface TicketStore {

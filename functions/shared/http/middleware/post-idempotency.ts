@@ -28,7 +28,7 @@ export function checkIdempotencyKey(key: string): void {
 }
 
 /**
- * `Idempotency-Key` on POST (SPEC §4) through Powertools idempotency, records kept in the single
+ * `Idempotency-Key` on POST (docs/api.md#idempotency) through Powertools idempotency, records kept in the single
  * table for 24 h. The key is scoped to the caller and the path, and the body is validated, so the
  * same key with another body is 422 and a repeat while the first runs is 409.
  *

@@ -1,0 +1,35 @@
+import { monotonicFactory } from 'ulid';
+import { groupStore } from '../groups/store/wiring.js';
+import type { HttpHandler } from '../shared/http/pipeline.js';
+import { tableApi } from '../shared/http/table-api.js';
+import type { HttpDeps } from '../shared/wiring/deps.js';
+import { defineEnvironment, HTTP_TABLE_ENVIRONMENT, required } from '../shared/wiring/environment.js';
+import { FreezeWindowService } from './freeze-windows.js';
+import { createChangesHandler } from './http/handler.js';
+import { ChangeService } from './service.js';
+import { DynamoChangeRepository } from './store/dynamodb-change-store.js';
+import { DynamoFreezeWindowRepository } from './store/dynamodb-freeze-window-store.js';
+import type { WorkflowDeps } from './workflow/change-workflow.js';
+
+/** Changes, their human answers, and freeze windows; the workflow runs on Step Functions. */
+export const CHANGES_ENVIRONMENT = defineEnvironment({
+  ...HTTP_TABLE_ENVIRONMENT,
+  STATE_MACHINE_ARN: required(),
+});
+
+export function assembleChanges(deps: HttpDeps & WorkflowDeps): HttpHandler {
+  const ulid = monotonicFactory();
+  const newId = () => ulid(deps.clock.now().getTime());
+  const changes = new ChangeService(
+    new DynamoChangeRepository(deps.dynamo, deps.tableName),
+    groupStore(deps),
+    deps.workflow,
+    deps.clock,
+    newId,
+  );
+  const freezes = new FreezeWindowService(
+    new DynamoFreezeWindowRepository(deps.dynamo, deps.tableName),
+    deps.clock,
+  );
+  return createChangesHandler({ changes, freezes }, tableApi(deps));
+}
