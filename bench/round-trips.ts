@@ -20,7 +20,7 @@ import nodemailer from 'nodemailer';
 import { defaultFunctions } from '../bin/local/default-functions.js';
 import type { LocalFunctions } from '../bin/local/functions.js';
 import { startLocalRuntime } from '../bin/local/runtime.js';
-import type { LocalChangeWorkflow } from '../bin/local/workflow.js';
+import type { LocalChangeWorkflow } from '../functions/changes/workflow/local-workflow.js';
 import { WAIT_FOR_WINDOW_STATE } from '../functions/changes/workflow/workflow-contract.js';
 
 export type CallSource = 'http' | 'workflow' | 'stream' | 'mail' | 'probe';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { LocalChangeWorkflow } from '../../functions/changes/workflow/local-workflow.js';
 import { OutboxMailSender } from '../../functions/email/mail/outbox-mail.js';
 import type { EmailSettings } from '../../functions/email/settings.js';
 import { TestClock } from '../../functions/shared/clock/test-clock.js';
@@ -22,7 +23,8 @@ import { localMailPorts, startLocalMailGateway } from './smtp-gateway.js';
 import { fileCheckpointStore } from './stream-checkpoints.js';
 import { startStreamPoller } from './stream-poller.js';
 import { ensureTable } from './table.js';
-import { LocalChangeWorkflow } from './workflow.js';
+import { LOCAL_WORKFLOW_NAMES } from './workflow-definition.js';
+import { loadChangeWorkflowDefinition } from './workflow-definition-cache.js';
 
 /**
  * The whole stack on one machine: DynamoDB Local holding the stack's table, the same Lambda
@@ -179,7 +181,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       port: ports.objects,
     });
     cleanup.add('object server', () => objects.stop());
-    const workflow = new LocalChangeWorkflow({ clock, log });
+    const workflow = new LocalChangeWorkflow({
+      clock,
+      log,
+      definition: loadChangeWorkflowDefinition,
+      names: LOCAL_WORKFLOW_NAMES,
+    });
     cleanup.add('change workflow', () => workflow.shutdown());
     const deps: AppDeps = {
       tableName,

@@ -6,10 +6,12 @@ import { LOCAL_REGION } from './aws-clients.js';
  * synth` produces, taken from the synthesised template with its CloudFormation tokens resolved to
  * local names. (workflow-definition-cache.ts synthesises and caches it.)
  */
-export type StateMachineDefinition = Record<string, unknown> & {
-  readonly StartAt: string;
-  readonly States: Record<string, Record<string, unknown>>;
-};
+export type { StateMachineDefinition } from '../../functions/changes/workflow/local-workflow.js';
+
+import type {
+  LocalWorkflowNames,
+  StateMachineDefinition,
+} from '../../functions/changes/workflow/local-workflow.js';
 
 /** Account id the local runtime's ARNs carry. */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -85,3 +87,10 @@ function localFunctionName(resource: CloudFormationTemplate['Resources'][string]
   if (typeof path !== 'string') throw new Error(`function ${logicalId} carries no aws:cdk:path metadata`);
   return path.split('/').slice(1, -1).join('-');
 }
+
+/** The names the resolved definition uses, for the local workflow engine. */
+export const LOCAL_WORKFLOW_NAMES: LocalWorkflowNames = {
+  region: LOCAL_REGION,
+  account: LOCAL_ACCOUNT,
+  taskFunctionName: LOCAL_TASK_FUNCTION_NAME,
+};

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { LocalChangeWorkflow } from '../../bin/local/workflow.js';
+import type { LocalChangeWorkflow } from '../../functions/changes/workflow/local-workflow.js';
 import {
   type ApiClient,
   type ApiResponse,

@@ -4,19 +4,11 @@ import type {
   RunOptions,
   StateMachine,
 } from 'aws-local-stepfunctions';
-import type { ChangeWorkflow } from '../../functions/changes/workflow/change-workflow.js';
-import type { ChangeTaskHandler } from '../../functions/changes/workflow/tasks-handler.js';
-import type { Clock } from '../../functions/shared/clock/clock.js';
-import type { TableDeps } from '../../functions/shared/wiring/deps.js';
-import { LOCAL_REGION } from './aws-clients.js';
-import type { Logger } from './log.js';
-import {
-  LOCAL_ACCOUNT,
-  LOCAL_TASK_FUNCTION_NAME,
-  type StateMachineDefinition,
-} from './workflow-definition.js';
-import { loadChangeWorkflowDefinition } from './workflow-definition-cache.js';
-import { LocalTaskTokens } from './workflow-tokens.js';
+import type { Clock } from '../../shared/clock/clock.js';
+import type { TableDeps } from '../../shared/wiring/deps.js';
+import type { ChangeWorkflow } from './change-workflow.js';
+import { LocalTaskTokens } from './local-task-tokens.js';
+import type { ChangeTaskHandler } from './tasks-handler.js';
 
 /**
  * The change workflow on this machine: the state machine the CDK stack synthesises, run by
@@ -28,11 +20,26 @@ import { LocalTaskTokens } from './workflow-tokens.js';
  */
 export interface LocalWorkflowOptions {
   readonly clock: Clock;
-  readonly log: Logger;
+  readonly log: { error(message: string, error?: unknown): void };
   /** Real time a Wait state lasts. Default OPSDESK_WORKFLOW_POLL_MS, else 1000 ms. */
   readonly pollMs?: number;
-  /** The definition to run; the synthesised one by default. */
-  readonly definition?: () => Promise<StateMachineDefinition>;
+  /** The definition to run: the one `cdk synth` produces, resolved to local names (bin/local). */
+  readonly definition: () => Promise<StateMachineDefinition>;
+  /** The names that resolved definition uses. */
+  readonly names: LocalWorkflowNames;
+}
+
+/** A state machine definition (ASL) as JSON. */
+export type StateMachineDefinition = Record<string, unknown> & {
+  readonly StartAt: string;
+  readonly States: Record<string, Record<string, unknown>>;
+};
+
+export interface LocalWorkflowNames {
+  readonly region: string;
+  readonly account: string;
+  /** The task function's name in the definition's task resources. */
+  readonly taskFunctionName: string;
 }
 
 /** Where `$$.Task.Token` resolves to; each waiting task swaps it for a fresh token. */
@@ -76,14 +83,13 @@ export class LocalChangeWorkflow implements ChangeWorkflow {
     this.pollMs = options.pollMs ?? (Number(process.env.OPSDESK_WORKFLOW_POLL_MS) || 1000);
     // Loaded from the start, in the background (the engine and the definition take a second or more
     // on a cold cache), so the runtime starts as fast as before and the first change rarely waits.
-    this.machine = Promise.all([
-      import('aws-local-stepfunctions'),
-      (options.definition ?? loadChangeWorkflowDefinition)(),
-    ]).then(([engine, definition]) => ({
-      definition,
-      stateMachine: new engine.StateMachine(definition as unknown as EngineDefinition),
-      ExecutionAborted: engine.ExecutionAbortedError,
-    }));
+    this.machine = Promise.all([import('aws-local-stepfunctions'), options.definition()]).then(
+      ([engine, definition]) => ({
+        definition,
+        stateMachine: new engine.StateMachine(definition as unknown as EngineDefinition),
+        ExecutionAborted: engine.ExecutionAbortedError,
+      }),
+    );
     this.machine.catch((error: unknown) => {
       if (!this.stopped) options.log.error('the change workflow definition failed to load', error);
     });
@@ -91,9 +97,7 @@ export class LocalChangeWorkflow implements ChangeWorkflow {
 
   /** Plugs in the task handler, built from the runtime's dependencies like the Lambda's. */
   bind(deps: TableDeps): void {
-    this.tasks = import('../../functions/changes/workflow/tasks.function.js').then((m) =>
-      m.assembleChangeTasks(deps),
-    );
+    this.tasks = import('./tasks.function.js').then((m) => m.assembleChangeTasks(deps));
   }
 
   /** Resolves once the definition is loaded and the engine can run it. */
@@ -102,7 +106,7 @@ export class LocalChangeWorkflow implements ChangeWorkflow {
   }
 
   executionArnFor(changeId: string): string {
-    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${STATE_MACHINE_NAME}:${changeId}`;
+    return `arn:aws:states:${this.options.names.region}:${this.options.names.account}:execution:${STATE_MACHINE_NAME}:${changeId}`;
   }
 
   async start(changeId: string): Promise<void> {
@@ -215,7 +219,7 @@ export class LocalChangeWorkflow implements ChangeWorkflow {
 
   private async invoke(functionName: string, payload: unknown): Promise<unknown> {
     const name = functionName.split(':').pop();
-    if (name !== LOCAL_TASK_FUNCTION_NAME) throw new Error(`no local function ${functionName}`);
+    if (name !== this.options.names.taskFunctionName) throw new Error(`no local function ${functionName}`);
     if (!this.tasks) throw new Error('the local change workflow has no task handler bound');
     return (await this.tasks)(payload);
   }

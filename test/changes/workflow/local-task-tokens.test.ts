@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalTaskTokens } from '../../bin/local/workflow-tokens.js';
-import { TaskTokenGoneError } from '../../functions/changes/workflow/change-workflow.js';
-import { TestClock } from '../../functions/shared/clock/test-clock.js';
+import { TaskTokenGoneError } from '../../../functions/changes/workflow/change-workflow.js';
+import { LocalTaskTokens } from '../../../functions/changes/workflow/local-task-tokens.js';
+import { TestClock } from '../../../functions/shared/clock/test-clock.js';
 
 /** Settles to 'pending' if the promise has not settled within `ms`. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {

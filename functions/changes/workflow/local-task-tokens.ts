@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type DeadTokenReason,
-  TaskTokenGoneError,
-} from '../../functions/changes/workflow/change-workflow.js';
-import type { Clock } from '../../functions/shared/clock/clock.js';
+import type { Clock } from '../../shared/clock/clock.js';
+import { type DeadTokenReason, TaskTokenGoneError } from './change-workflow.js';
 
 /**
  * Task tokens for the local workflow engine, which has none of its own (aws-local-stepfunctions
