@@ -2,7 +2,7 @@ import type { Change } from '../../functions/changes/model.js';
 import type { CreateChangeInput } from '../../functions/changes/rules.js';
 import { ChangeService } from '../../functions/changes/service.js';
 import { inMemoryChangeStores } from '../../functions/changes/store/in-memory-change-store.js';
-import { InMemoryTable } from '../../functions/changes/store/in-memory-table.js';
+import { InMemoryTable } from '../../functions/shared/memory/in-memory-table.js';
 import {
   type ChangeWorkflow,
   type DeadTokenReason,

@@ -1,3 +1,4 @@
+import { compareKeys } from '../../shared/memory/in-memory-support.js';
 import type { AttachmentRecord } from '../model.js';
 import type { AttachmentStore } from './attachment-store.js';
 
@@ -28,7 +29,7 @@ export class InMemoryAttachmentStore implements AttachmentStore {
     // DynamoDB refuses a Query Limit below 1.
     if (!(limit >= 1)) throw new RangeError(`limit must be at least 1, not ${limit}`);
     return [...(this.tickets.get(ticketId)?.values() ?? [])]
-      .sort((a, b) => compareUtf8(a.id, b.id))
+      .sort((a, b) => compareKeys(a.id, b.id))
       .slice(0, limit)
       .map(stored)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
@@ -38,9 +39,4 @@ export class InMemoryAttachmentStore implements AttachmentStore {
 /** A copy as the table would hold it: plain data, `undefined` members dropped. */
 function stored(record: AttachmentRecord): AttachmentRecord {
   return JSON.parse(JSON.stringify(record)) as AttachmentRecord;
-}
-
-/** Key order: DynamoDB sorts string keys by their UTF-8 bytes. */
-function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

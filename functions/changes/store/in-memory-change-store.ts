@@ -1,6 +1,16 @@
 import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
+import { compareKeys } from '../../shared/memory/in-memory-support.js';
+import {
+  type Condition,
+  InMemoryConditionFailedError,
+  InMemoryTable,
+  InMemoryTransactionCanceledError,
+  type Item,
+  queryPageInMemory,
+  type TransactAction,
+} from '../../shared/memory/in-memory-table.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Change, ChangeHistoryEntry, FreezeWindow } from '../model.js';
 import { CHANGE_PREFIX } from '../model.js';
@@ -27,16 +37,6 @@ import {
   type FreezeWindowStore,
   type PendingCallback,
 } from './change-store.js';
-import {
-  type Condition,
-  compareUtf8,
-  InMemoryConditionFailedError,
-  InMemoryTable,
-  InMemoryTransactionCanceledError,
-  type Item,
-  queryPageInMemory,
-  type TransactAction,
-} from './in-memory-table.js';
 
 /**
  * The change stores without DynamoDB, for use-case tests and anything else that runs offline.
@@ -179,7 +179,7 @@ export class InMemoryChangeStore implements ChangeStore {
       const out = this.table.query({
         index: 'byCi',
         partition: ciIndexValue(ciId),
-        range: (sk) => compareUtf8(sk, from) >= 0 && compareUtf8(sk, to) <= 0,
+        range: (sk) => compareKeys(sk, from) >= 0 && compareKeys(sk, to) <= 0,
         limit: 100,
         startKey,
       });
@@ -245,8 +245,8 @@ export class InMemoryFreezeWindowStore implements FreezeWindowStore {
       const out = this.table.query({
         index: 'byKind',
         partition: FREEZE_KIND,
-        range: (sk) => compareUtf8(sk, to) < 0,
-        filter: (item) => typeof item.end === 'string' && compareUtf8(item.end, from) > 0,
+        range: (sk) => compareKeys(sk, to) < 0,
+        filter: (item) => typeof item.end === 'string' && compareKeys(item.end, from) > 0,
         startKey,
       });
       windows.push(...out.items.map((item) => withoutKeys<FreezeWindow>(item)));

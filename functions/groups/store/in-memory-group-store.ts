@@ -4,7 +4,7 @@ import {
   memoryQueryPage,
   putVersioned,
   storedCopy,
-} from '../../tickets/store/in-memory-support.js';
+} from '../../shared/memory/in-memory-support.js';
 import type { Group } from '../model.js';
 import type { GroupStore } from './group-store.js';
 

@@ -1,4 +1,4 @@
-import { compareKeys, putVersioned, storedCopy } from '../../tickets/store/in-memory-support.js';
+import { compareKeys, putVersioned, storedCopy } from '../../shared/memory/in-memory-support.js';
 import type { Calendar } from '../calendar.js';
 import type { SlaConfig } from '../clocks.js';
 import type { SlaPolicy } from '../policy.js';

@@ -8,7 +8,7 @@ import {
   memoryQueryPage,
   type QueryEntry,
   storedCopy,
-} from './in-memory-support.js';
+} from '../../shared/memory/in-memory-support.js';
 import { indexForQuery, ticketIndexKeys } from './ticket-keys.js';
 import { matchesQuery, type TicketQuery, type TicketStore, type TicketWrite } from './ticket-store.js';
 

@@ -1,5 +1,6 @@
-import { INDEXES, type IndexName, TABLE_KEYS } from '../../shared/dynamodb/table-definition.js';
-import type { Page } from '../../shared/store.js';
+import { INDEXES, type IndexName, TABLE_KEYS } from '../dynamodb/table-definition.js';
+import type { Page } from '../store.js';
+import { compareKeys, storedCopy } from './in-memory-support.js';
 
 /**
  * The single table in memory, as far as the in-memory stores need it: items under PK/SK, the
@@ -74,7 +75,7 @@ export interface QueryInput {
   /** Absent: the table itself (PK/SK). */
   readonly index?: IndexName;
   readonly partition: string;
-  /** The key condition on the sort key (compare with `compareUtf8`, as DynamoDB compares bytes). */
+  /** The key condition on the sort key (compare with `compareKeys`, as DynamoDB compares bytes). */
   readonly range?: (sortKey: string) => boolean;
   /** FilterExpression: applied after Limit, so filtered items still use it up. */
   readonly filter?: (item: Item) => boolean;
@@ -93,27 +94,6 @@ const TRANSACTION_MAX_ACTIONS = 100;
 const BATCH_GET_MAX_KEYS = 100;
 /** How long DynamoDB remembers a transaction's ClientRequestToken. */
 const TOKEN_WINDOW_MS = 10 * 60_000;
-
-/** DynamoDB orders strings by their UTF-8 bytes (JavaScript's `<` compares UTF-16 units). */
-export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-/**
- * What a stored item becomes: a deep copy of plain data, with `undefined` members and list
- * elements dropped, as the document client's `removeUndefinedValues` does.
- */
-function marshalled<T>(value: T): T {
-  if (Array.isArray(value)) {
-    return value.filter((element) => element !== undefined).map((element) => marshalled(element)) as T;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  const copy: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(value)) {
-    if (member !== undefined) copy[name] = marshalled(member);
-  }
-  return copy as T;
-}
 
 const itemId = (key: ItemKey) => `${key.PK}\u0000${key.SK}`;
 
@@ -135,7 +115,7 @@ export class InMemoryTable {
 
   get(key: ItemKey): Item | undefined {
     const item = this.items.get(itemId(key));
-    return item && marshalled(item);
+    return item && storedCopy(item);
   }
 
   /** BatchGetItem: found items only, in no particular order; duplicate keys in one request are refused. */
@@ -158,20 +138,20 @@ export class InMemoryTable {
   put(item: Item, condition?: Condition): void {
     const current = this.items.get(itemId(keyOf(item)));
     if (condition && !condition(current)) {
-      throw new InMemoryConditionFailedError(current && marshalled(current));
+      throw new InMemoryConditionFailedError(current && storedCopy(current));
     }
-    this.items.set(itemId(keyOf(item)), marshalled(item));
+    this.items.set(itemId(keyOf(item)), storedCopy(item));
   }
 
   /** UpdateItem returning the item as it became (ReturnValues: ALL_NEW). */
   update(key: ItemKey, apply: (current: Item | undefined) => Item, condition?: Condition): Item {
     const current = this.items.get(itemId(key));
     if (condition && !condition(current)) {
-      throw new InMemoryConditionFailedError(current && marshalled(current));
+      throw new InMemoryConditionFailedError(current && storedCopy(current));
     }
-    const next = marshalled({ ...apply(current && marshalled(current)), ...key });
+    const next = storedCopy({ ...apply(current && storedCopy(current)), ...key });
     this.items.set(itemId(key), next);
-    return marshalled(next);
+    return storedCopy(next);
   }
 
   /**
@@ -206,16 +186,16 @@ export class InMemoryTable {
       if (!action.condition || action.condition(current)) return { code: 'None' };
       return {
         code: 'ConditionalCheckFailed',
-        ...(action.returnOldOnFailure && current ? { item: marshalled(current) } : {}),
+        ...(action.returnOldOnFailure && current ? { item: storedCopy(current) } : {}),
       };
     });
     if (reasons.some((reason) => reason.code !== 'None')) throw new InMemoryTransactionCanceledError(reasons);
     actions.forEach((action, index) => {
       const key = keys[index]!;
-      if ('put' in action) this.items.set(itemId(key), marshalled(action.put));
+      if ('put' in action) this.items.set(itemId(key), storedCopy(action.put));
       else {
         const current = this.items.get(itemId(key));
-        this.items.set(itemId(key), marshalled({ ...action.apply(current && marshalled(current)), ...key }));
+        this.items.set(itemId(key), storedCopy({ ...action.apply(current && storedCopy(current)), ...key }));
       }
     });
     if (idempotency) {
@@ -238,7 +218,7 @@ export class InMemoryTable {
       String(item[TABLE_KEYS.sortKey]),
     ];
     const compare = (a: readonly string[], b: readonly string[]) =>
-      compareUtf8(a[0]!, b[0]!) || compareUtf8(a[1]!, b[1]!) || compareUtf8(a[2]!, b[2]!);
+      compareKeys(a[0]!, b[0]!) || compareKeys(a[1]!, b[1]!) || compareKeys(a[2]!, b[2]!);
     const start = input.startKey && position(input.startKey);
     const candidates = [...this.items.values()]
       .filter((item) => item[partitionKey] === input.partition && typeof item[sortKey] === 'string')
@@ -249,7 +229,7 @@ export class InMemoryTable {
     const read = input.limit === undefined ? candidates : candidates.slice(0, input.limit);
     const last = read.at(-1)?.item;
     const items = read
-      .map(({ item }) => marshalled(item))
+      .map(({ item }) => storedCopy(item))
       .filter((item) => !input.filter || input.filter(item));
     if (input.limit === undefined || read.length < input.limit || !last) return { items };
     const lastKey: Record<string, unknown> = {

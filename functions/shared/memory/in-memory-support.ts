@@ -1,4 +1,4 @@
-import { type Page, StaleWriteError } from '../../shared/store.js';
+import { type Page, StaleWriteError } from '../store.js';
 
 /**
  * What the in-memory store adapters share so they behave like their DynamoDB twins, which the
