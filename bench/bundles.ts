@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, LAMBDA_ALIASES, MAIN_FIELDS } from '../lib/bundling.js';
 import { entryPath, LAMBDA_ENTRIES, type LambdaEntryName } from '../lib/lambda.js';
+import { progress } from './progress.js';
 
 export const BUNDLE_BUDGET_KB = 300;
 export const INIT_BUDGET_MS = 80;
@@ -143,12 +144,16 @@ export async function benchBundles(): Promise<BundleResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'opsdesk-bundles-'));
   try {
     const bundles: Bundled[] = [];
-    for (const file of entries) bundles.push(await bundle(file, dir));
+    for (const file of entries) {
+      progress(`bundling ${file}`);
+      bundles.push(await bundle(file, dir));
+    }
     // Round robin, one sample of every bundle per round: a slow spell of this shared machine then
     // lands on all functions alike instead of on whichever was being measured.
     const samples = new Map<string, number[]>(bundles.map((b) => [b.entry, []]));
     const errors = new Map<string, string>();
     for (let round = 0; round < SAMPLES; round++) {
+      progress(`init time: round ${round + 1} of ${SAMPLES} (${bundles.length} fresh Node processes)`);
       for (const b of bundles) {
         if (errors.has(b.entry)) continue;
         try {
@@ -162,7 +167,7 @@ export async function benchBundles(): Promise<BundleResult[]> {
       const taken = samples.get(b.entry)!;
       const initMs = taken.length === SAMPLES ? Math.round(median(taken) * 10) / 10 : null;
       const initError = errors.get(b.entry);
-      if (!process.env.BENCH_QUIET) console.error(`bundled ${b.entry}: ${b.kb} KB, init ${initMs} ms`);
+      progress(`bundled ${b.entry}: ${b.kb} KB, init ${initMs} ms`);
       return {
         entry: b.entry,
         kb: b.kb,

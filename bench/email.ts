@@ -1,17 +1,27 @@
 /**
- * Email ingestion through SMTP (issue 8 §4): nodemailer → the local SMTP listener → raw-mail object →
- * the ingest handler → tickets. The listener answers 250 only after the ingest handler returned, so
- * mails/s from first send to last reply is ingest throughput; "with notifier" also waits for the
- * stream-driven acknowledgement mails to drain. Mix: 1/3 plain, 1/3 HTML, 1/3 with a 20 KB attachment.
+ * Email ingestion through SMTP (issue 8 §4, issue 14 item 8): nodemailer → the local SMTP listener →
+ * raw-mail object → the ingest handler → tickets. The listener answers 250 only after the ingest
+ * handler returned, so mails/s from first send to last reply is ingest throughput; "with notifier"
+ * also waits for the stream-driven acknowledgement mails to drain. Mix: 1/3 plain, 1/3 HTML, 1/3
+ * with a 20 KB attachment; every mail opens a ticket.
+ *
+ * DynamoDB calls are counted on the document client every handler shares (as bench/round-trips.ts
+ * does): the stream publisher and the notifier behind it are tagged (AsyncLocalStorage), the rest
+ * is the ingest path. Per mail: ingest calls, notifier calls, and, at concurrency 1 where one
+ * mail's calls are alone on the client, its sequential round trips (calls that overlap are one).
  */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { defaultFunctions } from '../bin/local/default-functions.js';
 import { startLocalRuntime } from '../bin/local/runtime.js';
+import { progress } from './progress.js';
 
-const MAILS = Number(process.env.BENCH_MAILS ?? 60);
-const CONCURRENCY = [1, 5];
+const MAILS = Number(process.env.BENCH_MAILS ?? 64);
+const CONCURRENCY = [1, 4, 16];
 const DEADLINE_MS = 120_000;
 
 export interface EmailResult {
@@ -22,6 +32,30 @@ export interface EmailResult {
   withNotifierPerSecond: number;
   p50: number;
   p99: number;
+  /** DynamoDB calls per mail on the ingest path (claim to done). */
+  ingestCallsPerMail: number;
+  /** DynamoDB calls per mail of the stream publisher and the notifier (the acknowledgement). */
+  notifierCallsPerMail: number;
+  /** Median sequential round trips of one mail's ingest (concurrency 1 only; null otherwise). */
+  ingestRoundTrips: number | null;
+}
+
+interface TimedCall {
+  readonly stream: boolean;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The longest chain of calls each of which started after the one before it had answered. */
+export function sequentialRoundTrips(calls: readonly { start: number; end: number }[]): number {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const depth: number[] = [];
+  sorted.forEach((call, i) => {
+    let deepest = 0;
+    for (let j = 0; j < i; j++) if (sorted[j]!.end <= call.start) deepest = Math.max(deepest, depth[j]!);
+    depth.push(deepest + 1);
+  });
+  return Math.max(0, ...depth);
 }
 
 const attachment = Buffer.alloc(20 * 1024, 7);
@@ -53,10 +87,34 @@ function mail(i: number, run: number): Mail.Options {
 }
 
 export async function benchEmail(): Promise<EmailResult[]> {
-  const runtime = await startLocalRuntime({ port: 0, quiet: true, slaSweepMs: 0, smtpPort: 0 });
+  const tag = new AsyncLocalStorage<'stream'>();
+  const runtime = await startLocalRuntime({
+    port: 0,
+    quiet: true,
+    slaSweepMs: 0,
+    smtpPort: 0,
+    functions: {
+      streamPublisher: (deps) => {
+        const handler = defaultFunctions.streamPublisher(deps);
+        return (event) => tag.run('stream', () => handler(event));
+      },
+    },
+  });
+  const calls: TimedCall[] = [];
+  const dynamo = runtime.deps.dynamo as unknown as { send: (...args: unknown[]) => Promise<unknown> };
+  const send = dynamo.send.bind(dynamo);
+  dynamo.send = async (...args) => {
+    const start = performance.now();
+    try {
+      return await send(...args);
+    } finally {
+      calls.push({ stream: tag.getStore() === 'stream', start, end: performance.now() });
+    }
+  };
   const results: EmailResult[] = [];
   try {
     for (const [run, concurrency] of CONCURRENCY.entries()) {
+      progress(`mail: up to ${MAILS} mails over ${concurrency} SMTP connection(s)`);
       const transport = nodemailer.createTransport({
         host: '127.0.0.1',
         port: runtime.smtpPort,
@@ -67,6 +125,9 @@ export async function benchEmail(): Promise<EmailResult[]> {
         maxMessages: MAILS,
       });
       try {
+        await runtime.flushEvents(30_000);
+        calls.length = 0;
+        const windows: { start: number; end: number }[] = [];
         const latencies: number[] = [];
         let accepted = 0;
         let next = 0;
@@ -81,7 +142,9 @@ export async function benchEmail(): Promise<EmailResult[]> {
             } catch {
               // counted as not accepted
             }
-            latencies.push(performance.now() - t0);
+            const t1 = performance.now();
+            latencies.push(t1 - t0);
+            windows.push({ start: t0, end: t1 });
           }
         };
         await Promise.all(Array.from({ length: concurrency }, worker));
@@ -91,6 +154,11 @@ export async function benchEmail(): Promise<EmailResult[]> {
         latencies.sort((a, b) => a - b);
         const at = (q: number) =>
           Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+        const ingest = calls.filter((call) => !call.stream);
+        const perMail = (n: number) => Math.round((n / latencies.length) * 10) / 10;
+        const trips = windows
+          .map((w) => sequentialRoundTrips(ingest.filter((c) => c.start >= w.start && c.end <= w.end)))
+          .sort((a, b) => a - b);
         results.push({
           concurrency,
           mails: latencies.length,
@@ -99,6 +167,9 @@ export async function benchEmail(): Promise<EmailResult[]> {
           withNotifierPerSecond: Math.round((latencies.length / drained) * 10) / 10,
           p50: at(0.5),
           p99: at(0.99),
+          ingestCallsPerMail: perMail(ingest.length),
+          notifierCallsPerMail: perMail(calls.length - ingest.length),
+          ingestRoundTrips: concurrency === 1 ? (trips[Math.floor(trips.length / 2)] ?? 0) : null,
         });
       } finally {
         transport.close();
@@ -111,14 +182,16 @@ export async function benchEmail(): Promise<EmailResult[]> {
 }
 
 export function printEmail(results: EmailResult[]): void {
-  console.log('\nEmail ingestion over SMTP (local runtime; mix plain / HTML / 20 KB attachment)\n');
   console.log(
-    '| concurrency | mails | accepted | mails/s (ingest) | mails/s (incl. notifier) | p50 ms | p99 ms |',
+    '\nEmail ingestion over SMTP (local runtime; new tickets, mix plain / HTML / 20 KB attachment; DynamoDB calls per mail)\n',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    '| concurrency | mails | accepted | mails/s (ingest) | mails/s (incl. notifier) | p50 ms | p99 ms | ingest calls/mail | ingest round trips | notifier calls/mail |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.concurrency} | ${r.mails} | ${r.accepted} | ${r.mailsPerSecond} | ${r.withNotifierPerSecond} | ${r.p50} | ${r.p99} |`,
+      `| ${r.concurrency} | ${r.mails} | ${r.accepted} | ${r.mailsPerSecond} | ${r.withNotifierPerSecond} | ${r.p50} | ${r.p99} | ${r.ingestCallsPerMail} | ${r.ingestRoundTrips ?? '–'} | ${r.notifierCallsPerMail} |`,
     );
   }
 }

@@ -2,12 +2,15 @@
  * `npm run bench`: requests per second and latency through the local runtime (loopback only,
  * bounded in count), SLA sweep cost against table size, DynamoDB round trips and capacity per
  * operation, mail throughput over SMTP, and per-function bundle size and init time. Prints tables
- * and writes bench/results/*.json. A benchmark, not a test: nothing here asserts.
+ * (the report, on stdout) and writes bench/results/*.json; progress and any warning go to stderr,
+ * so `npm run -s bench > report.md` keeps only the tables. A benchmark, not a test: nothing here
+ * asserts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startLocalRuntime } from '../bin/local/runtime.js';
 import { benchBundles, printBundles } from './bundles.js';
 import { benchEmail, printEmail } from './email.js';
+import { progress } from './progress.js';
 import { benchRoundTrips, printRoundTrips } from './round-trips.js';
 import { benchSlaSweep, printSlaSweep } from './sla-sweep.js';
 
@@ -31,6 +34,7 @@ async function load(
   concurrency: number,
   send: (i: number) => Promise<Response>,
 ): Promise<Result> {
+  progress(`throughput: ${REQUESTS} × ${operation} at concurrency ${concurrency}`);
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -61,6 +65,12 @@ async function load(
   };
 }
 
+// The handlers' own JSON log lines (Powertools, INFO on AWS) would interleave with the tables, and
+// the bench's bare setups (groups without addresses) make them warn on every sweep: errors only,
+// which Powertools writes to stderr (POWERTOOLS_LOG_LEVEL=INFO shows them all). The runtime is quiet.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+
+progress('starting the local runtime (DynamoDB Local, handlers)');
 const runtime = await startLocalRuntime({ port: 0, quiet: true });
 try {
   const auth = {
@@ -104,6 +114,7 @@ try {
   for (const r of results) {
     console.log(`| ${r.operation} | ${r.concurrency} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.errors} |`);
   }
+  progress('SLA sweep cost against table size');
   const sweeps = await benchSlaSweep();
   printSlaSweep(sweeps);
   await mkdir('bench/results', { recursive: true });
@@ -118,14 +129,17 @@ try {
 // Issue 8 §1, §2, §4: each starts (and stops) what it needs, after the throughput runtime is gone.
 const extra: Record<string, unknown> = {};
 if (!SKIP.has('roundtrips')) {
+  progress('DynamoDB round trips and capacity per operation');
   extra.roundTrips = await benchRoundTrips();
   printRoundTrips(extra.roundTrips as Awaited<ReturnType<typeof benchRoundTrips>>);
 }
 if (!SKIP.has('email')) {
+  progress('mail over SMTP');
   extra.email = await benchEmail();
   printEmail(extra.email as Awaited<ReturnType<typeof benchEmail>>);
 }
 if (!SKIP.has('bundles')) {
+  progress('bundling each function and timing its init');
   extra.bundles = await benchBundles();
   printBundles(extra.bundles as Awaited<ReturnType<typeof benchBundles>>);
 }
@@ -135,3 +149,4 @@ if (Object.keys(extra).length > 0) {
     `${JSON.stringify({ at: new Date().toISOString(), ...extra }, null, 2)}\n`,
   );
 }
+progress('done: tables above, JSON in bench/results/');

@@ -17,6 +17,7 @@ import { assembleSlaSweeper } from '../functions/sla/sweeper.function.js';
 import type { Ticket } from '../functions/tickets/model.js';
 import { newTicket } from '../functions/tickets/rules.js';
 import { ticketIndexKeys, ticketKey } from '../functions/tickets/store/ticket-keys.js';
+import { progress } from './progress.js';
 
 const SIZES = (process.env.BENCH_SLA_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const DUE = 20;
@@ -106,13 +107,16 @@ export async function benchSlaSweep(sizes = SIZES): Promise<SweepCost[]> {
       }
       return out;
     }) as typeof dynamo.send;
-    const sweep = assembleSlaSweeper({ tableName, dynamo, clock });
+    const sweep = assembleSlaSweeper({ tableName, dynamo, clock }, { mail: true, fallbackAddress: null });
     // Warm-up: one recording sweep of the due tickets alone, so the first size does not pay for the
     // JVM's and the handler's first-use costs.
     await fill(dynamo, tableName, 0, DUE);
     await sweep();
     let filled = 0;
     for (const size of sizes) {
+      progress(
+        `SLA sweep: ${size.toLocaleString('en')} open tickets (writing ${(size - filled).toLocaleString('en')})`,
+      );
       await fill(dynamo, tableName, filled, size);
       filled = size;
       const times: number[] = [];

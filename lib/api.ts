@@ -25,7 +25,7 @@ import {
   routeKey,
 } from '../functions/shared/http/routes.js';
 import { TICKETS_ENVIRONMENT } from '../functions/tickets/function.js';
-import type { StackConfig } from './config.js';
+import { defaultGroupOf, type StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { IdentityConstruct } from './identity.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
@@ -110,6 +110,7 @@ export class ApiConstruct extends Construct {
     const pipeline = { CORS_ORIGINS: config.corsOrigins.join(','), GROUPS_CLAIM: config.groupsClaim };
     const overTable = {
       ...pipeline,
+      EMAIL_VERIFYING_ISSUERS: config.emailVerifyingIssuers.join(','),
       TABLE_NAME: data.table.tableName,
       CURSOR_SECRET_ARN: this.cursorSecret.secretArn,
     };
@@ -117,7 +118,7 @@ export class ApiConstruct extends Construct {
     // added by the constructs that create them (storage.ts, changes.ts).
     const environments: Record<FunctionName, Record<string, string>> = {
       public: environmentFor(PUBLIC_ENVIRONMENT, pipeline),
-      tickets: environmentFor(TICKETS_ENVIRONMENT, overTable),
+      tickets: environmentFor(TICKETS_ENVIRONMENT, { ...overTable, DEFAULT_GROUP: defaultGroupOf(config) }),
       attachments: environmentFor(ATTACHMENTS_ENVIRONMENT, overTable, ['ATTACHMENTS_BUCKET']),
       admin: environmentFor(ADMIN_ENVIRONMENT, overTable),
       changes: environmentFor(CHANGES_ENVIRONMENT, overTable, ['STATE_MACHINE_ARN']),
@@ -225,7 +226,7 @@ function corsPreflight(origins: readonly string[]) {
       CorsHttpMethod.DELETE,
     ],
     allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-    exposeHeaders: ['etag', 'location'],
+    exposeHeaders: ['etag', 'location', 'idempotent-replayed'],
     maxAge: Duration.hours(1),
   };
 }

@@ -1,5 +1,8 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import { EMAIL_TICKET_DEFAULTS, type EmailTicketDefaults } from '../functions/email/settings.js';
+import { DEFAULT_TICKET_GROUP, GROUP_ID_PATTERN } from '../functions/groups/model.js';
+import type { Level } from '../functions/tickets/priority.js';
 
 /**
  * Stack configuration, read from CDK context (`cdk.json` or `-c key=value`).
@@ -54,6 +57,17 @@ const identitySchema = z.preprocess(
   ]),
 );
 
+/** A group id, as groups are named (functions/groups/model.ts). */
+const groupIdSchema = z.string().regex(GROUP_ID_PATTERN, 'a group id: lower-case letters, digits and dashes');
+
+/** Impact and urgency: 1 (high) to 3 (low). */
+const levelSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(3)
+  .transform((level) => level as Level);
+
 /** Stage names end up in resource names (stack, event bus): keep them short and DNS-safe. */
 const stageSchema = z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, ≤ 20');
 
@@ -65,6 +79,9 @@ const rawConfigSchema = z.object({
   production: booleanFromContext.optional(),
   identity: identitySchema.default({ kind: 'cognito' }),
   groupsClaim: z.string().min(1).default('cognito:groups'),
+  // Token issuers (`iss`, exactly) that put only verified addresses in tokens, for tokens without
+  // `email_verified`: such an address makes the caller its person (docs/api.md#one-person-across-channels).
+  emailVerifyingIssuers: stringListFromContext.pipe(z.array(z.url({ protocol: /^https$/ }))).default([]),
   // Exact origins, or `*` (callers send a bearer token, not cookies, so `*` leaks no credentials).
   corsOrigins: stringListFromContext.pipe(z.array(z.union([z.literal('*'), z.url()]))).default([]),
   logRetentionDays: z.coerce
@@ -113,6 +130,17 @@ const rawConfigSchema = z.object({
   // Sender allow/deny lists (addresses or domains); a non-empty allow list admits only those.
   allowedSenders: stringListFromContext.optional(),
   deniedSenders: stringListFromContext.optional(),
+  // Count mail from no-reply addresses as machine mail by that alone (docs/email.md). Default false.
+  noReplySendersAreMachines: booleanFromContext.optional(),
+  // Where tickets created without a group go, over the API and by mail (seeded if absent). Default service-desk.
+  defaultGroup: groupIdSchema.optional(),
+  // What a mailed ticket starts with (docs/email.md#configuration). Default impact 3, urgency 2 (P4).
+  emailDefaultImpact: levelSchema.optional(),
+  emailDefaultUrgency: levelSchema.optional(),
+  // The group of mailed tickets (seeded if absent). Default: defaultGroup.
+  emailDefaultGroup: groupIdSchema.optional(),
+  // Staff notices (SLA, approvals) that reach neither assignee nor group go here. Default: alarmEmail.
+  fallbackNotificationAddress: z.email().optional(),
 });
 
 export type IdentityConfig = z.output<typeof identitySchema>;
@@ -123,6 +151,8 @@ export interface StackConfig {
   readonly production: boolean;
   readonly identity: IdentityConfig;
   readonly groupsClaim: string;
+  /** Issuers whose tokens' email addresses count as verified without `email_verified`. */
+  readonly emailVerifyingIssuers: readonly string[];
   readonly corsOrigins: readonly string[];
   /** One of the RetentionDays values (9999 keeps logs forever). */
   readonly logRetentionDays: RetentionDays;
@@ -143,6 +173,44 @@ export interface StackConfig {
   readonly machineSenders?: readonly string[];
   readonly allowedSenders?: readonly string[];
   readonly deniedSenders?: readonly string[];
+  /** Default false. */
+  readonly noReplySendersAreMachines?: boolean;
+  /** Unset: service-desk (see defaultGroupOf). */
+  readonly defaultGroup?: string;
+  readonly emailDefaultImpact?: Level;
+  readonly emailDefaultUrgency?: Level;
+  /** Unset: defaultGroup. */
+  readonly emailDefaultGroup?: string;
+  /** Unset: alarmEmail (see fallbackNotificationAddressOf). */
+  readonly fallbackNotificationAddress?: string;
+}
+
+/** Where tickets created without a group go (API and mail). */
+export function defaultGroupOf(config: StackConfig): string {
+  return config.defaultGroup ?? DEFAULT_TICKET_GROUP;
+}
+
+/** What a ticket opened by mail starts with. */
+export function emailTicketDefaultsOf(config: StackConfig): EmailTicketDefaults {
+  return {
+    impact: config.emailDefaultImpact ?? EMAIL_TICKET_DEFAULTS.impact,
+    urgency: config.emailDefaultUrgency ?? EMAIL_TICKET_DEFAULTS.urgency,
+    group: config.emailDefaultGroup ?? defaultGroupOf(config),
+  };
+}
+
+/** The groups unrouted tickets may go to: seeded on deploy when absent, so routing works at once. */
+export function defaultGroupsOf(config: StackConfig): string[] {
+  return [...new Set([defaultGroupOf(config), config.emailDefaultGroup ?? defaultGroupOf(config)])];
+}
+
+/**
+ * Where staff notices go that reach neither an assignee nor a group address: the configured
+ * address, else the alarm address (someone who watches the stack); undefined: nowhere, and the SLA
+ * sweeper reports such notices as unnotified.
+ */
+export function fallbackNotificationAddressOf(config: StackConfig): string | undefined {
+  return config.fallbackNotificationAddress ?? config.alarmEmail;
 }
 
 /** Context keys the config reads; anything else in the context is CDK's or another tool's. */

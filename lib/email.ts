@@ -28,7 +28,7 @@ import { EMAIL_INGEST_ENVIRONMENT } from '../functions/email/ingest.function.js'
 import { EMAIL_NOTIFIER_ENVIRONMENT } from '../functions/email/notifier.function.js';
 import type { EmailSettings } from '../functions/email/settings.js';
 import { accessLogBucket } from './access-log-bucket.js';
-import type { StackConfig } from './config.js';
+import { emailTicketDefaultsOf, fallbackNotificationAddressOf, type StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
@@ -322,8 +322,11 @@ export function emailSettingsOf(
     machineSenders: [...(config.machineSenders ?? [])],
     allowSenders: [...(config.allowedSenders ?? [])],
     denySenders: [...(config.deniedSenders ?? [])],
+    ...(config.noReplySendersAreMachines ? { noReplySendersAreMachines: true } : {}),
     maxMailBytes: MAX_MAIL_BYTES,
     autoRepliesPerHour: AUTO_REPLIES_PER_HOUR,
+    ticketDefaults: emailTicketDefaultsOf(config),
+    fallbackAddress: fallbackNotificationAddressOf(config) ?? null,
   };
 }
 

@@ -6,7 +6,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { SEED_ENVIRONMENT } from '../functions/seed/function.js';
-import type { StackConfig } from './config.js';
+import { defaultGroupsOf, type StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
@@ -16,7 +16,8 @@ export interface SeedConstructProps {
 }
 
 /**
- * Seeds the default records (groups) on the first deploy and again on every update of the
+ * Seeds the default records (groups, including the stack's default groups for unrouted tickets)
+ * on the first deploy and again on every update of the
  * resource, through a CloudFormation custom resource whose handler is functions/seed/entry.ts.
  */
 export class SeedConstruct extends Construct {
@@ -31,7 +32,10 @@ export class SeedConstruct extends Construct {
       entryName: 'seed',
       description: 'Opsdesk: seeds default records into the table on deploy',
       config,
-      environment: environmentFor(SEED_ENVIRONMENT, { TABLE_NAME: data.table.tableName }),
+      environment: environmentFor(SEED_ENVIRONMENT, {
+        TABLE_NAME: data.table.tableName,
+        DEFAULT_GROUPS: defaultGroupsOf(config).join(','),
+      }),
       timeout: Duration.minutes(1),
     });
     const { handler } = this;
@@ -71,6 +75,8 @@ export class SeedConstruct extends Construct {
         // The bundle's asset key changes with the seed code and its defaults, so a deploy that changes
         // them sends an Update and the (idempotent) seed runs again; otherwise it runs on Create only.
         SeedCode: (cfnHandler.code as CfnFunction.CodeProperty).s3Key,
+        // A new default group in the config is seeded by the next deploy, too.
+        DefaultGroups: defaultGroupsOf(config).join(','),
       },
     });
   }

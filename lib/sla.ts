@@ -6,7 +6,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INDEXES } from '../functions/shared/dynamodb/table-definition.js';
 import { SLA_SWEEPER_ENVIRONMENT } from '../functions/sla/sweeper.function.js';
-import type { StackConfig } from './config.js';
+import { fallbackNotificationAddressOf, type StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
@@ -35,7 +35,13 @@ export class SlaConstruct extends Construct {
       entryName: 'sla-sweeper',
       description: 'Opsdesk: records SLA warnings, breaches and notices due every minute',
       config,
-      environment: environmentFor(SLA_SWEEPER_ENVIRONMENT, { TABLE_NAME: data.table.tableName }),
+      // What the sweeper needs to report notices nobody receives: whether the stack mails them, and
+      // the notifier's fallback address (lib/email.ts puts the same one in EMAIL_SETTINGS).
+      environment: environmentFor(SLA_SWEEPER_ENVIRONMENT, {
+        TABLE_NAME: data.table.tableName,
+        NOTICE_MAIL: config.emailDomain ? 'on' : 'off',
+        NOTICE_FALLBACK_ADDRESS: fallbackNotificationAddressOf(config) ?? '',
+      }),
       // Shorter than the schedule: a sweep that runs long is cut before the next one starts.
       timeout: Duration.seconds(50),
     });

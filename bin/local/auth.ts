@@ -22,6 +22,12 @@ export interface TokenRequest {
   /** Roles for `cognito:groups`; the CLI validates them, tests may pass anything. */
   readonly roles: readonly string[];
   readonly email?: string;
+  /**
+   * `email_verified` with an email (default true, as an identity provider that checked the address
+   * says): a verified address makes the caller the person of that address
+   * (docs/api.md#one-person-across-channels); false mints the token of someone who merely claims it.
+   */
+  readonly emailVerified?: boolean;
   readonly name?: string;
   readonly ttlSeconds?: number;
   /** Issue time; defaults to now (real time: the authorizer never follows the test clock). */
@@ -43,7 +49,10 @@ export function mintToken(key: Uint8Array, request: TokenRequest): string {
   const iat = Math.floor((request.issuedAt ?? new Date()).getTime() / 1000);
   const payload: JWTPayload = {
     sub: request.userId,
-    ...(request.email !== undefined && { email: request.email }),
+    ...(request.email !== undefined && {
+      email: request.email,
+      email_verified: request.emailVerified ?? true,
+    }),
     ...(request.name !== undefined && { name: request.name }),
     [GROUPS_CLAIM]: [...request.roles],
     iss: LOCAL_ISSUER,

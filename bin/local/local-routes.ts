@@ -54,10 +54,17 @@ const ClockUpdate = z
         message: `must be between -${MAX_ADVANCE_MINUTES} and ${MAX_ADVANCE_MINUTES} (about 100 years)`,
       })
       .optional(),
+    /** Back to real, running time. */
+    real: z.literal(true, { message: 'must be true' }).optional(),
   })
   .superRefine((value, ctx) => {
-    if ((value.now === undefined) === (value.advanceMinutes === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['now'], message: 'give exactly one of now or advanceMinutes' });
+    const given = [value.now, value.advanceMinutes, value.real].filter((field) => field !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['now'],
+        message: 'give exactly one of now, advanceMinutes or real',
+      });
     }
   });
 
@@ -85,7 +92,9 @@ function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
 export function createLocalRoutes(
   context: LocalRoutesContext,
 ): (request: RequestFacts) => Promise<LocalResponse> {
-  const clockResponse = () => jsonResponse(200, { now: context.clock.now().toISOString() });
+  // `frozen`: the clock stands at `now` until it is set or advanced again (false: real time).
+  const clockResponse = () =>
+    jsonResponse(200, { now: context.clock.now().toISOString(), frozen: context.clock.frozen });
 
   const operations: { method: string; path: string; run: Operation }[] = [
     { method: 'GET', path: '/_local/clock', run: async () => clockResponse() },
@@ -97,7 +106,12 @@ export function createLocalRoutes(
         if (!json.ok) return problemResponse(problem(400, 'the request body is not valid JSON'));
         const parsed = ClockUpdate.safeParse(json.value);
         if (!parsed.success) return validationProblem(parsed.error);
-        const { now, advanceMinutes } = parsed.data;
+        const { now, advanceMinutes, real } = parsed.data;
+        if (real) {
+          context.clock.reset();
+          return clockResponse();
+        }
+        // A set or advanced clock stands still there (TestClock), so what follows happens at exactly that instant.
         const target =
           now !== undefined
             ? Date.parse(now)

@@ -11,6 +11,7 @@ import { documentClient } from '../../functions/shared/wiring/aws.js';
 import { GROUPS_CLAIM, mintToken, verifyAuthorization } from './auth.js';
 import { localDynamoClient, localStreamsClient } from './aws-clients.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import { listeningOn } from './free-port.js';
 import type { AppDeps } from './functions.js';
 import { type LocalFunctions, resolveFunctions } from './functions.js';
 import { createLocalRoutes, type OutboxMessage, type SweepFunction } from './local-routes.js';
@@ -62,10 +63,18 @@ export interface LocalRuntimeOptions {
   readonly objectsPort?: number;
   /** Mail gateway settings (support addresses, sender lists…); defaults for the domain opsdesk.local. */
   readonly email?: Partial<EmailSettings>;
+  /**
+   * The size the SMTP listener advertises (EHLO SIZE) and accepts; default the gateway's own limit
+   * (`email.maxMailBytes`). SES accepts up to 40 MB whatever our limit: set that to let larger
+   * mail reach the ingest's refusal, as on AWS.
+   */
+  readonly smtpSizeLimit?: number;
 }
 
 export interface TokenOptions {
   readonly email?: string;
+  /** `email_verified` with an email; default true (bin/local/auth.ts TokenRequest). */
+  readonly emailVerified?: boolean;
   readonly name?: string;
   /** Default 12 hours. */
   readonly ttlSeconds?: number;
@@ -173,13 +182,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // A fresh cursor key per run: list cursors are opaque and short-lived, they need not survive restarts.
     const cursorKey = new Uint8Array(randomBytes(32));
     const ports = localMailPorts(options.port ?? envPort(), options);
-    const objects = await startLocalObjects({
-      dataDir,
-      clock,
-      corsOrigins: options.corsOrigins ?? envCorsOrigins(),
-      log,
-      port: ports.objects,
-    });
+    // Each listener's bind error names the setting that chose its port (PORT, SMTP_PORT, OBJECTS_PORT).
+    const objects = await listeningOn('OBJECTS_PORT', ports.objects, () =>
+      startLocalObjects({
+        dataDir,
+        clock,
+        corsOrigins: options.corsOrigins ?? envCorsOrigins(),
+        log,
+        port: ports.objects,
+      }),
+    );
     cleanup.add('object server', () => objects.stop());
     const workflow = new LocalChangeWorkflow({
       clock,
@@ -202,14 +214,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     workflow.bind(deps);
     await functions.seed(deps);
 
-    const mailGateway = await startLocalMailGateway({
-      deps,
-      objects,
-      bus,
-      log,
-      port: ports.smtp,
-      settings: options.email,
-    });
+    const mailGateway = await listeningOn('SMTP_PORT', ports.smtp, () =>
+      startLocalMailGateway({
+        deps,
+        objects,
+        bus,
+        log,
+        port: ports.smtp,
+        settings: options.email,
+        ...(options.smtpSizeLimit === undefined ? {} : { sizeLimit: options.smtpSizeLimit }),
+      }),
+    );
     cleanup.add('SMTP listener', () => mailGateway.stop());
 
     const poller = startStreamPoller({
@@ -228,7 +243,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     cleanup.add('stream poller', () => poller.stop());
 
-    const localSweeper = startLocalSweeper(deps, log, options.slaSweepMs);
+    // The notices' fallback address is the mail gateway's (oncall@opsdesk.local unless the options say otherwise).
+    const localSweeper = startLocalSweeper(deps, log, options.slaSweepMs, {
+      mail: true,
+      fallbackAddress: mailGateway.settings.fallbackAddress,
+    });
     cleanup.add('SLA sweeper', () => localSweeper.stop());
     let sweeper: SweepFunction | undefined = options.sweeper ?? (() => localSweeper.run());
     const verify = (authorization: string | undefined) => verifyAuthorization(authorization, signingKey);
@@ -254,13 +273,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
     });
     const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: options.port ?? envPort(), host }, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
+    const httpPort = options.port ?? envPort();
+    await listeningOn(
+      'PORT',
+      httpPort,
+      () =>
+        new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ port: httpPort, host }, () => {
+            server.removeListener('error', reject);
+            resolve();
+          });
+        }),
+    );
     cleanup.add('HTTP server', async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,3 +1,4 @@
+import type { NoticeRouting } from '../../functions/sla/notices.js';
 import { assembleSlaSweeper } from '../../functions/sla/sweeper.function.js';
 import type { AppDeps } from './functions.js';
 import type { Logger } from './log.js';
@@ -11,9 +12,17 @@ export interface LocalSweeper {
   stop(): void;
 }
 
-/** The SLA sweeper on a timer, with the same handler code the Lambda runs. */
-export function startLocalSweeper(deps: AppDeps, log: Logger, intervalMs = envInterval()): LocalSweeper {
-  const sweep = assembleSlaSweeper(deps);
+/**
+ * The SLA sweeper on a timer, with the same handler code the Lambda runs. Locally every notice is
+ * mailed (to /_local/outbox), so `routing` only says where those go that no group or assignee gets.
+ */
+export function startLocalSweeper(
+  deps: AppDeps,
+  log: Logger,
+  intervalMs = envInterval(),
+  routing: NoticeRouting = { mail: true, fallbackAddress: null },
+): LocalSweeper {
+  const sweep = assembleSlaSweeper(deps, routing);
   let running: Promise<unknown> | undefined;
   const run = () => {
     running ??= sweep().finally(() => {

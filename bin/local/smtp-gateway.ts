@@ -18,6 +18,11 @@ import { startSmtpListener } from './smtp-listener.js';
 export { NOTIFIED_DETAIL_TYPES };
 
 export const LOCAL_EMAIL_DOMAIN = 'opsdesk.local';
+/**
+ * Where staff notices go locally when neither assignee nor group has an address (EmailSettings
+ * `fallbackAddress`), so that they show in GET /_local/outbox out of the box.
+ */
+export const LOCAL_FALLBACK_ADDRESS = `oncall@${LOCAL_EMAIL_DOMAIN}`;
 
 export interface LocalMailGateway {
   readonly smtpPort: number;
@@ -36,9 +41,15 @@ export async function startLocalMailGateway(options: {
   readonly log: Logger;
   readonly port: number;
   readonly settings?: Partial<EmailSettings>;
+  /** What the listener advertises and accepts; default the gateway's limit (settings.maxMailBytes). */
+  readonly sizeLimit?: number;
 }): Promise<LocalMailGateway> {
   const { deps, objects, log } = options;
-  const settings: EmailSettings = { ...defaultEmailSettings(LOCAL_EMAIL_DOMAIN), ...options.settings };
+  const settings: EmailSettings = {
+    ...defaultEmailSettings(LOCAL_EMAIL_DOMAIN),
+    fallbackAddress: LOCAL_FALLBACK_ADDRESS,
+    ...options.settings,
+  };
   const emailDeps: EmailDeps = {
     tableName: deps.tableName,
     dynamo: deps.dynamo,
@@ -57,6 +68,7 @@ export async function startLocalMailGateway(options: {
       bucketName: LOCAL_BUCKETS.rawMail,
       handler: assembleEmailIngest(emailDeps, info),
       log,
+      maxBytes: options.sizeLimit ?? settings.maxMailBytes,
     },
     options.port,
   );

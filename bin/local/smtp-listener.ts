@@ -11,8 +11,9 @@ import type { Logger } from './log.js';
  * raw-mail bucket under `inbox/`, as the SES S3 action does, then calls the very handler the S3
  * trigger calls on AWS, with an S3 event for that object. The SMTP reply says what happened:
  * 250 when the mail was taken (whatever the ingest decided), 451 when it should be retried (as
- * SES would retry delivery), 552 when it is too large. Protocol garbage gets SMTP errors from
- * smtp-server; a broken connection never stops the listener.
+ * SES would retry delivery), 552 when it is too large. The limit is advertised (EHLO `SIZE`,
+ * RFC 1870), so a client that declares a larger size is refused at MAIL FROM, before sending it.
+ * Protocol garbage gets SMTP errors from smtp-server; a broken connection never stops the listener.
  */
 export type S3TriggerHandler = (event: S3Event) => Promise<unknown>;
 
@@ -21,7 +22,10 @@ export interface SmtpListenerOptions {
   readonly bucketName: string;
   readonly handler: S3TriggerHandler;
   readonly log: Logger;
-  /** SES accepts mail up to 40 MB; the ingest refuses over 10 MB with a record. Default 40 MB. */
+  /**
+   * The size advertised (EHLO SIZE) and accepted. The local gateway passes its own limit (10 MB,
+   * settings.maxMailBytes); SES, which accepts up to 40 MB, is the default here.
+   */
   readonly maxBytes?: number;
   readonly maxClients?: number;
 }
@@ -69,7 +73,10 @@ export async function startSmtpListener(
       });
     },
   });
-  server.on('error', (error: Error) => options.log.error('SMTP listener error (connection dropped)', error));
+  // smtp-server re-emits its socket's errors: a failed listen is reported once, by the rejection
+  // below (the caller names the port), not also logged as a dropped connection.
+  const whileListening = () => undefined;
+  server.on('error', whileListening);
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(port, host, () => {
@@ -77,6 +84,8 @@ export async function startSmtpListener(
       resolve();
     });
   });
+  server.removeListener('error', whileListening);
+  server.on('error', (error: Error) => options.log.error('SMTP listener error (connection dropped)', error));
   return {
     port: (server.server.address() as AddressInfo).port,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

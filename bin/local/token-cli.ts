@@ -2,12 +2,15 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TOKEN_TTL_SECONDS, isRole, ROLES, type TokenRequest } from './auth.js';
 
 /** Argument parsing of `npm run token`, kept apart from the script so it can be tested. */
-export const TOKEN_USAGE = `usage: npm run -s token -- <userId> <role> [<role>...] [--email x] [--name y] [--ttl 12h]
+export const TOKEN_USAGE = `usage: npm run -s token -- <userId> <role> [<role>...] [--email x [--unverified]] [--name y] [--ttl 12h]
   roles: ${ROLES.join(' | ')}
+  --email: the token's address, with email_verified: true (the caller is that address's person)
+  --unverified: email_verified: false instead (the address grants nothing)
   --ttl: seconds, or a number followed by s, m, h or d (default 12h)`;
 
 const OPTIONS = {
   email: { type: 'string' },
+  unverified: { type: 'boolean' },
   name: { type: 'string' },
   ttl: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -46,6 +49,8 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
     parsed.values.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : parseTtl(parsed.values.ttl);
   if (ttlSeconds === undefined)
     return { kind: 'error', message: `--ttl must be a positive duration, got ${parsed.values.ttl}` };
+  if (parsed.values.unverified && parsed.values.email === undefined)
+    return { kind: 'error', message: '--unverified needs --email' };
   return {
     kind: 'token',
     request: {
@@ -53,6 +58,7 @@ export function parseTokenArgs(argv: readonly string[]): TokenArgs {
       roles,
       ttlSeconds,
       ...(parsed.values.email !== undefined && { email: parsed.values.email }),
+      ...(parsed.values.unverified && { emailVerified: false }),
       ...(parsed.values.name !== undefined && { name: parsed.values.name }),
     },
   };

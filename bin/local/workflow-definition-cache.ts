@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -129,6 +129,19 @@ async function readCache(key: string): Promise<StateMachineDefinition | undefine
   }
 }
 
+/** Syntheses running now (stopWorkflowSynthesis). */
+const synthesising = new Set<ChildProcess>();
+
+/**
+ * Kills any synthesis still running. `npm start` calls it when it stops (bin/local.ts): a stopped
+ * stack leaves no process behind. Runtimes that stop in a test process do not, so that the
+ * synthesis finishes the cache for the others.
+ */
+export function stopWorkflowSynthesis(): void {
+  for (const child of synthesising) child.kill('SIGKILL');
+  synthesising.clear();
+}
+
 /**
  * Runs bin/local/workflow-synth.ts on this Node (22) with tsx. The child writes the cache entry
  * itself and prints the definition. It and its pipes are unreferenced: a runtime that stops
@@ -141,6 +154,7 @@ function synthesiseInChildProcess(key: string): Promise<StateMachineDefinition> 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.unref();
+    synthesising.add(child);
     for (const pipe of [child.stdout, child.stderr]) (pipe as unknown as { unref(): void }).unref();
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -149,10 +163,12 @@ function synthesiseInChildProcess(key: string): Promise<StateMachineDefinition> 
     const timer = setTimeout(() => child.kill('SIGKILL'), SYNTH_TIMEOUT_MS).unref();
     child.on('error', (error) => {
       clearTimeout(timer);
+      synthesising.delete(child);
       reject(error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      synthesising.delete(child);
       if (code !== 0) {
         const why = signal ? `was killed (${signal})` : `exited with ${code}`;
         reject(

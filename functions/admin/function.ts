@@ -1,3 +1,5 @@
+import { MailOutcomeService } from '../email/mail-outcomes.js';
+import { DynamoMailLog } from '../email/store/mail-log.js';
 import { GroupService } from '../groups/service.js';
 import { groupStore } from '../groups/store/wiring.js';
 import { plainApi } from '../shared/http/pipeline.js';
@@ -15,5 +17,6 @@ export function assembleAdmin(deps: HttpDeps) {
   const groups = new GroupService(groupStore(deps), deps.clock);
   const sla = new SlaAdminService(slaConfigStore(deps), deps.clock);
   // Only GET and PUT routes (PUT is idempotent by itself), so no Idempotency-Key layer to bundle.
-  return createAdminHandler({ groups, sla }, plainApi(deps));
+  const mail = new MailOutcomeService(new DynamoMailLog(deps.dynamo, deps.tableName));
+  return createAdminHandler({ groups, sla, mail }, plainApi(deps));
 }

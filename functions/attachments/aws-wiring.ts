@@ -13,6 +13,7 @@ export function awsAttachmentDeps(env: { readonly ATTACHMENTS_BUCKET: string }):
     attachmentObjects: {
       head: (key) => bucket().head(key),
       get: (key) => bucket().get(key),
+      getStart: (key, bytes) => bucket().getStart(key, bytes),
       put: (key, body, type) => bucket().put(key, body, type),
       move: (from, to) => bucket().move(from, to),
       presignUpload: (key, options) => bucket().presignUpload(key, options),

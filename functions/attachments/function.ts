@@ -1,4 +1,4 @@
-import { monotonicFactory } from 'ulid';
+import { idsOn } from '../shared/clock/ids.js';
 import type { HttpHandler } from '../shared/http/pipeline.js';
 import { tableApi } from '../shared/http/table-api.js';
 import type { HttpDeps } from '../shared/wiring/deps.js';
@@ -17,14 +17,13 @@ export const ATTACHMENTS_ENVIRONMENT = defineEnvironment({
 });
 
 export function assembleAttachments(deps: HttpDeps & AttachmentDeps): HttpHandler {
-  const ulid = monotonicFactory();
   const tickets = ticketStore(deps);
   const attachments = new AttachmentService({
     visibleTicket: (caller, id) => readVisibleTicket(tickets, caller, id),
     store: new DynamoAttachmentRepository(deps.dynamo, deps.tableName),
     objects: deps.attachmentObjects,
     clock: deps.clock,
-    newId: () => ulid(deps.clock.now().getTime()),
+    newId: idsOn(deps.clock),
   });
   return createAttachmentsHandler(attachments, tableApi(deps));
 }

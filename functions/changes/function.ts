@@ -1,5 +1,5 @@
-import { monotonicFactory } from 'ulid';
 import { groupStore } from '../groups/store/wiring.js';
+import { idsOn } from '../shared/clock/ids.js';
 import type { HttpHandler } from '../shared/http/pipeline.js';
 import { tableApi } from '../shared/http/table-api.js';
 import type { HttpDeps } from '../shared/wiring/deps.js';
@@ -18,8 +18,7 @@ export const CHANGES_ENVIRONMENT = defineEnvironment({
 });
 
 export function assembleChanges(deps: HttpDeps & WorkflowDeps): HttpHandler {
-  const ulid = monotonicFactory();
-  const newId = () => ulid(deps.clock.now().getTime());
+  const newId = idsOn(deps.clock);
   const changes = new ChangeService(
     new DynamoChangeRepository(deps.dynamo, deps.tableName),
     groupStore(deps),

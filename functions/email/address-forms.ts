@@ -1,12 +1,13 @@
+import { normaliseEmail } from '../shared/people.js';
+
 /** Address forms for comparing and judging addresses (no parsing: a small module the notifier can carry). */
 
-/** Comparison form of an address: lower case, no surrounding quotes or angle brackets. */
+/**
+ * Comparison form of an address: lower case, no surrounding quotes or angle brackets. The people
+ * directory's form (functions/shared/people.ts), so a mail sender and a token's address meet.
+ */
 export function normaliseAddress(address: string): string {
-  return address
-    .trim()
-    .replace(/^<|>$/g, '')
-    .replace(/^"(.*)"$/, '$1')
-    .toLowerCase();
+  return normaliseEmail(address);
 }
 
 export function domainOf(address: string): string {

@@ -1,11 +1,12 @@
 import { awsTableDeps } from '../shared/wiring/aws.js';
-import type { EmailSettings } from './settings.js';
+import { defaultEmailSettings, type EmailSettings } from './settings.js';
 import type { EmailBaseDeps } from './wiring.js';
 
-/** The gateway's settings, as lib/email.ts puts them in the environment (JSON). */
+/** The gateway's settings, as lib/email.ts puts them in the environment (JSON); defaults fill what is absent. */
 export function emailSettingsFrom(json: string): EmailSettings {
   try {
-    return JSON.parse(json) as EmailSettings;
+    const settings = JSON.parse(json) as Partial<EmailSettings> & Pick<EmailSettings, 'domain'>;
+    return { ...defaultEmailSettings(settings.domain), ...settings };
   } catch (error) {
     throw new Error(`environment: EMAIL_SETTINGS is not JSON (${(error as Error).message})`);
   }

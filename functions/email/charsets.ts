@@ -209,16 +209,22 @@ export function hasEightBitBytes(bytes: Uint8Array): boolean {
  * - ISO-2022-JP is a 7-bit encoding; Japanese mailers that label Shift_JIS text as ISO-2022-JP are
  *   common enough that Zammad carries a fix for it. Eight-bit bytes under that label are Shift_JIS
  *   (Windows-31J) in practice.
- * - undeclared (or US-ASCII) 8-bit text is UTF-8 when it is valid UTF-8, else windows-1252.
+ * - undeclared (or US-ASCII) 8-bit text is UTF-8 when it is valid UTF-8, else what `guess`
+ *   (charset-guess.ts) is sure of, else windows-1252.
  * A label no decoder knows is returned as it is (decodeText reads it as windows-1252).
  */
-export function effectiveCharset(label: string | undefined | null, bytes: Uint8Array): string {
+export function effectiveCharset(
+  label: string | undefined | null,
+  bytes: Uint8Array,
+  /** How undeclared 8-bit text is guessed (charset-guess.ts; absent: no guess). */
+  guess?: (bytes: Uint8Array) => string | undefined,
+): string {
   const canonical = canonicalLabel(label);
   const decoder = decoderLabel(canonical);
   const iso2022jp = decoder !== undefined && nativeEncoding(decoder) === 'iso-2022-jp';
   if ((iso2022jp || /^iso-?2022-?jp/.test(canonical)) && hasEightBitBytes(bytes)) return 'shift_jis';
   if ((canonical === '' || canonical === 'us-ascii' || canonical === 'ascii') && hasEightBitBytes(bytes)) {
-    return isValidUtf8(bytes) ? 'utf-8' : 'windows-1252';
+    return isValidUtf8(bytes) ? 'utf-8' : (guess?.(bytes) ?? 'windows-1252');
   }
   return decoder ?? (canonical || 'utf-8');
 }

@@ -30,6 +30,11 @@ export interface ClassifierContext {
   readonly ownDomains: readonly string[];
   /** Our own addresses (support addresses): mail from them is our mail coming back. */
   readonly ownAddresses: readonly string[];
+  /**
+   * Count a no-reply sender (`noreply@`, `do-not-reply@`…) as bulk by that alone. Off by default:
+   * not a rule of the product contract (EmailSettings.noReplySendersAreMachines).
+   */
+  readonly noReplySendersAreMachines?: boolean;
 }
 
 type MailFacts = Pick<
@@ -38,7 +43,7 @@ type MailFacts = Pick<
 >;
 
 const SYSTEM_SENDERS = /^(mailer-daemon|postmaster|post_master|mail-daemon|mailerdaemon)$/i;
-/** Senders that say they read nothing: machine mail even without a header saying so. */
+/** Senders that say they read nothing: machine mail by that alone only where configured (ClassifierContext). */
 const NO_REPLY_SENDERS = /^(no-?reply|do-?not-?reply|donotreply|no_reply)([+._-].*)?$/i;
 
 /** Subject forms of delivery failures (ServiceNow's ignore_subjects and what the sisimai corpus shows). */
@@ -122,7 +127,9 @@ export function classifyMail(mail: MailFacts, context: ClassifierContext): Class
   for (const key of ['list-id', 'x-mlserver', 'x-ml-name', 'x-mailman-version']) {
     if (header(key).length > 0) signals.bulk.push(key);
   }
-  if (NO_REPLY_SENDERS.test(localPart)) signals.bulk.push(`no-reply sender ${mail.from?.address}`);
+  if (context.noReplySendersAreMachines && NO_REPLY_SENDERS.test(localPart)) {
+    signals.bulk.push(`no-reply sender ${mail.from?.address}`);
+  }
   for (const value of header('x-auto-response-suppress'))
     signals.bulk.push(`x-auto-response-suppress: ${value}`);
   for (const value of header('x-fc-machinegenerated')) {

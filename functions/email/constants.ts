@@ -6,9 +6,12 @@ export const QUARANTINE_PREFIX = 'quarantine/';
 export const MAX_MAIL_BYTES = 10 * 1024 * 1024;
 /** docs/email.md#outbound-mail: at most this many automatic mails per recipient per hour. */
 export const AUTO_REPLIES_PER_HOUR = 10;
+/** The event of a "message too large" notice to a mail's sender (the ingest's outbox entry; notifier.ts mails it). */
+export const MAIL_TOO_LARGE = 'Mail Too Large';
 /**
  * The domain events the notifier answers (notifier.ts): ticket mail to requesters, SLA notices and
- * change approval notices to staff. lib/email.ts routes exactly these to it; so does the local bus.
+ * change approval notices to staff, notices to senders of refused mail. lib/email.ts routes exactly
+ * these to it; so does the local bus.
  */
 export const NOTIFIED_DETAIL_TYPES = [
   'Ticket Created',
@@ -18,4 +21,5 @@ export const NOTIFIED_DETAIL_TYPES = [
   'Change Approval Requested',
   'Change Approval Escalated',
   'Change Approval Expired',
+  MAIL_TOO_LARGE,
 ] as const;

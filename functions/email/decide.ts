@@ -1,3 +1,4 @@
+import { personIdOf } from '../shared/people.js';
 import type { Person, TicketStatus, TicketType } from '../tickets/model.js';
 import { type Mailbox, normaliseAddress } from './addresses.js';
 import type { Classification } from './classify.js';
@@ -94,7 +95,10 @@ export function decide(facts: DecisionFacts): Decision {
   return { kind: 'comment', ticketId: match.ticket.id, role };
 }
 
-/** How the sender is involved in the ticket: requester first, then staff, then a Cc participant. */
+/**
+ * How the sender is involved in the ticket: requester first (by the address the ticket has for
+ * them, or the person id of theirs it names: docs/email.md#people), then staff, then a Cc participant.
+ */
 export function roleOf(
   facts: Pick<DecisionFacts, 'sender' | 'senderId' | 'senderIsStaff'>,
   match: ThreadMatch,
@@ -104,6 +108,7 @@ export function roleOf(
   const requester = match.ticket.requester;
   if (
     (requester.email && normaliseAddress(requester.email) === address) ||
+    requester.id === personIdOf(address) ||
     (facts.senderId !== undefined && facts.senderId === requester.id)
   ) {
     return 'requester';

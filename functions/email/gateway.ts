@@ -10,3 +10,10 @@ export const EMAIL_GATEWAY: Caller = {
 
 /** Another delivery of the same message (or event) is being processed: the trigger should retry later. */
 export class RetryLaterError extends Error {}
+
+/**
+ * This delivery's claim on a Message-ID was taken over (its lease had run out): another delivery
+ * owns the message now, so this one writes nothing more and lets the trigger retry (which then
+ * finds the message done or in progress).
+ */
+export class ClaimLostError extends RetryLaterError {}

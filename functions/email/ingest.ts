@@ -4,6 +4,7 @@ import type { AttachmentStore } from '../attachments/store/attachment-store.js';
 import type { ObjectStore } from '../attachments/store/object-store.js';
 import type { Caller } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
+import { personIdOf } from '../shared/people.js';
 import type { Ticket } from '../tickets/model.js';
 import { TICKET_ID_PATTERN } from '../tickets/model.js';
 import type { TicketService } from '../tickets/service.js';
@@ -14,22 +15,28 @@ import { boundedText, titleFrom } from './bounded-text.js';
 import { type Classification, classifyMail } from './classify.js';
 import { QUARANTINE_PREFIX } from './constants.js';
 import { type Decision, decide, type SenderRole, type ThreadMatch } from './decide.js';
-import { EMAIL_GATEWAY, RetryLaterError } from './gateway.js';
+import { ClaimLostError, EMAIL_GATEWAY, RetryLaterError } from './gateway.js';
 import type { ParsedMail } from './model.js';
-import { observedTicketStore } from './observed-store.js';
-import { MailTooComplexError, parseMail } from './parse.js';
+import { interceptedTicketStore } from './observed-store.js';
+import { MailTooComplexError, parseMail, parseMailHeaders } from './parse.js';
 import { trimQuotedReply } from './reply-trim.js';
 import { isListed, judgeSender } from './sender-policy.js';
 import { sesVerdicts } from './ses-verdicts.js';
 import { type EmailSettings, isOwnAddress, ticketTypeFor } from './settings.js';
 import type {
   DirectoryEntry,
+  HeldClaim,
   InboundOutcome,
   MailLog,
+  MailRecord,
+  MailThread,
   MailThreadStore,
+  MailTransactions,
+  MailWrites,
   MessageIndex,
   PendingWrite,
   PersonDirectory,
+  SenderNotice,
 } from './store/ports.js';
 import { cleanTitle, threadCandidates } from './threading.js';
 
@@ -41,7 +48,10 @@ import { cleanTitle, threadCandidates } from './threading.js';
  * Exactly once: the Message-ID item is claimed with a conditional write (a lease); the ticket or
  * comment about to be written is noted on the claim right before its transaction; the claim is
  * marked done last. A retry after a crash finds the note, checks whether the write landed, and
- * finishes the follow-up steps (all idempotent) instead of writing again.
+ * finishes the follow-up steps (all idempotent) instead of writing again. With `transactions`
+ * (DynamoDB), the note, the thread record, a new sender and the file records ride in the ticket's
+ * own transaction, and a mail that opens nothing settles (record, claim done) in one; without,
+ * they are written apart, in an order that keeps a retry safe, and no sender notice is sent.
  */
 export interface IngestDeps {
   readonly settings: EmailSettings;
@@ -55,6 +65,8 @@ export interface IngestDeps {
   readonly people: PersonDirectory;
   readonly attachments: AttachmentStore;
   readonly log: MailLog;
+  /** Joint writes (docs/email.md#exactly-once); absent: each part written apart through its port. */
+  readonly transactions?: MailTransactions;
   readonly clock: Clock;
 }
 
@@ -66,6 +78,14 @@ export type IngestResult =
 /** Longer than the ingest function's timeout (60 s): a live attempt is never taken over. */
 export const CLAIM_LEASE_MS = 3 * 60 * 1000;
 
+/** Bytes of an oversized mail read for its header block (its sender, subject, Message-ID). */
+const HEADER_SCAN_BYTES = 64 * 1024;
+
+/** The claim `index.claim(messageId, now, CLAIM_LEASE_MS)` writes (its lease is `now` + the lease). */
+function heldClaim(messageId: string, now: Date): HeldClaim {
+  return { messageId, leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString() };
+}
+
 export class EmailIngest {
   constructor(private readonly deps: IngestDeps) {}
 
@@ -74,56 +94,75 @@ export class EmailIngest {
     const head = await rawMail.head(objectKey);
     if (!head) return { outcome: 'missing' };
     const syntheticId = `<object.${createHash('sha256').update(objectKey).digest('hex').slice(0, 32)}@opsdesk.invalid>`;
-    if (head.size > settings.maxMailBytes) {
-      const reason = `${head.size} bytes exceeds the ${settings.maxMailBytes}-byte limit`;
-      return this.setAside(objectKey, 'refused', 'too-large', reason, syntheticId);
-    }
+    if (head.size > settings.maxMailBytes) return this.refuseTooLarge(objectKey, head.size, syntheticId);
     const raw = await rawMail.get(objectKey);
     if (!raw) return { outcome: 'missing' };
     const verdicts = sesVerdicts(raw);
     if (verdicts.failed) {
-      return this.setAside(objectKey, 'quarantined', 'ses-verdict', verdicts.reasons.join('; '), syntheticId);
+      return this.setAside(
+        objectKey,
+        'quarantined',
+        'ses-verdict',
+        verdicts.reasons.join('; '),
+        syntheticId,
+        raw,
+      );
     }
     let mail: ParsedMail;
     try {
       mail = await parseMail(raw);
     } catch (error) {
       const reason = error instanceof MailTooComplexError ? error.message : `unparseable: ${String(error)}`;
-      return this.setAside(objectKey, 'quarantined', 'unparseable', reason.slice(0, 500), syntheticId);
+      return this.setAside(objectKey, 'quarantined', 'unparseable', reason.slice(0, 500), syntheticId, raw);
     }
     const messageId = mail.messageId ?? contentMessageId(raw);
     const now = this.deps.clock.now();
-    const claim = await this.deps.index.claim(messageId, now, CLAIM_LEASE_MS);
-    if (claim.status === 'duplicate') return { outcome: 'duplicate', messageId, first: claim.outcome };
-    if (claim.status === 'in-progress') {
+    // What the decision reads goes out with the claim, in one round trip: reads have no effect, so
+    // a duplicate or a busy message only wastes them.
+    const [claimed, read] = await Promise.all([
+      this.deps.index.claim(messageId, now, CLAIM_LEASE_MS),
+      Promise.all([
+        mail.from ? this.deps.people.find(mail.from.address) : undefined,
+        this.findThread(mail),
+      ]).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
+    if (claimed.status === 'duplicate') return this.duplicate(mail, messageId, objectKey, claimed.outcome);
+    if (claimed.status === 'in-progress') {
       throw new RetryLaterError(`${messageId} is being processed by another delivery`);
     }
-    const pending = claim.status === 'resumed' ? claim.pending : undefined;
+    const pending = claimed.status === 'resumed' ? claimed.pending : undefined;
+    const claim = heldClaim(messageId, now);
     try {
+      if ('error' in read) throw read.error;
+      const [known, found] = read.value;
       const landed = pending && (await this.deps.index.landed(pending)) ? pending : undefined;
-      const outcome = await this.process(mail, messageId, objectKey, landed);
-      await this.deps.index.complete(messageId, outcome, this.deps.clock.now());
+      const { outcome, done } = await this.process(mail, claim, objectKey, landed, known, found);
+      if (!done) await this.deps.index.complete(messageId, outcome, this.deps.clock.now());
       return { ...outcome, messageId };
     } catch (error) {
-      await this.deps.index.release(messageId).catch(() => undefined);
+      // A claim taken over is another delivery's now: leave it alone.
+      if (!(error instanceof ClaimLostError)) await this.deps.index.release(messageId).catch(() => undefined);
       throw error;
     }
   }
 
+  /** `done`: the claim was marked done with the outcome already (a settled mail). */
   private async process(
     mail: ParsedMail,
-    messageId: string,
+    claim: HeldClaim,
     objectKey: string,
     landed: PendingWrite | undefined,
-  ): Promise<InboundOutcome> {
+    known: DirectoryEntry | undefined,
+    found: FoundThread | undefined,
+  ): Promise<{ outcome: InboundOutcome; done: boolean }> {
     const { settings } = this.deps;
-    const classification = classifyMail(mail, {
-      ownDomains: [settings.domain],
-      ownAddresses: settings.addresses.map((entry) => entry.address),
-    });
+    const { messageId } = claim;
+    const classification = classifyMail(mail, this.classifierContext());
     const sender = mail.from;
-    const known = sender ? await this.deps.people.find(sender.address) : undefined;
-    const match = await this.findThread(mail);
+    const match = found?.match;
     const decision = decide({
       classification,
       sender,
@@ -142,6 +181,7 @@ export class EmailIngest {
     const context: MailContext = {
       mail,
       messageId,
+      claim,
       objectKey,
       classification,
       sender: sender!,
@@ -149,45 +189,65 @@ export class EmailIngest {
       landed,
     };
     switch (decision.kind) {
-      case 'drop':
-        await this.record(mail, objectKey, 'dropped', decision.reason, classification);
-        return { outcome: 'dropped', reason: decision.reason };
+      case 'drop': {
+        const outcome: InboundOutcome = { outcome: 'dropped', reason: decision.reason };
+        const record = this.recordOf(
+          mail,
+          objectKey,
+          { outcome: 'dropped', reason: decision.reason },
+          classification,
+        );
+        await this.settle(claim, outcome, record);
+        return { outcome, done: true };
+      }
       case 'create':
-        return this.createTicket(context, decision);
+        return { outcome: await this.createTicket(context, decision), done: false };
       case 'comment':
       case 'note':
-        return this.addToTicket(context, decision, match!);
+        return { outcome: await this.addToTicket(context, decision, found!), done: false };
     }
   }
 
+  private classifierContext() {
+    const { settings } = this.deps;
+    return {
+      ownDomains: [settings.domain],
+      ownAddresses: settings.addresses.map((entry) => entry.address),
+      noReplySendersAreMachines: settings.noReplySendersAreMachines ?? false,
+    };
+  }
+
   /** The order of docs/email.md#threading-threadingts: ticket id in the subject, then the Message-IDs the mail answers. */
-  private async findThread(mail: ParsedMail): Promise<ThreadMatch | undefined> {
+  private async findThread(mail: ParsedMail): Promise<FoundThread | undefined> {
     const { ticketIds, messageIds } = threadCandidates(mail);
     for (const id of ticketIds) {
-      const ticket = TICKET_ID_PATTERN.test(id) ? await this.deps.ticketStore.get(id) : undefined;
-      if (ticket) return this.matchOf(ticket, 'subject');
+      const found = TICKET_ID_PATTERN.test(id) ? await this.matchOf(id, 'subject') : undefined;
+      if (found) return found;
     }
     const owners = await this.deps.index.ticketsOf(messageIds);
     for (const id of messageIds) {
       const ticketId = owners.get(id);
-      const ticket = ticketId ? await this.deps.ticketStore.get(ticketId) : undefined;
-      if (ticket) return this.matchOf(ticket, 'message-id');
+      const found = ticketId ? await this.matchOf(ticketId, 'message-id') : undefined;
+      if (found) return found;
     }
     return undefined;
   }
 
-  private async matchOf(ticket: Ticket, matchedBy: ThreadMatch['matchedBy']): Promise<ThreadMatch> {
-    const thread = await this.deps.threads.get(ticket.id);
-    return { ticket, participants: thread?.participants ?? [], matchedBy };
+  /** The ticket and its mail thread, read together. */
+  private async matchOf(id: string, matchedBy: ThreadMatch['matchedBy']): Promise<FoundThread | undefined> {
+    const [ticket, thread] = await Promise.all([this.deps.ticketStore.get(id), this.deps.threads.get(id)]);
+    if (!ticket) return undefined;
+    return { match: { ticket, participants: thread?.participants ?? [], matchedBy }, ticket, thread };
   }
 
   private async createTicket(
     context: MailContext,
     decision: Extract<Decision, { kind: 'create' }>,
   ): Promise<InboundOutcome> {
-    const { mail, sender, messageId } = context;
+    const { mail, sender } = context;
     const now = this.deps.clock.now();
-    const person = await this.deps.people.firstSight(sender.address, sender.name || null, now);
+    // A sender the directory does not know is added with the ticket (MailWrites.person).
+    const person = context.known ?? firstSightEntry(sender);
     const description = boundedText(mail.body);
     const files = await this.storeFiles(context, description.truncated);
     const participants = this.participantsOf(mail, sender);
@@ -197,27 +257,39 @@ export class EmailIngest {
       ? await this.deps.ticketStore.get(context.landed.ticketId)
       : undefined;
     if (!ticket) {
-      const service = this.serviceNoting(messageId, async (write) => {
-        // The thread record goes in before the ticket: the acknowledgement, triggered by the
-        // ticket's creation event, must find it.
-        await this.deps.threads.put({
-          ticketId: write.after.id,
-          participants,
-          messageIds: mail.messageId ? [mail.messageId] : [],
-          lastInboundMessageId: mail.messageId,
-          acknowledge,
-          updatedAt: now.toISOString(),
-        });
-      });
+      const service = this.serviceWithMail(context.claim, async (write) => ({
+        // The thread record lands with the ticket (or before it): the acknowledgement, triggered
+        // by the ticket's creation event, must find it.
+        thread: {
+          kind: 'open',
+          thread: {
+            ticketId: write.after.id,
+            participants,
+            messageIds: mail.messageId ? [mail.messageId] : [],
+            lastInboundMessageId: mail.messageId,
+            acknowledge,
+            updatedAt: now.toISOString(),
+          },
+        },
+        ...(context.known ? {} : { person: { entry: person, at: now.toISOString() } }),
+        attachments: recordsOf(files, write.after.id, null, EMAIL_GATEWAY, false),
+      }));
       ticket = await service.create(EMAIL_GATEWAY, {
         type: decision.type,
         title: titleFrom(decision.relatesTo ? cleanTitle(mail.subject) : mail.subject),
         description: description.text,
-        requester: { id: person.id, email: person.email, name: person.name },
+        // The sender's person id, whatever id the directory writes their mail as (a staff member's
+        // own): their verified token finds the ticket by it (docs/email.md#people).
+        requester: { id: personIdOf(person.email), email: person.email, name: person.name },
         source: 'email',
+        // The stack's mail defaults (settings.ts); the group is the service's default group (wiring.ts).
+        impact: this.deps.settings.ticketDefaults.impact,
+        urgency: this.deps.settings.ticketDefaults.urgency,
       });
+    } else {
+      // A retry of a mail whose ticket landed: its follow-ups again (idempotent).
+      await this.saveRecords(files, ticket.id, null, EMAIL_GATEWAY, false);
     }
-    await this.saveRecords(files, ticket.id, null, EMAIL_GATEWAY, false);
     if (decision.relatesTo && !ticket.links.some((link) => link.targetId === decision.relatesTo)) {
       await this.deps
         .ticketService(this.deps.ticketStore)
@@ -229,20 +301,51 @@ export class EmailIngest {
   private async addToTicket(
     context: MailContext,
     decision: Extract<Decision, { kind: 'comment' | 'note' }>,
-    match: ThreadMatch,
+    found: FoundThread,
   ): Promise<InboundOutcome> {
-    const { mail, sender, messageId } = context;
+    const { mail, sender } = context;
+    const { match } = found;
     const now = this.deps.clock.now();
     const files = await this.storeFiles(context, false);
     const author =
-      decision.kind === 'comment' ? await this.authorFor(decision.role, match, context) : EMAIL_GATEWAY;
+      decision.kind === 'comment' ? this.authorFor(decision.role, match, context) : EMAIL_GATEWAY;
+    // A participant the directory does not know yet is added with the comment (MailWrites.person).
+    const firstSeen = decision.kind === 'comment' && decision.role !== 'requester' && !context.known;
+    const ticketId = match.ticket.id;
+    const inbound = decision.kind === 'comment' ? mail.messageId : undefined;
     const body =
       decision.kind === 'comment' ? trimQuotedReply(mail.body) : noteBody(decision.why, sender, context);
 
     const visibility = decision.kind === 'comment' && !decision.internal ? 'public' : 'internal';
     let commentId = context.landed?.comment?.id;
     if (!commentId) {
-      const service = this.serviceNoting(messageId, async () => undefined);
+      const service = this.serviceWithMail(
+        context.claim,
+        async (write, attempt) => ({
+          // The thread as read with the ticket; after a lost race, as it is now.
+          ...(inbound
+            ? {
+                thread: {
+                  kind: 'inbound' as const,
+                  ticketId,
+                  messageId: inbound,
+                  at: now.toISOString(),
+                  seen: attempt === 1 ? found.thread : await this.deps.threads.get(ticketId),
+                },
+              }
+            : {}),
+          ...(firstSeen ? { person: { entry: firstSightEntry(sender), at: now.toISOString() } } : {}),
+          attachments: recordsOf(
+            files,
+            ticketId,
+            write.comment?.id ?? null,
+            author,
+            visibility === 'internal',
+          ),
+        }),
+        // The ticket as just read: the first attempt writes against it (conditional on its version).
+        found.ticket,
+      );
       const comment = await service.comment(author, match.ticket.id, {
         body: boundedText(body.trim() || '(no text; see the attachments)').text,
         visibility,
@@ -251,10 +354,10 @@ export class EmailIngest {
         ...(decision.kind === 'comment' && decision.role === 'requester' ? { reopens: true } : {}),
       });
       commentId = comment.id;
-    }
-    await this.saveRecords(files, match.ticket.id, commentId, author, visibility === 'internal');
-    if (decision.kind === 'comment' && mail.messageId) {
-      await this.deps.threads.addInbound(match.ticket.id, mail.messageId, now);
+    } else {
+      // A retry of a mail whose comment landed: its follow-ups again (idempotent).
+      await this.saveRecords(files, ticketId, commentId, author, visibility === 'internal');
+      if (inbound) await this.deps.threads.addInbound(ticketId, inbound, now);
     }
     return decision.kind === 'comment'
       ? { outcome: 'comment', ticketId: match.ticket.id, commentId }
@@ -262,7 +365,7 @@ export class EmailIngest {
   }
 
   /** The caller a comment is written as: the sender, with the rights their role gives. */
-  private async authorFor(role: SenderRole, match: ThreadMatch, context: MailContext): Promise<Caller> {
+  private authorFor(role: SenderRole, match: ThreadMatch, context: MailContext): Caller {
     const { sender, known } = context;
     if (role === 'requester') {
       const requester = match.ticket.requester;
@@ -273,9 +376,7 @@ export class EmailIngest {
         roles: new Set(['requester']),
       };
     }
-    const person =
-      known ??
-      (await this.deps.people.firstSight(sender.address, sender.name || null, this.deps.clock.now()));
+    const person = known ?? firstSightEntry(sender);
     return {
       id: person.id,
       email: person.email,
@@ -285,17 +386,72 @@ export class EmailIngest {
   }
 
   /** A TicketService whose commits first note the pending write on this message's claim. */
-  private serviceNoting(messageId: string, alsoBefore: (write: TicketWrite) => Promise<void>): TicketService {
-    const store = observedTicketStore(this.deps.ticketStore, async (writes) => {
-      const write = writes[0]!;
-      await alsoBefore(write);
-      await this.deps.index.notePending(messageId, {
-        ticketId: write.after.id,
-        created: write.before === undefined,
-        ...(write.comment ? { comment: { createdAt: write.comment.createdAt, id: write.comment.id } } : {}),
-      });
+  /**
+   * A TicketService whose commits carry what this mail adds (`also`, asked again on each attempt:
+   * the ticket service retries a lost race): in the commit's own transaction when the store can
+   * carry it, else written apart around the commit. `copy`: a ticket just read, which the first
+   * attempt may write against (the commit stays conditional on its version).
+   */
+  private serviceWithMail(
+    claim: HeldClaim,
+    also: (write: TicketWrite, attempt: number) => Promise<Omit<MailWrites, 'claim' | 'pending'>>,
+    copy?: Ticket,
+  ): TicketService {
+    const inner = this.deps.ticketStore;
+    let attempt = 0;
+    const store = interceptedTicketStore(inner, {
+      get: (id, hint) =>
+        copy && id === copy.id && (hint?.recent || hint?.version === copy.version)
+          ? Promise.resolve(copy)
+          : inner.get(id, hint),
+      commit: async (writes) => {
+        const write = writes[0]!;
+        const mail: MailWrites = { claim, pending: pendingOf(write), ...(await also(write, ++attempt)) };
+        const companion = this.deps.transactions?.companion(mail);
+        if (!companion) {
+          await this.writeApart(mail, 'before');
+          await inner.commit(writes);
+          await this.writeApart(mail, 'after');
+          return;
+        }
+        let carried = false;
+        await inner.commit(writes, {
+          ...companion,
+          kind: companion.kind,
+          carried: () => {
+            carried = true;
+            companion.carried();
+          },
+        });
+        // A store that could not carry it committed the ticket alone: the rest goes in now (the
+        // note on the claim is moot, the claim is marked done next).
+        if (!carried) await this.writeApart({ ...mail, pending: undefined }, 'before', 'after');
+      },
     });
     return this.deps.ticketService(store);
+  }
+
+  /**
+   * The parts of a mail's writes, apart: before the commit, what must be there when it lands (the
+   * sender, the thread an acknowledgement reads, the note on the claim); after, the rest.
+   */
+  private async writeApart(
+    mail: Omit<MailWrites, 'pending'> & { readonly pending: PendingWrite | undefined },
+    ...phases: ('before' | 'after')[]
+  ): Promise<void> {
+    const { thread, person } = mail;
+    if (phases.includes('before')) {
+      if (person)
+        await this.deps.people.firstSight(person.entry.email, person.entry.name, new Date(person.at));
+      if (thread?.kind === 'open') await this.deps.threads.put(thread.thread);
+      if (mail.pending) await this.deps.index.notePending(mail.claim.messageId, mail.pending);
+    }
+    if (phases.includes('after')) {
+      if (thread?.kind === 'inbound') {
+        await this.deps.threads.addInbound(thread.ticketId, thread.messageId, new Date(thread.at));
+      }
+      for (const record of mail.attachments) await this.deps.attachments.put(record);
+    }
   }
 
   /** Stores attachments (and, for a truncated body, the original message) under keys derived from the message. */
@@ -346,14 +502,8 @@ export class EmailIngest {
     by: Caller,
     internal: boolean,
   ): Promise<void> {
-    for (const file of files) {
-      await this.deps.attachments.put({
-        ...file,
-        ticketId,
-        commentId,
-        internal,
-        createdBy: { id: by.id, name: by.name },
-      });
+    for (const record of recordsOf(files, ticketId, commentId, by, internal)) {
+      await this.deps.attachments.put(record);
     }
   }
 
@@ -366,50 +516,140 @@ export class EmailIngest {
     return [...new Set(addresses)].slice(0, 50);
   }
 
+  /** Quarantined unread (SES verdict, unparseable): moved aside, recorded with what its header block says. */
   private async setAside(
     objectKey: string,
-    outcome: 'refused' | 'quarantined',
+    outcome: 'quarantined',
     folder: string,
     reason: string,
     messageId: string,
+    raw: Uint8Array,
   ): Promise<IngestResult> {
-    const name = objectKey.split('/').pop() ?? objectKey;
-    await this.deps.rawMail.move(objectKey, `${QUARANTINE_PREFIX}${folder}/${name}`);
-    await this.deps.log.record({
-      at: this.deps.clock.now().toISOString(),
-      objectKey: `${QUARANTINE_PREFIX}${folder}/${name}`,
-      messageId: undefined,
-      from: undefined,
-      subject: undefined,
-      outcome,
-      reason,
-    });
+    const destination = quarantineKey(objectKey, folder);
+    const head = await parseMailHeaders(raw.subarray(0, HEADER_SCAN_BYTES)).catch(() => undefined);
+    await this.deps.rawMail.move(objectKey, destination);
+    await this.deps.log.record(this.recordOf(head, destination, { outcome, reason }));
     return { outcome, reason, messageId };
   }
 
-  private async record(
-    mail: ParsedMail,
+  /**
+   * Mail over the size limit is never parsed whole (docs/email.md#what-one-mail-does): its header
+   * block (the first 64 KiB) names the sender, and a human sender gets one "too large" notice
+   * (the notifier sends it, within the automatic-mail limit). Claimed like any mail, so a second
+   * delivery is a duplicate; the record, the claim's outcome and the notice land at once.
+   */
+  private async refuseTooLarge(objectKey: string, size: number, syntheticId: string): Promise<IngestResult> {
+    const { rawMail, settings, clock } = this.deps;
+    const limit = settings.maxMailBytes;
+    const start = await rawMail.getStart(objectKey, HEADER_SCAN_BYTES);
+    if (!start) return { outcome: 'missing' };
+    const head = await parseMailHeaders(start).catch(() => undefined);
+    const messageId = head?.messageId ?? syntheticId;
+    const now = clock.now();
+    const claimed = await this.deps.index.claim(messageId, now, CLAIM_LEASE_MS);
+    if (claimed.status === 'duplicate') return this.duplicate(head, messageId, objectKey, claimed.outcome);
+    if (claimed.status === 'in-progress') {
+      throw new RetryLaterError(`${messageId} is being processed by another delivery`);
+    }
+    const destination = quarantineKey(objectKey, 'too-large');
+    const outcome: InboundOutcome = {
+      outcome: 'refused',
+      reason: `${size} bytes exceeds the ${limit}-byte limit`,
+    };
+    const classification = head ? classifyMail(head, this.classifierContext()) : undefined;
+    const sender = head?.from;
+    const answered =
+      sender &&
+      classification?.kind === 'human' &&
+      acceptsAutomaticMail(sender.address) &&
+      judgeSender(sender.address, { allow: settings.allowSenders, deny: settings.denySenders }).allowed;
+    const notice: SenderNotice | undefined = answered
+      ? {
+          id: `too-large.${createHash('sha256').update(messageId).digest('hex').slice(0, 32)}`,
+          kind: 'too-large',
+          to: normaliseAddress(sender.address),
+          at: now.toISOString(),
+          detail: { subject: head.subject.slice(0, 200), inReplyTo: head.messageId ?? null, size, limit },
+        }
+      : undefined;
+    try {
+      await this.settle(
+        heldClaim(messageId, now),
+        outcome,
+        this.recordOf(head, destination, { outcome: 'refused', reason: outcome.reason }, classification),
+        notice,
+      );
+    } catch (error) {
+      if (!(error instanceof ClaimLostError)) await this.deps.index.release(messageId).catch(() => undefined);
+      throw error;
+    }
+    await rawMail.move(objectKey, destination);
+    return { ...outcome, messageId };
+  }
+
+  /** A Message-ID delivered again after it was processed: recorded, nothing else. */
+  private async duplicate(
+    mail: ParsedMail | undefined,
+    messageId: string,
     objectKey: string,
-    outcome: 'dropped',
-    reason: string,
-    classification: Classification,
+    first: InboundOutcome,
+  ): Promise<IngestResult> {
+    const reason = `already processed: ${first.outcome}${first.ticketId ? ` (${first.ticketId})` : ''}${
+      first.reason ? `, ${first.reason}` : ''
+    }`;
+    await this.deps.log.record(
+      this.recordOf(mail, objectKey, { outcome: 'duplicate', reason: reason.slice(0, 500) }),
+    );
+    return { outcome: 'duplicate', messageId, first };
+  }
+
+  /** Record and outcome at once (a transaction), or apart: the record first, so a retry can only repeat it. */
+  private async settle(
+    claim: HeldClaim,
+    outcome: InboundOutcome,
+    record: MailRecord,
+    notice?: SenderNotice,
   ): Promise<void> {
-    await this.deps.log.record({
+    if (this.deps.transactions) {
+      await this.deps.transactions.settle(claim, outcome, record, notice);
+      return;
+    }
+    await this.deps.log.record(record);
+    await this.deps.index.complete(claim.messageId, outcome, this.deps.clock.now());
+  }
+
+  private recordOf(
+    mail: ParsedMail | undefined,
+    objectKey: string,
+    outcome: { outcome: MailRecord['outcome']; reason?: string | undefined },
+    classification?: Classification,
+  ): MailRecord {
+    return {
       at: this.deps.clock.now().toISOString(),
       objectKey,
-      messageId: mail.messageId,
-      from: mail.from?.address,
-      subject: mail.subject.slice(0, 200),
-      outcome,
-      reason,
-      classification: { kind: classification.kind, reasons: classification.reasons.slice(0, 10) },
-    });
+      messageId: mail?.messageId,
+      from: mail?.from ? normaliseAddress(mail.from.address) : undefined,
+      subject: mail?.subject.slice(0, 200),
+      outcome: outcome.outcome,
+      reason: outcome.reason ?? '',
+      ...(classification
+        ? { classification: { kind: classification.kind, reasons: classification.reasons.slice(0, 10) } }
+        : {}),
+    };
   }
+}
+
+/** What threading found: the decision's view of it, the ticket and its thread as read. */
+interface FoundThread {
+  readonly match: ThreadMatch;
+  readonly ticket: Ticket;
+  readonly thread: MailThread | undefined;
 }
 
 interface MailContext {
   readonly mail: ParsedMail;
   readonly messageId: string;
+  readonly claim: HeldClaim;
   readonly objectKey: string;
   readonly classification: Classification;
   readonly sender: Mailbox;
@@ -418,6 +658,41 @@ interface MailContext {
 }
 
 type FileDraft = Omit<AttachmentRecord, 'ticketId' | 'commentId' | 'createdBy' | 'internal'>;
+
+function recordsOf(
+  files: readonly FileDraft[],
+  ticketId: string,
+  commentId: string | null,
+  by: Caller,
+  internal: boolean,
+): AttachmentRecord[] {
+  return files.map((file) => ({
+    ...file,
+    ticketId,
+    commentId,
+    internal,
+    createdBy: { id: by.id, name: by.name },
+  }));
+}
+
+/** What the claim notes before a ticket's or comment's commit. */
+function pendingOf(write: TicketWrite): PendingWrite {
+  return {
+    ticketId: write.after.id,
+    created: write.before === undefined,
+    ...(write.comment ? { comment: { createdAt: write.comment.createdAt, id: write.comment.id } } : {}),
+  };
+}
+
+/** The directory entry a sender seen for the first time gets (PersonDirectory.firstSight's). */
+function firstSightEntry(sender: Mailbox): DirectoryEntry {
+  const email = normaliseAddress(sender.address);
+  return { id: personIdOf(email), email, name: sender.name || null, staff: false };
+}
+
+function quarantineKey(objectKey: string, folder: string): string {
+  return `${QUARANTINE_PREFIX}${folder}/${objectKey.split('/').pop() ?? objectKey}`;
+}
 
 function noteBody(
   why: 'uninvolved' | 'bounce' | 'auto-reply',

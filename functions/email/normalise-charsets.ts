@@ -1,3 +1,4 @@
+import { guessCharset } from './charset-guess.js';
 import {
   canonicalLabel,
   decodeText,
@@ -140,7 +141,11 @@ function fixHeaderBlock(block: string, declared: string | undefined): string {
   let result = block;
   const bytes = Buffer.from(block, 'latin1');
   if (hasEightBitBytes(bytes) && !isValidUtf8(bytes)) {
-    const label = declared && isKnownLabel(declared) ? effectiveCharset(declared, bytes) : 'windows-1252';
+    // Nothing declared anywhere: guess from the lines that carry the 8-bit bytes, else windows-1252.
+    const label =
+      declared && isKnownLabel(declared)
+        ? effectiveCharset(declared, bytes)
+        : (guessCharset(eightBitLines(bytes)) ?? 'windows-1252');
     result = Buffer.from(decodeText(bytes, label), 'utf8').toString('latin1');
   }
   return result.replace(ENCODED_WORD, (word, label: string, encoding: string, payload: string) => {
@@ -151,6 +156,13 @@ function fixHeaderBlock(block: string, declared: string | undefined): string {
     const utf8 = Buffer.from(decodeText(wordBytes, target), 'utf8');
     return `=?utf-8?B?${utf8.toString('base64')}?=`;
   });
+}
+
+/** The header lines (folded ones included) that hold 8-bit bytes: the guess's sample, without the ASCII rest. */
+function eightBitLines(bytes: Uint8Array): Uint8Array {
+  const lines = Buffer.from(bytes).toString('latin1').split(/\r?\n/);
+  const kept = lines.filter((line) => /[\x80-\xff]/.test(line));
+  return Buffer.from(kept.join('\n'), 'latin1');
 }
 
 function isKnownLabel(label: string): boolean {
@@ -176,7 +188,7 @@ function recodeTextBody(
       : encoding === 'quoted-printable'
         ? quotedPrintableBytes(body)
         : Buffer.from(body, 'latin1');
-  const target = effectiveCharset(declared, bytes);
+  const target = effectiveCharset(declared, bytes, guessCharset);
   const current = canonicalLabel(declared) || 'utf-8';
   if (
     isNativeCharset(target) &&

@@ -4,9 +4,12 @@ import type { Clock } from '../shared/clock/clock.js';
 import type { Comment, Ticket } from '../tickets/model.js';
 import type { TicketStore } from '../tickets/store/ticket-store.js';
 import { acceptsAutomaticMail, normaliseAddress } from './address-forms.js';
+import { MAIL_TOO_LARGE } from './constants.js';
 import { EMAIL_GATEWAY, RetryLaterError } from './gateway.js';
 import type { MailSender } from './mail/mail-sender.js';
 import { composeNotification, isAutomatic, type NotificationKind } from './outbound.js';
+import { tooLargeNoticeMail, tooLargeNoticeOf } from './sender-notices.js';
+import { isListed } from './sender-policy.js';
 import type { EmailSettings } from './settings.js';
 import {
   type ApprovalNoticeKind,
@@ -19,6 +22,7 @@ import {
   staffNoticeFor,
 } from './staff-notices.js';
 import type {
+  CommentReader,
   MailThread,
   MailThreadStore,
   MessageIndex,
@@ -57,11 +61,6 @@ export interface NotifierDeps {
   readonly changes: Pick<ChangeStore, 'get'>;
   readonly mail: MailSender;
   readonly clock: Clock;
-}
-
-/** Reads one comment by its key parts (the event carries the id; its time is the comment's). */
-export interface CommentReader {
-  get(ticketId: string, createdAt: string, commentId: string): Promise<Comment | undefined>;
 }
 
 export type NotifyOutcome =
@@ -115,6 +114,7 @@ export class EmailNotifier {
     const { ticketId, changeId } = event.detail;
     const kind = notificationFor(event);
     if (kind) return typeof ticketId === 'string' ? () => this.notify(kind, event, ticketId) : undefined;
+    if (event.detailType === MAIL_TOO_LARGE) return () => this.notifyTooLarge(event);
     const staff = staffNoticeFor(event.detailType);
     if (staff === 'sla-notice') {
       return typeof ticketId === 'string' ? () => this.notifySla(event, ticketId) : undefined;
@@ -125,14 +125,23 @@ export class EmailNotifier {
     return undefined;
   }
 
-  /** An SLA warning or breach: to the ticket's group address and an assignee known by address. */
+  /** "Your message was too large", to its sender: automatic mail, so within the per-recipient limit. */
+  private async notifyTooLarge(event: DomainEventInput): Promise<NotifyOutcome> {
+    const notice = tooLargeNoticeOf(event.detail);
+    if (!notice) return 'not-applicable';
+    if (!acceptsAutomaticMail(notice.to) || this.isMachineSender(notice.to)) return 'no-recipient';
+    const mail = tooLargeNoticeMail(notice, this.deps.settings);
+    return (await this.withinLimit(notice.to, () => this.deps.mail.send(mail))) ? 'sent' : 'rate-limited';
+  }
+
+  /** An SLA warning or breach: to the ticket's group address and an assignee known by address, else the fallback. */
   private async notifySla(event: DomainEventInput, ticketId: string): Promise<NotifyOutcome> {
     const notice = slaNoticeOf(event.detail);
     if (!notice) return 'not-applicable';
     const ticket = await this.deps.tickets.get(ticketId);
     if (!ticket) return 'not-applicable';
     const group = ticket.group ? await this.deps.groups.get(ticket.group) : undefined;
-    const to = slaNoticeRecipients(ticket, group?.email);
+    const to = slaNoticeRecipients(ticket, group?.email, this.deps.settings.fallbackAddress);
     if (to.length === 0) return 'no-recipient';
     const { settings } = this.deps;
     await this.deps.mail.send(slaNoticeMail({ eventId: event.detail.eventId, ticket, notice, to, settings }));
@@ -154,6 +163,7 @@ export class EmailNotifier {
       kind,
       change,
       groups.map((g) => g?.email),
+      this.deps.settings.fallbackAddress,
     );
     if (to.length === 0) return 'no-recipient';
     const requestedAt = event.detail.requestedAt;
@@ -177,9 +187,12 @@ export class EmailNotifier {
     ticketId: string,
   ): Promise<NotifyOutcome> {
     const { settings, clock } = this.deps;
-    const ticket = await this.deps.tickets.get(ticketId);
+    // Read together: one round trip.
+    const [ticket, thread] = await Promise.all([
+      this.deps.tickets.get(ticketId),
+      this.deps.threads.get(ticketId),
+    ]);
     if (!ticket) return 'not-applicable';
-    const thread = await this.deps.threads.get(ticketId);
     const requesterAddress = ticket.requester.email;
     if (!requesterAddress) return 'no-recipient';
 
@@ -190,18 +203,14 @@ export class EmailNotifier {
       comment = await this.agentComment(ticket, thread, event);
       if (!comment) return 'not-applicable';
     }
-    if (isAutomatic(kind)) {
-      if (!acceptsAutomaticMail(requesterAddress)) return 'no-recipient';
-      const admitted = await this.deps.limiter.admit(
-        requesterAddress,
-        clock.now(),
-        settings.autoRepliesPerHour,
-      );
-      if (!admitted) return 'rate-limited';
-    }
+    // Machine senders are never mailed (docs/email.md#outbound-mail), whatever the mail.
+    if (this.isMachineSender(requesterAddress)) return 'no-recipient';
+    if (isAutomatic(kind) && !acceptsAutomaticMail(requesterAddress)) return 'no-recipient';
     const cc =
       kind === 'agent-comment'
-        ? (thread?.participants ?? []).filter((address) => address !== normaliseAddress(requesterAddress))
+        ? (thread?.participants ?? []).filter(
+            (address) => address !== normaliseAddress(requesterAddress) && !this.isMachineSender(address),
+          )
         : [];
     const mail = composeNotification({
       kind,
@@ -213,14 +222,41 @@ export class EmailNotifier {
       cc,
       settings,
     });
-    // Indexed before sending: a reply can arrive within seconds and must find its ticket.
-    await this.deps.index.recordOutbound(mail.messageId, ticketId, clock.now());
-    const sent = await this.deps.mail.send(mail);
-    if (sent && sent.headerMessageId !== mail.messageId) {
+    const send = async () => {
+      // Indexed before sending: a reply can arrive within seconds and must find its ticket.
+      await this.deps.index.recordOutbound(mail.messageId, ticketId, clock.now());
+      return this.deps.mail.send(mail);
+    };
+    const sent = isAutomatic(kind) ? await this.withinLimit(requesterAddress, send) : { mail: await send() };
+    if (!sent) return 'rate-limited';
+    if (sent.mail && sent.mail.headerMessageId !== mail.messageId) {
       // SES replaces the Message-ID; replies then answer SES's id, so that one is indexed too.
-      await this.deps.index.recordOutbound(sent.headerMessageId, ticketId, clock.now());
+      await this.deps.index.recordOutbound(sent.mail.headerMessageId, ticketId, clock.now());
     }
     return 'sent';
+  }
+
+  /** On the machine-sender allowlist (settings.machineSenders): a monitoring system, never mailed. */
+  private isMachineSender(address: string): boolean {
+    return isListed(address, this.deps.settings.machineSenders);
+  }
+
+  /**
+   * An automatic mail within the recipient's hourly limit: a slot is taken first (two notifiers
+   * cannot both take the last one), and given back when the send fails, so that only mail that went
+   * out counts and the retry finds its slot again. Undefined: the limit is reached, nothing sent.
+   */
+  private async withinLimit<T>(recipient: string, send: () => Promise<T>): Promise<{ mail: T } | undefined> {
+    const { limiter, settings, clock } = this.deps;
+    const at = clock.now();
+    if (!(await limiter.admit(recipient, at, settings.autoRepliesPerHour))) return undefined;
+    try {
+      return { mail: await send() };
+    } catch (error) {
+      // Not given back (the store failing too): the slot stays taken, the safe side of the limit.
+      await limiter.release(recipient, at).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

@@ -82,6 +82,20 @@ export async function parseMail(raw: Uint8Array, options: ParseOptions = {}): Pr
   };
 }
 
+/**
+ * The header block of a mail read only in part (the start of an oversized one): everything up to
+ * the first empty line (or, when the block runs past what was read, up to its last whole line),
+ * parsed as a mail without a body. Sender, subject, Message-ID and the classifier's headers are
+ * then what they are in the whole mail.
+ */
+export function parseMailHeaders(start: Uint8Array, options: ParseOptions = {}): Promise<ParsedMail> {
+  const text = Buffer.from(start.buffer, start.byteOffset, start.byteLength).toString('latin1');
+  const blank = /\r?\n\r?\n/.exec(text);
+  const end = blank ? blank.index : Math.max(0, text.lastIndexOf('\n'));
+  const block = Buffer.from(`${text.slice(0, end)}\r\n\r\n`, 'latin1');
+  return parseMail(new Uint8Array(block.buffer, block.byteOffset, block.byteLength), options);
+}
+
 /** Subjects keep their words; control characters and line breaks go (they come from broken folding). */
 function cleanSubject(subject: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point

@@ -23,3 +23,12 @@ export function admitToWindow(
   if (recent.length >= limit) return { admitted: false, sentAt: recent };
   return { admitted: true, sentAt: [...recent, now.toISOString()].slice(-limit) };
 }
+
+/**
+ * The send times with one mail sent at `at` taken back (a send that failed must not count), or
+ * undefined when none is there (it has left the window, or was never admitted).
+ */
+export function releaseFromWindow(sentAt: readonly string[], at: Date): string[] | undefined {
+  const index = sentAt.indexOf(at.toISOString());
+  return index < 0 ? undefined : [...sentAt.slice(0, index), ...sentAt.slice(index + 1)];
+}

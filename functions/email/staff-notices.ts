@@ -37,15 +37,8 @@ export function slaNoticeOf(detail: Readonly<Record<string, unknown>>): SlaNotic
   return { notice, clock, dueAt: typeof dueAt === 'string' ? dueAt : null };
 }
 
-/** SLA notices go to the group's address and to an assignee known by address. */
-export function slaNoticeRecipients(
-  ticket: Pick<Ticket, 'assignee'>,
-  groupEmail: string | null | undefined,
-): string[] {
-  return [groupEmail, ticket.assignee?.includes('@') ? ticket.assignee : undefined].filter(
-    (address): address is string => Boolean(address),
-  );
-}
+/** SLA notices go to the group's address and an assignee known by address, else to the fallback address. */
+export { slaNoticeRecipients } from '../sla/notices.js';
 
 export function slaNoticeMail(input: {
   readonly eventId: string;
@@ -74,19 +67,20 @@ export function approvalNoticeGroups(kind: ApprovalNoticeKind, group: string): s
   return kind === 'approval-requested' ? [group] : [...new Set([group, CHANGE_MANAGER_GROUP])];
 }
 
-/** The addresses of an approval notice: the groups' (those with one), and the requester's on expiry. */
+/**
+ * The addresses of an approval notice: the groups' (those with one), else the stack's fallback
+ * address; and the requester's on expiry.
+ */
 export function approvalNoticeRecipients(
   kind: ApprovalNoticeKind,
   change: Pick<Change, 'requester'>,
   groupEmails: readonly (string | null | undefined)[],
+  fallbackAddress: string | null = null,
 ): string[] {
   const extra = kind === 'approval-expired' ? change.requester.email : undefined;
-  return [
-    ...new Set([
-      ...groupEmails.filter((address): address is string => Boolean(address)),
-      ...(extra ? [extra] : []),
-    ]),
-  ];
+  const groups = groupEmails.filter((address): address is string => Boolean(address));
+  const staff = groups.length > 0 ? groups : fallbackAddress ? [fallbackAddress] : [];
+  return [...new Set([...staff, ...(extra ? [extra] : [])])];
 }
 
 export function approvalNoticeMail(input: {

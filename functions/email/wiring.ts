@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { monotonicFactory } from 'ulid';
 import { DynamoAttachmentRepository } from '../attachments/store/dynamodb-attachment-store.js';
 import type { ObjectStore } from '../attachments/store/object-store.js';
 import { groupStore } from '../groups/store/wiring.js';
 import type { Clock } from '../shared/clock/clock.js';
+import { idsOn } from '../shared/clock/ids.js';
 import { slaConfigStore } from '../sla/store/wiring.js';
 import { TicketService } from '../tickets/service.js';
 import { DynamoTicketRepository } from '../tickets/store/dynamodb-ticket-store.js';
@@ -14,6 +14,7 @@ import type { EmailSettings } from './settings.js';
 import { DynamoPersonDirectory } from './store/mail-directory.js';
 import { DynamoMailLog } from './store/mail-log.js';
 import { DynamoMailThreads } from './store/mail-threads.js';
+import { DynamoMailTransactions } from './store/mail-transactions.js';
 import { DynamoMessageIndex } from './store/message-id-index.js';
 
 /**
@@ -41,11 +42,12 @@ export interface EmailNotifierDeps extends EmailBaseDeps {
 export type EmailDeps = EmailIngestDeps & EmailNotifierDeps;
 
 function ticketServiceFactory(deps: EmailBaseDeps): (store: TicketStore) => TicketService {
-  const ulid = monotonicFactory();
+  const newId = idsOn(deps.clock);
   const groups = groupStore(deps);
   const slaConfig = slaConfigStore(deps);
-  return (store) =>
-    new TicketService(store, groups, slaConfig, deps.clock, () => ulid(deps.clock.now().getTime()));
+  // Mailed tickets go to the mail default group (settings.ticketDefaults.group), when it exists.
+  const options = { defaultGroup: deps.settings.ticketDefaults.group };
+  return (store) => new TicketService(store, groups, slaConfig, deps.clock, newId, options);
 }
 
 export function emailIngest(deps: EmailIngestDeps): EmailIngest {
@@ -61,6 +63,7 @@ export function emailIngest(deps: EmailIngestDeps): EmailIngest {
     people: new DynamoPersonDirectory(dynamo, tableName),
     attachments: new DynamoAttachmentRepository(dynamo, tableName),
     log: new DynamoMailLog(dynamo, tableName),
+    transactions: new DynamoMailTransactions(dynamo, tableName),
     clock: deps.clock,
   });
 }

@@ -13,7 +13,13 @@ export interface Group {
 
 export const GROUP_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** Groups every stack starts with; later issues route approvals to the last two. */
+/**
+ * Where a ticket created without a group goes (API and mail), unless the stack names another
+ * (`defaultGroup`, docs/deploy.md#configuration): the seeded service desk.
+ */
+export const DEFAULT_TICKET_GROUP = 'service-desk';
+
+/** Groups every stack starts with; tickets nobody routed go to the first, approvals to the last two. */
 export const DEFAULT_GROUPS: readonly Pick<Group, 'id' | 'name'>[] = [
   { id: 'service-desk', name: 'Service Desk' },
   { id: 'change-managers', name: 'Change Managers' },

@@ -62,10 +62,19 @@ export class GroupService {
     );
   }
 
-  /** Seeds the default groups once; an existing group (perhaps edited by an admin) is left alone. */
-  async seedDefaults(): Promise<void> {
+  /**
+   * Seeds the default groups once, and `extra` groups (the stack's default groups, so that unrouted
+   * tickets have somewhere to go), named by their id; an existing group (perhaps edited by an
+   * admin) is left alone.
+   */
+  async seedDefaults(extra: readonly string[] = []): Promise<void> {
     const now = this.clock.now().toISOString();
-    for (const seed of DEFAULT_GROUPS) {
+    const known = new Set(DEFAULT_GROUPS.map((group) => group.id));
+    const seeds = [
+      ...DEFAULT_GROUPS,
+      ...[...new Set(extra)].filter((id) => !known.has(id)).map((id) => ({ id, name: id })),
+    ];
+    for (const seed of seeds) {
       try {
         await this.store.put(
           { ...seed, members: [], email: null, calendarId: null, createdAt: now, updatedAt: now, version: 1 },

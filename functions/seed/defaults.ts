@@ -4,8 +4,16 @@ import type { TableDeps } from '../shared/wiring/deps.js';
 import { SlaAdminService } from '../sla/admin-service.js';
 import { slaConfigStore } from '../sla/store/wiring.js';
 
+export interface SeedOptions {
+  /**
+   * The groups unrouted tickets go to (the stack's `defaultGroup` and `emailDefaultGroup`), seeded
+   * too when they are not among the default groups, so that routing works from the first ticket.
+   */
+  readonly defaultGroups?: readonly string[];
+}
+
 /** Seeds what every stack starts with (idempotent): the local runtime at start, the stack on deploy. */
-export async function seedDefaults(deps: TableDeps): Promise<void> {
-  await new GroupService(groupStore(deps), deps.clock).seedDefaults();
+export async function seedDefaults(deps: TableDeps, options: SeedOptions = {}): Promise<void> {
+  await new GroupService(groupStore(deps), deps.clock).seedDefaults(options.defaultGroups);
   await new SlaAdminService(slaConfigStore(deps), deps.clock).seedDefaults();
 }

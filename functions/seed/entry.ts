@@ -1,5 +1,6 @@
 import { awsTableDeps } from '../shared/wiring/aws.js';
 import { parseEnvironment } from '../shared/wiring/environment.js';
-import { assembleSeed, SEED_ENVIRONMENT } from './function.js';
+import { assembleSeed, SEED_ENVIRONMENT, seedOptionsFrom } from './function.js';
 
-export const handler = assembleSeed(awsTableDeps(parseEnvironment(SEED_ENVIRONMENT)));
+const env = parseEnvironment(SEED_ENVIRONMENT);
+export const handler = assembleSeed(awsTableDeps(env), seedOptionsFrom(env));

@@ -7,6 +7,18 @@ export interface Caller {
   readonly email: string | null;
   readonly name: string | null;
   readonly roles: ReadonlySet<Role>;
+  /**
+   * The people their verified email address makes them (functions/shared/people.ts): the person
+   * id and the address mail-created tickets named before person ids. Absent or empty: none (no
+   * email claim, or one the token does not vouch for).
+   */
+  readonly personIds?: readonly string[];
+}
+
+/** Every id a ticket may name this caller by as its requester: their own, then their person ids. */
+export function requesterIdsOf(caller: Caller): readonly string[] {
+  const ids = caller.personIds ?? [];
+  return ids.length === 0 ? [caller.id] : [...new Set([caller.id, ...ids])];
 }
 
 /** Agents and admins work tickets: everything on every ticket. */

@@ -6,7 +6,8 @@ import { CLOCKS, type PendingNotice, type TicketSla } from './model.js';
 
 /**
  * A notification owed now, as a domain event written with the sweep's recording (the history
- * entry is the outbox): the email notifier mails it to the group and assignee, once per event.
+ * entry is the outbox): the email notifier mails it to the group and assignee (else the fallback
+ * address, notices.ts), once per event.
  */
 export interface SlaNoticeEvent {
   readonly detailType: 'SLA Notice Due';

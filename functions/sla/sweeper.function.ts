@@ -1,20 +1,39 @@
-import { monotonicFactory } from 'ulid';
 import { groupStore } from '../groups/store/wiring.js';
+import { idsOn } from '../shared/clock/ids.js';
 import type { TableDeps } from '../shared/wiring/deps.js';
-import { defineEnvironment, required } from '../shared/wiring/environment.js';
+import { defineEnvironment, optional, required } from '../shared/wiring/environment.js';
 import { ticketStore } from '../tickets/store/wiring.js';
+import type { NoticeRouting } from './notices.js';
 import { slaConfigStore } from './store/wiring.js';
 import { SlaSweeper } from './sweeper.js';
 import { createSlaSweepHandler } from './sweeper-handler.js';
 
 /** The SLA sweeper (every minute): the table only; its notices are events the notifier mails. */
-export const SLA_SWEEPER_ENVIRONMENT = defineEnvironment({ TABLE_NAME: required() });
+export const SLA_SWEEPER_ENVIRONMENT = defineEnvironment({
+  TABLE_NAME: required(),
+  /** `on` when the stack mails staff notices (it has an email domain), else `off`. */
+  NOTICE_MAIL: optional('off'),
+  /** Where notices go that reach no assignee or group address (the notifier's fallback); empty: none. */
+  NOTICE_FALLBACK_ADDRESS: optional(),
+});
 
-export function assembleSlaSweeper(deps: TableDeps) {
-  const ulid = monotonicFactory();
+/** The sweeper's view of notice delivery from its environment: it reports what nobody would receive. */
+export function noticeRoutingFrom(env: {
+  readonly NOTICE_MAIL: string;
+  readonly NOTICE_FALLBACK_ADDRESS: string;
+}): NoticeRouting {
+  return { mail: env.NOTICE_MAIL === 'on', fallbackAddress: env.NOTICE_FALLBACK_ADDRESS || null };
+}
+
+export function assembleSlaSweeper(deps: TableDeps, routing: NoticeRouting) {
   // Through the same per-container caches as the HTTP functions (docs/performance.md).
-  const sweeper = new SlaSweeper(ticketStore(deps), slaConfigStore(deps), groupStore(deps), deps.clock, () =>
-    ulid(deps.clock.now().getTime()),
+  const sweeper = new SlaSweeper(
+    ticketStore(deps),
+    slaConfigStore(deps),
+    groupStore(deps),
+    deps.clock,
+    idsOn(deps.clock),
+    routing,
   );
   return createSlaSweepHandler(sweeper);
 }

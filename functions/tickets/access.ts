@@ -1,14 +1,16 @@
-import { type Caller, canReadAllTickets, isStaff } from '../shared/authz.js';
+import { type Caller, canReadAllTickets, isStaff, requesterIdsOf } from '../shared/authz.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 import { type Comment, TICKET_ID_PATTERN, type Ticket } from './model.js';
 import type { ReadHint, TicketStore } from './store/ticket-store.js';
 
 /**
  * Ticket authorization, decided in the domain (docs/api.md#authentication-and-roles): a caller who may not see a ticket gets
- * 404 as if it did not exist; one who may see it but not act gets 403.
+ * 404 as if it did not exist; one who may see it but not act gets 403. The requester is whoever the
+ * ticket names: the caller by their own id, or by a person id their verified address gives them
+ * (docs/api.md#one-person-across-channels), so a ticket opened by mail is its sender's on the API too.
  */
 export function isRequesterOf(ticket: Ticket, caller: Caller): boolean {
-  return ticket.requester.id === caller.id;
+  return requesterIdsOf(caller).includes(ticket.requester.id);
 }
 
 export function canSee(ticket: Ticket, caller: Caller): boolean {

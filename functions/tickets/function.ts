@@ -1,9 +1,12 @@
-import { monotonicFactory } from 'ulid';
+import { DynamoPersonDirectory } from '../email/store/mail-directory.js';
+import { DEFAULT_TICKET_GROUP } from '../groups/model.js';
 import { groupStore } from '../groups/store/wiring.js';
+import { idsOn } from '../shared/clock/ids.js';
 import type { HttpHandler } from '../shared/http/pipeline.js';
 import { tableApi } from '../shared/http/table-api.js';
+import { rememberedSightings } from '../shared/people.js';
 import type { HttpDeps } from '../shared/wiring/deps.js';
-import { defineEnvironment, HTTP_TABLE_ENVIRONMENT } from '../shared/wiring/environment.js';
+import { defineEnvironment, HTTP_TABLE_ENVIRONMENT, optional } from '../shared/wiring/environment.js';
 import { SlaReportService } from '../sla/report-service.js';
 import { slaConfigStore } from '../sla/store/wiring.js';
 import { createTicketsHandler } from './http/handler.js';
@@ -11,15 +14,34 @@ import { TicketService } from './service.js';
 import { ticketStore } from './store/wiring.js';
 
 /** The tickets function: what it reads from its environment, and how it is put together. */
-export const TICKETS_ENVIRONMENT = defineEnvironment(HTTP_TABLE_ENVIRONMENT);
+export const TICKETS_ENVIRONMENT = defineEnvironment({
+  ...HTTP_TABLE_ENVIRONMENT,
+  /** The group tickets created without one go to (stack config `defaultGroup`). */
+  DEFAULT_GROUP: optional(DEFAULT_TICKET_GROUP),
+});
+
+export interface TicketsOptions {
+  /** Default: the seeded service desk (DEFAULT_TICKET_GROUP). */
+  readonly defaultGroup?: string;
+}
 
 /** One assembly for the Lambda entry and the local runtime: stores behind their caches, then services. */
-export function assembleTickets(deps: HttpDeps): HttpHandler {
-  const ulid = monotonicFactory();
+export function assembleTickets(deps: HttpDeps, options: TicketsOptions = {}): HttpHandler {
   const store = ticketStore(deps);
   const slaConfig = slaConfigStore(deps);
-  const tickets = new TicketService(store, groupStore(deps), slaConfig, deps.clock, () =>
-    ulid(deps.clock.now().getTime()),
+  const tickets = new TicketService(store, groupStore(deps), slaConfig, deps.clock, idsOn(deps.clock), {
+    defaultGroup: options.defaultGroup ?? DEFAULT_TICKET_GROUP,
+  });
+  // A caller whose token vouches for their address enters the people directory on first sight,
+  // as a mail sender does (docs/email.md#people); once per person and container.
+  const directory = new DynamoPersonDirectory(deps.dynamo, deps.tableName);
+  const people = rememberedSightings({
+    sighted: async ({ email, name }) => {
+      await directory.firstSight(email, name, deps.clock.now());
+    },
+  });
+  return createTicketsHandler(
+    { tickets, reports: new SlaReportService(store, slaConfig) },
+    tableApi({ ...deps, people }),
   );
-  return createTicketsHandler({ tickets, reports: new SlaReportService(store, slaConfig) }, tableApi(deps));
 }

@@ -314,7 +314,10 @@ export function addComment(
     ticketId: ticket.id,
     body: input.body,
     visibility,
-    author: { id: caller.id, email: caller.email, name: caller.name },
+    // The requester writes as the ticket names them, whichever channel or id they came by
+    // (docs/api.md#one-person-across-channels): their own replies are never mailed back to them as
+    // an agent's. The history still names the caller who acted.
+    author: { id: requester ? ticket.requester.id : caller.id, email: caller.email, name: caller.name },
     createdAt: stamp.now,
     attachments: input.attachments ?? [],
   };

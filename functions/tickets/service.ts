@@ -1,5 +1,5 @@
 import type { GroupStore } from '../groups/store/group-store.js';
-import { type Caller, canReadAllTickets } from '../shared/authz.js';
+import { type Caller, canReadAllTickets, requesterIdsOf } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
 import { withOptimisticRetry } from '../shared/optimistic.js';
@@ -36,27 +36,43 @@ export interface LinkInput {
   targetId: string;
 }
 
+export interface TicketServiceOptions {
+  /** Days a resolved ticket waits before it closes by itself. */
+  readonly autoCloseDays?: number;
+  /**
+   * The group a ticket created without one goes to (API and mail; docs/api.md#tickets-in-brief),
+   * when that group exists; none: such tickets stay unrouted.
+   */
+  readonly defaultGroup?: string | null;
+}
+
 /** Ticket use cases: authorization, rules and persistence in the order docs/api.md#authentication-and-roles gives. */
 export class TicketService {
+  private readonly autoCloseDays: number;
+
   constructor(
     private readonly store: TicketStore,
     private readonly groups: GroupStore,
     private readonly slaConfig: SlaConfigStore,
     private readonly clock: Clock,
     private readonly newId: () => string,
-    private readonly autoCloseDays = DEFAULT_AUTO_CLOSE_DAYS,
-  ) {}
+    private readonly options: TicketServiceOptions = {},
+  ) {
+    this.autoCloseDays = options.autoCloseDays ?? DEFAULT_AUTO_CLOSE_DAYS;
+  }
 
   async create(caller: Caller, input: CreateTicketInput): Promise<Ticket> {
     await this.assertGroupExists(input.group);
     const stamp = this.stamp();
     // Build (and so authorize) before drawing a number, so a rejected request leaves no gap.
     const draft = newTicket('', input, caller, stamp);
-    const [sequence, config] = await Promise.all([
+    const [sequence, config, group] = await Promise.all([
       this.store.nextSequence(input.type),
       this.slaConfig.load(),
+      draft.group ?? this.defaultGroup(),
     ]);
-    const numbered = { ...draft, id: formatTicketId(input.type, sequence) };
+    // Routed after the rules: a requester may not name a group, but their ticket still lands in one.
+    const numbered = { ...draft, id: formatTicketId(input.type, sequence), group };
     const { ticket: created, events } = withSla(undefined, numbered, config, stamp);
     const history = creationHistory(created, caller, stamp);
     await this.store.commit([
@@ -71,8 +87,13 @@ export class TicketService {
 
   /** Requesters only ever list their own tickets, whatever they filter on. */
   list(caller: Caller, query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
-    const scoped = canReadAllTickets(caller) ? query : { ...query, requester: caller.id };
-    return this.store.list(scoped, page);
+    if (canReadAllTickets(caller)) return this.store.list(query, page);
+    // Under each id a ticket may name them by (docs/api.md#one-person-across-channels), or only the
+    // one they filter on when it is one of theirs.
+    const { requester, ...rest } = query;
+    const own = requesterIdsOf(caller);
+    const requesters = requester !== undefined && own.includes(requester) ? [requester] : own;
+    return this.store.list({ ...rest, requesters }, page);
   }
 
   /** PATCH. With `ifMatch` a stale version is 412; without, a lost race is re-read and re-applied. */
@@ -245,6 +266,13 @@ export class TicketService {
     }
     // Applied to an outdated copy: apply the same intent again to the current item.
     throw new StaleWriteError(ticket.id, current.version);
+  }
+
+  /** The default group, if configured and it exists (a missing one must not fail ticket creation). */
+  private async defaultGroup(): Promise<string | null> {
+    const id = this.options.defaultGroup;
+    if (!id) return null;
+    return (await this.groups.existing([id])).has(id) ? id : null;
   }
 
   private async assertGroupExists(group: string | null | undefined): Promise<void> {

@@ -141,6 +141,11 @@ const MATRIX: Record<string, Spec> = {
   'GET /sla-policies': { expect: CONFIG_READ },
   'GET /sla-policies/{id}': { expect: CONFIG_READ, id: (fx) => fx.policyId },
   'PUT /sla-policies/{id}': { expect: ADMIN_PUT, id: () => 'authz-matrix', body: (fx) => fx.policyBody },
+  // Mail records name senders and subjects: admins only, decided before anything is read.
+  'GET /mail-outcomes': {
+    expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 200 },
+    query: () => '?outcome=dropped&limit=5',
+  },
   'GET /reports/sla': {
     expect: CONFIG_READ,
     query: (fx) => `?${new URLSearchParams({ from: fx.s.at(-DAY), to: fx.s.at(DAY) })}`,

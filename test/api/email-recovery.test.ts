@@ -1,9 +1,10 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAttachmentRepository } from '../../functions/attachments/store/dynamodb-attachment-store.js';
 import { LocalObjectStore } from '../../functions/attachments/store/local-object-store.js';
 import { memoryBackend } from '../../functions/attachments/store/local-object-store-backend.js';
 import { DynamoChangeRepository } from '../../functions/changes/store/dynamodb-change-store.js';
-import { RetryLaterError } from '../../functions/email/gateway.js';
+import { ClaimLostError, RetryLaterError } from '../../functions/email/gateway.js';
 import { CLAIM_LEASE_MS, EmailIngest } from '../../functions/email/ingest.js';
 import type { OutboundMail } from '../../functions/email/mail/mail-sender.js';
 import { EmailNotifier } from '../../functions/email/notifier.js';
@@ -14,6 +15,7 @@ import { DynamoMailLog } from '../../functions/email/store/mail-log.js';
 import { DynamoNotificationLedger } from '../../functions/email/store/mail-notification-ledger.js';
 import { DynamoSendLimiter } from '../../functions/email/store/mail-send-limiter.js';
 import { DynamoMailThreads } from '../../functions/email/store/mail-threads.js';
+import { DynamoMailTransactions } from '../../functions/email/store/mail-transactions.js';
 import { DynamoMessageIndex } from '../../functions/email/store/message-id-index.js';
 import type { MessageIndex } from '../../functions/email/store/ports.js';
 import { DynamoGroupRepository } from '../../functions/groups/store/dynamodb-group-store.js';
@@ -45,7 +47,9 @@ describe('email gateway: never lost, never twice', () => {
   });
   afterAll(() => table?.drop());
 
-  function ingestWith(faults: { index?: Partial<MessageIndex>; store?: Partial<TicketStore> } = {}) {
+  function ingestWith(
+    faults: { index?: Partial<MessageIndex>; store?: Partial<TicketStore>; joint?: boolean } = {},
+  ) {
     const { dynamo, tableName } = table;
     const index = new DynamoMessageIndex(dynamo, tableName);
     const store = new DynamoTicketRepository(dynamo, tableName);
@@ -70,6 +74,7 @@ describe('email gateway: never lost, never twice', () => {
       people: new DynamoPersonDirectory(dynamo, tableName),
       attachments: new DynamoAttachmentRepository(dynamo, tableName),
       log: new DynamoMailLog(dynamo, tableName),
+      ...(faults.joint ? { transactions: new DynamoMailTransactions(dynamo, tableName) } : {}),
       clock,
     });
   }
@@ -87,7 +92,7 @@ describe('email gateway: never lost, never twice', () => {
 
   async function ticketsTitled(title: string) {
     const page = await new DynamoTicketRepository(table.dynamo, table.tableName).list(
-      { requester: 'alice@example.com' },
+      { requester: 'person:alice@example.com' },
       { limit: 100 },
     );
     return page.items.filter((ticket) => ticket.title === title);
@@ -186,6 +191,100 @@ describe('email gateway: never lost, never twice', () => {
     await store('inbox/d', '<busy@x>', 'Busy');
     await index.claim('<busy@x>', clock.now(), CLAIM_LEASE_MS);
     await expect(ingestWith().ingest('inbox/d')).rejects.toBeInstanceOf(RetryLaterError);
+  });
+
+  it('joint writes: a crash after the one transaction (ticket, thread, sender, file, note) finishes on retry without a second ticket', async () => {
+    await new LocalObjectStore(backend, 'raw', signing, clock).put(
+      'inbox/j1',
+      rawMail(
+        [
+          'From: Alice <alice@example.com>',
+          'To: support@opsdesk.test',
+          'Cc: carol@example.com',
+          'Subject: Joint crash',
+          'Message-ID: <joint-crash@x>',
+          'Content-Type: multipart/mixed; boundary=b',
+        ],
+        '--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=a.png\r\n\r\nPNG\r\n--b--\r\n',
+      ),
+      'message/rfc822',
+    );
+    let fail = true;
+    const crashing = ingestWith({
+      joint: true,
+      index: {
+        complete: async () => {
+          if (fail) {
+            fail = false;
+            throw new Error('function timed out');
+          }
+        },
+      },
+    });
+    await expect(crashing.ingest('inbox/j1')).rejects.toThrow('function timed out');
+    const [ticket] = await ticketsTitled('Joint crash');
+    // Everything the mail adds landed with the ticket.
+    const threads = new DynamoMailThreads(table.dynamo, table.tableName);
+    expect(await threads.get(ticket!.id)).toMatchObject({
+      participants: ['carol@example.com'],
+      messageIds: ['<joint-crash@x>'],
+      acknowledge: true,
+    });
+    const files = new DynamoAttachmentRepository(table.dynamo, table.tableName);
+    expect((await files.list(ticket!.id, 10)).map((f) => f.filename)).toEqual(['a.png']);
+    const retry = await ingestWith({ joint: true }).ingest('inbox/j1');
+    expect(retry).toMatchObject({ outcome: 'ticket', ticketId: ticket!.id });
+    expect(await ticketsTitled('Joint crash')).toHaveLength(1);
+  });
+
+  it('joint writes: a delivery whose claim was taken over writes nothing and leaves the claim to the other', async () => {
+    await store('inbox/j2', '<joint-lost@x>', 'Joint lost claim');
+    const index = new DynamoMessageIndex(table.dynamo, table.tableName);
+    const real = new DynamoTicketRepository(table.dynamo, table.tableName);
+    const losing = ingestWith({
+      joint: true,
+      store: {
+        // Right before the commit, another delivery takes the message over (a new lease).
+        commit: async (writes, companion) => {
+          await table.dynamo.send(
+            new UpdateCommand({
+              TableName: table.tableName,
+              Key: { PK: 'MSGID#<joint-lost@x>', SK: 'MSGID' },
+              UpdateExpression: 'SET leaseUntil = :other',
+              ExpressionAttributeValues: { ':other': '2999-01-01T00:00:00.000Z' },
+            }),
+          );
+          return real.commit(writes, companion);
+        },
+      },
+    });
+    await expect(losing.ingest('inbox/j2')).rejects.toBeInstanceOf(ClaimLostError);
+    expect(await ticketsTitled('Joint lost claim')).toEqual([]);
+    // Not released: the other delivery's claim stands.
+    expect(await index.claim('<joint-lost@x>', clock.now(), CLAIM_LEASE_MS)).toEqual({
+      status: 'in-progress',
+    });
+  });
+
+  it('joint writes: two replies to one ticket at once both land, and the thread keeps both Message-IDs', async () => {
+    const [ticket] = await ticketsTitled('Joint crash');
+    await store('inbox/j3', '<joint-a@x>', `Re: [${ticket!.id}] Joint crash`);
+    await store('inbox/j4', '<joint-b@x>', `Re: [${ticket!.id}] Joint crash`);
+    const results = await Promise.all([
+      ingestWith({ joint: true }).ingest('inbox/j3'),
+      ingestWith({ joint: true }).ingest('inbox/j4'),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['comment', 'comment']);
+    const comments = await new DynamoTicketRepository(table.dynamo, table.tableName).listComments(
+      ticket!.id,
+      { limit: 10 },
+      { publicOnly: false },
+    );
+    expect(comments.items).toHaveLength(2);
+    const thread = await new DynamoMailThreads(table.dynamo, table.tableName).get(ticket!.id);
+    expect(thread?.messageIds).toEqual(
+      expect.arrayContaining(['<joint-crash@x>', '<joint-a@x>', '<joint-b@x>']),
+    );
   });
 
   it('the notifier sends one mail per event: redelivered events are dropped, a crash mid-send is retried once', async () => {

@@ -27,6 +27,30 @@ describe('Idempotency-Key', () => {
     expect(list.json.items.filter((t: { title: string }) => t.title === 'new laptop')).toHaveLength(1);
   });
 
+  it('a replay says so with Idempotent-Replayed: true; the first answer and fresh requests do not', async () => {
+    const body = { type: 'incident', title: 'replay marker' };
+    const first = await post('key-replayed', body);
+    const again = await post('key-replayed', body);
+    const third = await post('key-replayed', body);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    for (const replay of [again, third]) {
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.json).toEqual(first.json);
+      expect(replay.headers.get('etag')).toBe(first.headers.get('etag'));
+    }
+    // Another caller's request with the same key, and one without a key, are new requests.
+    const theirs = await http.request('POST', '/tickets', {
+      token: rt.tokenFor('zoe', ['agent']),
+      body,
+      headers: { 'idempotency-key': 'key-replayed' },
+    });
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect((await http.request('POST', '/tickets', { body })).headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('the same key with another body is 422', async () => {
     await post('key-2', { type: 'incident', title: 'one' });
     const res = await post('key-2', { type: 'incident', title: 'two' });

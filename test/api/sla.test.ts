@@ -478,3 +478,92 @@ describe('SLA configuration API', () => {
     expect((await admin.request('GET', '/sla-policies/bad')).status).toBe(404);
   });
 });
+
+// The test clock over HTTP, as a client drives it: once set it stands still (docs/sla.md#testing-with-the-clock).
+describe('SLA due times under a set test clock', () => {
+  let rt: LocalRuntime;
+  let admin: ApiClient;
+  const clock = async (body: Record<string, unknown>) =>
+    (await admin.request('POST', '/_local/clock', { body })).json;
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
+
+  beforeAll(async () => {
+    rt = await startTestRuntime();
+    admin = api(rt, { token: rt.adminToken });
+    // One business day (8 h on the seeded business-hours calendar, Mon–Fri 09:00–17:00 UTC) for problems.
+    const policy = await admin.request('PUT', '/sla-policies/one-day', {
+      body: {
+        name: 'Problems: one business day',
+        order: 1,
+        match: { type: 'problem' },
+        calendarId: 'business-hours',
+        targets: { firstResponse: 480, resolution: 960 },
+      },
+    });
+    expect(policy.status).toBe(201);
+  });
+  afterAll(() => rt?.stop());
+
+  const createProblem = async (title: string) => {
+    const res = await admin.request('POST', '/tickets', {
+      body: { type: 'problem', title, requester: { id: 'alice' } },
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.json;
+  };
+
+  it('480 business minutes from exactly 09:00 are due at 17:00 the same day, not at 09:00 the next', async () => {
+    expect(await clock({ now: '2026-11-23T09:00:00.000Z' })).toEqual({
+      now: '2026-11-23T09:00:00.000Z',
+      frozen: true,
+    });
+    await pause(); // real time passes; the test clock does not
+    const t = await createProblem('boundary');
+    expect(t.createdAt).toBe('2026-11-23T09:00:00.000Z');
+    expect(t.sla).toMatchObject({ policyId: 'one-day', calendarId: 'business-hours' });
+    expect(t.sla.firstResponse).toMatchObject({
+      startedAt: '2026-11-23T09:00:00.000Z',
+      dueAt: '2026-11-23T17:00:00.000Z',
+    });
+    expect(t.sla.resolution.dueAt).toBe('2026-11-24T17:00:00.000Z');
+  });
+
+  it('advancing moves the standing instant exactly; what happens at one instant keeps its order', async () => {
+    await clock({ now: '2026-11-23T09:00:00.000Z' });
+    expect(await clock({ advanceMinutes: 30 })).toEqual({ now: '2026-11-23T09:30:00.000Z', frozen: true });
+    await pause();
+    const t = await createProblem('ordered');
+    expect(t.createdAt).toBe('2026-11-23T09:30:00.000Z');
+    expect(t.sla.firstResponse.dueAt).toBe('2026-11-24T09:30:00.000Z'); // 7 h 30 today, 30 min tomorrow
+    for (const status of ['in_progress', 'known_error']) {
+      const res = await admin.request('PATCH', `/tickets/${t.id}`, { body: { status } });
+      expect(res.status, res.text).toBe(200);
+    }
+    for (const text of ['first', 'second', 'third']) {
+      await admin.request('POST', `/tickets/${t.id}/comments`, {
+        body: { body: text, visibility: 'internal' },
+      });
+    }
+    const history = (await admin.request('GET', `/tickets/${t.id}/history`)).json.items;
+    expect(history.map((h: { action: string; at: string }) => [h.action, h.at])).toEqual([
+      ['created', '2026-11-23T09:30:00.000Z'],
+      ['updated', '2026-11-23T09:30:00.000Z'],
+      ['updated', '2026-11-23T09:30:00.000Z'],
+      ['commented', '2026-11-23T09:30:00.000Z'],
+      ['commented', '2026-11-23T09:30:00.000Z'],
+      ['commented', '2026-11-23T09:30:00.000Z'],
+    ]);
+    const comments = (await admin.request('GET', `/tickets/${t.id}/comments`)).json.items;
+    expect(comments.map((c: { body: string }) => c.body)).toEqual(['first', 'second', 'third']);
+    const latest = (await admin.request('GET', `/tickets/${t.id}`)).json;
+    expect(latest).toMatchObject({ version: 6, updatedAt: '2026-11-23T09:30:00.000Z' });
+  });
+
+  it('{"real": true} returns to real, running time', async () => {
+    const real = await clock({ real: true });
+    expect(real.frozen).toBe(false);
+    expect(Math.abs(Date.parse(real.now) - Date.now())).toBeLessThan(5_000);
+    const t = await createProblem('real time');
+    expect(Math.abs(Date.parse(t.createdAt) - Date.now())).toBeLessThan(5_000);
+  });
+});

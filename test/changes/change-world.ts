@@ -2,7 +2,6 @@ import type { Change } from '../../functions/changes/model.js';
 import type { CreateChangeInput } from '../../functions/changes/rules.js';
 import { ChangeService } from '../../functions/changes/service.js';
 import { inMemoryChangeStores } from '../../functions/changes/store/in-memory-change-store.js';
-import { InMemoryTable } from '../../functions/shared/memory/in-memory-table.js';
 import {
   type ChangeWorkflow,
   type DeadTokenReason,
@@ -12,6 +11,7 @@ import { ChangeWorkflowSteps } from '../../functions/changes/workflow/workflow-s
 import { InMemoryGroupStore } from '../../functions/groups/store/in-memory-group-store.js';
 import type { Caller, Role } from '../../functions/shared/authz.js';
 import { TestClock } from '../../functions/shared/clock/test-clock.js';
+import { InMemoryTable } from '../../functions/shared/memory/in-memory-table.js';
 
 /**
  * Change use cases without Java: the service and the workflow steps on the in-memory stores, a

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { guessCharset } from '../../functions/email/charset-guess.js';
 import {
   decoderLabel,
   decodeText,
@@ -8,7 +9,7 @@ import {
 import { parseMail } from '../../functions/email/parse.js';
 import { decodeUhc } from '../../functions/email/uhc.js';
 import { decodeUtf7 } from '../../functions/email/utf7.js';
-import { BASIC_HEADERS, rawMail } from './email-fixtures.js';
+import { BASIC_HEADERS, encoded, rawMail } from './email-fixtures.js';
 
 /** The WHATWG encoding decodeText reads a label with (`utf-7` for our own decoder), or undefined. */
 function encodingOf(label: string): string | undefined {
@@ -183,5 +184,45 @@ describe('CJK mail under Microsoft labels', () => {
       ),
     );
     expect(mail.body).toBe('똠얌꿍 주문 €100');
+  });
+});
+
+describe('guessing an undeclared charset (chardet)', () => {
+  it.each([
+    ['关于打印机的问题', 'gb2312', 'gb18030'],
+    ['机房环境法规', 'gb2312', 'gb18030'],
+    ['印表機壞了', 'big5', 'big5'],
+    ['プリンター故障', 'shift_jis', 'shift_jis'],
+    ['プリンター故障', 'euc-jp', 'euc-jp'],
+    ['프린터 고장', 'euc-kr', 'euc-kr'],
+    ['Принтер не работает', 'windows-1251', 'windows-1251'],
+    ['Принтер не работает', 'koi8-r', 'koi8-r'],
+  ])('%s in %s → %s, even as short as a subject', (text, charset, guess) => {
+    const bytes = new Uint8Array(encoded(text, charset));
+    expect(guessCharset(bytes)).toBe(guess);
+    expect(effectiveCharset(undefined, bytes, guessCharset)).toBe(guess);
+    expect(decodeText(bytes, effectiveCharset('', bytes, guessCharset))).toBe(text);
+  });
+
+  it.each([
+    ['Café crème', 'windows-1252'],
+    ['é', 'latin1'],
+    ['Grüße aus München', 'latin1'],
+    ['Drukarka nie działa', 'windows-1250'],
+    ['“quoted” – 10 €', 'windows-1252'],
+    // Two characters are too few for the frequency test: no guess.
+    ['测试', 'gb2312'],
+  ])('no sure guess for %s (%s): windows-1252, as before', (text, charset) => {
+    const bytes = new Uint8Array(encoded(text, charset));
+    expect(guessCharset(bytes)).toBeUndefined();
+    expect(effectiveCharset(undefined, bytes, guessCharset)).toBe('windows-1252');
+  });
+
+  it('never guesses for ASCII, valid UTF-8 or a declared charset', () => {
+    expect(guessCharset(new Uint8Array(Buffer.from('plain ascii')))).toBeUndefined();
+    const utf8 = new Uint8Array(Buffer.from('关于打印机的问题'));
+    expect(effectiveCharset(undefined, utf8, guessCharset)).toBe('utf-8');
+    const gbk = new Uint8Array(encoded('关于打印机的问题', 'gb2312'));
+    expect(effectiveCharset('iso-8859-1', gbk, guessCharset)).toBe('iso-8859-1');
   });
 });

@@ -81,7 +81,8 @@ describe('classifyMail: the signals of docs/email.md, any one enough', () => {
       { subject: 'Re: how do I set my out of office?' },
       'human',
     ],
-    ['noreply@ sender', { from: { address: 'noreply@monitoring.example.com', name: '' } }, 'bulk'],
+    // Not a rule of the product contract: off unless configured (see the test below).
+    ['noreply@ sender alone', { from: { address: 'noreply@shop.example.com', name: '' } }, 'human'],
     [
       'bounce beats auto-reply and bulk',
       {
@@ -101,6 +102,21 @@ describe('classifyMail: the signals of docs/email.md, any one enough', () => {
     expect(result.kind).toBe(kind);
     if (kind !== 'human') expect(result.reasons.length).toBeGreaterThan(0);
     else expect(result.reasons).toEqual([]);
+  });
+
+  it('a no-reply sender is machine mail by that alone only when configured', () => {
+    const from = (address: string) => mail({ from: { address, name: '' } });
+    for (const address of ['noreply@shop.example.com', 'do-not-reply@x.example', 'no_reply+7@x.example']) {
+      expect(classifyMail(from(address), context).kind, address).toBe('human');
+      const strict = classifyMail(from(address), { ...context, noReplySendersAreMachines: true });
+      expect(strict, address).toEqual({ kind: 'bulk', reasons: [`no-reply sender ${address}`] });
+    }
+    // Headers that say so still make it machine mail either way.
+    const bulk = mail({
+      from: { address: 'noreply@shop.example.com', name: '' },
+      extraHeaders: [['precedence', 'bulk']],
+    });
+    expect(classifyMail(bulk, context).kind).toBe('bulk');
   });
 
   it('a delivery-status part alone marks a bounce, whatever the top-level type', () => {

@@ -54,6 +54,28 @@ describe('decide: what an incoming mail does', () => {
       { kind: 'comment', ticketId: 'INC-000042', role: 'requester' },
     ],
     [
+      'the requester’s person replies to a ticket naming only their person id (filed on their behalf)',
+      {
+        match: {
+          ...open,
+          ticket: { ...open.ticket, requester: { id: 'person:alice@example.com', email: null, name: null } },
+        },
+        sender: { address: '<ALICE@example.com>', name: '' },
+      },
+      { kind: 'comment', ticketId: 'INC-000042', role: 'requester' },
+    ],
+    [
+      'another address is not the person the ticket names',
+      {
+        match: {
+          ...open,
+          ticket: { ...open.ticket, requester: { id: 'person:alice@example.com', email: null, name: null } },
+        },
+        sender: stranger,
+      },
+      { kind: 'note', ticketId: 'INC-000042', why: 'uninvolved' },
+    ],
+    [
       'an agent’s reply is a comment',
       { match: open, sender: { address: 'ann@corp.example', name: 'Ann' }, senderIsStaff: true },
       { kind: 'comment', ticketId: 'INC-000042', role: 'staff' },

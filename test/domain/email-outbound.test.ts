@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { boundedText, MAX_TEXT_BYTES, titleFrom } from '../../functions/email/bounded-text.js';
 import { composeNotification } from '../../functions/email/outbound.js';
 import { admitToWindow, HOUR_MS } from '../../functions/email/send-window.js';
+import { tooLargeNoticeMail, tooLargeNoticeOf } from '../../functions/email/sender-notices.js';
 import { isListed, judgeSender } from '../../functions/email/sender-policy.js';
 import { defaultEmailSettings, ticketTypeFor } from '../../functions/email/settings.js';
 
@@ -154,5 +155,49 @@ describe('limits on what a mail writes', () => {
       'incident',
     );
     expect(ticketTypeFor(['someone@else.example'], settings)).toBe('incident');
+  });
+});
+
+describe('the "message too large" notice', () => {
+  const notice = {
+    eventId: 'too-large.abc',
+    to: 'judy@example.com',
+    subject: 'Scans\r\nBcc: evil@example.com',
+    inReplyTo: '<big@judy.example>',
+    size: 12 * 1024 * 1024,
+    limit: 10 * 1024 * 1024,
+  };
+
+  it('is automatic mail, threaded onto the refused mail, saying the size and the limit', () => {
+    const mail = tooLargeNoticeMail(notice, settings);
+    expect(mail).toMatchObject({
+      to: ['judy@example.com'],
+      subject: 'Message too large: Scans Bcc: evil@example.com',
+      messageId: '<opsdesk.too-large.abc@desk.example.com>',
+      inReplyTo: '<big@judy.example>',
+      references: ['<big@judy.example>'],
+      automatic: true,
+      headers: {
+        'X-Loop': 'support@desk.example.com',
+        'Auto-Submitted': 'auto-replied',
+        'X-Auto-Response-Suppress': 'All',
+      },
+    });
+    expect(mail.text).toContain('it is 12.0 MB');
+    expect(mail.text).toContain('at most 10.0 MB');
+  });
+
+  it('is read back from its event detail only when complete', () => {
+    expect(
+      tooLargeNoticeOf({ eventId: 'e', to: 'a@b.example', subject: 's', inReplyTo: null, size: 2, limit: 1 }),
+    ).toEqual({
+      eventId: 'e',
+      to: 'a@b.example',
+      subject: 's',
+      inReplyTo: null,
+      size: 2,
+      limit: 1,
+    });
+    expect(tooLargeNoticeOf({ eventId: 'e', to: 'a@b.example' })).toBeUndefined();
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MailTooComplexError, parseMail, safeFilename } from '../../functions/email/parse.js';
+import {
+  MailTooComplexError,
+  parseMail,
+  parseMailHeaders,
+  safeFilename,
+} from '../../functions/email/parse.js';
 import { BASIC_HEADERS, encoded, rawMail } from './email-fixtures.js';
 
 describe('parseMail', () => {
@@ -110,6 +115,64 @@ describe('parseMail', () => {
       rawMail(['From: a@example.com', 'Subject: x'], encoded('Café crème', 'windows-1252')),
     );
     expect(undeclared.body).toBe('Café crème');
+  });
+
+  it('reads undeclared 8-bit headers and text in the charset it is in: a GB2312 subject with no charset is not Latin-1', async () => {
+    const mail = await parseMail(
+      rawMail(
+        [
+          'From: Li Wei <li.wei@example.cn>',
+          Buffer.concat([Buffer.from('Subject: '), encoded('关于打印机的问题', 'gb2312')]),
+          'Message-ID: <gb@example.cn>',
+        ],
+        encoded('您好，打印机无法打印。', 'gb2312'),
+      ),
+    );
+    expect(mail.subject).toBe('关于打印机的问题');
+    expect(mail.body).toBe('您好，打印机无法打印。');
+    // Undeclared Shift_JIS in a From name; Cyrillic in a subject (one charset per header block).
+    const japanese = await parseMail(
+      rawMail(
+        [
+          Buffer.concat([
+            Buffer.from('From: '),
+            encoded('山田太郎', 'shift_jis'),
+            Buffer.from(' <taro@example.jp>'),
+          ]),
+          Buffer.concat([Buffer.from('Subject: '), encoded('プリンター故障', 'shift_jis')]),
+        ],
+        'x',
+      ),
+    );
+    expect(japanese.from).toEqual({ address: 'taro@example.jp', name: '山田太郎' });
+    const russian = await parseMail(
+      rawMail(
+        [
+          'From: ivan@example.ru',
+          Buffer.concat([Buffer.from('Subject: '), encoded('Принтер не работает', 'windows-1251')]),
+        ],
+        'x',
+      ),
+    );
+    expect(russian.subject).toBe('Принтер не работает');
+  });
+
+  it('reads the sender, subject and Message-ID of a mail from its first bytes (an oversized mail)', async () => {
+    const whole = rawMail(
+      [...BASIC_HEADERS, 'Auto-Submitted: auto-generated', 'Content-Type: multipart/mixed; boundary="b"'],
+      `--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${'QUJD'.repeat(50_000)}\r\n--b--\r\n`,
+    );
+    const head = await parseMailHeaders(whole.subarray(0, 64 * 1024));
+    expect(head).toMatchObject({
+      messageId: '<m1@example.com>',
+      subject: 'VPN down',
+      from: { address: 'alice@example.com', name: 'Alice Example' },
+      attachments: [],
+    });
+    expect(head.headers).toContainEqual({ key: 'auto-submitted', value: 'auto-generated' });
+    // A header block longer than what was read: its whole lines.
+    const cut = await parseMailHeaders(whole.subarray(0, 60));
+    expect(cut.from?.address).toBe('alice@example.com');
   });
 
   it('turns an HTML-only mail into text without markup, scripts or styles', async () => {

@@ -2,10 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../functions/public/http/openapi.js';
+import * as z from 'zod/mini';
+import { CHANGE_STATUSES } from '../../functions/changes/model.js';
+import { CONTRACT, type RouteContract } from '../../functions/public/http/all-contracts.js';
+import { buildOpenApiDocument, TAGS } from '../../functions/public/http/openapi.js';
+import { ERROR_CODES } from '../../functions/shared/errors.js';
 import { checkIdempotencyKey } from '../../functions/shared/http/middleware/post-idempotency.js';
 import { PATH_ID_PATTERN } from '../../functions/shared/http/pipeline.js';
 import { ROUTES, type RouteDefinition, routeKey } from '../../functions/shared/http/routes.js';
+import { problemSchema } from '../../functions/shared/http/schemas.js';
+import { TICKET_STATUSES } from '../../functions/tickets/model.js';
 
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument() as {
@@ -98,7 +104,7 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
 
   it('Problem allows extension members (RFC 9457 §3.2) and declares the ones Opsdesk sends', () => {
     expect(problem.additionalProperties).not.toBe(false);
-    expect(problem.required).toEqual(['type', 'title', 'status', 'detail']);
+    expect(problem.required).toEqual(['type', 'title', 'status', 'detail', 'code']);
     expect(problem.properties.from).toMatchObject({ type: 'string' });
     expect(problem.properties.to).toMatchObject({ type: 'string' });
     expect(problem.properties.allowed).toMatchObject({ type: 'array', items: { type: 'string' } });
@@ -107,7 +113,22 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
       type: 'array',
       items: { properties: { path: { type: 'string' }, message: { type: 'string' } } },
     });
-    expect(problem.properties.code).toMatchObject({ type: 'string' });
+    expect(problem.properties.code).toMatchObject({ type: 'string', enum: Object.keys(ERROR_CODES) });
+    expect(problem.properties.type!.enum).toEqual(
+      Object.keys(ERROR_CODES).map((code) => `https://opsdesk.dev/problems/${code}`),
+    );
+  });
+
+  it("Problem members holding a capability's closed set are enums of exactly that set", () => {
+    const statuses = [...new Set([...TICKET_STATUSES, ...CHANGE_STATUSES])];
+    expect(problem.properties.from!.enum).toEqual(statuses);
+    expect(problem.properties.to!.enum).toEqual(statuses);
+    expect((problem.properties.allowed!.items as { enum: unknown }).enum).toEqual(statuses);
+    expect(problem.properties.ticketStatus!.enum).toEqual([...TICKET_STATUSES]);
+    expect(problem.properties.changeStatus!.enum).toEqual([...CHANGE_STATUSES]);
+    expect(problem.properties.reason!.enum).toEqual(
+      expect.arrayContaining(['link_cycle', 'TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']),
+    );
   });
 
   it('Problem declares every extension member the code can send', () => {
@@ -290,3 +311,88 @@ function extensionMembersInSource(root: string): string[] {
   }
   return [...members].sort();
 }
+
+describe('OpenAPI document: self-describing for linters and generated clients', () => {
+  const doc = buildOpenApiDocument() as {
+    servers: { url: string; description: string }[];
+    tags: { name: string; description: string }[];
+    paths: Record<
+      string,
+      Record<
+        string,
+        Operation & {
+          summary: string;
+          description: string;
+          tags: string[];
+          parameters: { description?: string }[];
+        }
+      >
+    >;
+  };
+  const op = (route: RouteDefinition) => doc.paths[route.path]![route.method.toLowerCase()]!;
+
+  it('names a relative server, described as the ApiUrl of a stack or the local one', () => {
+    expect(doc.servers).toEqual([{ url: '/', description: expect.stringContaining('ApiUrl') }]);
+  });
+
+  it('tags every operation with its capability, each tag declared once with a description', () => {
+    expect(doc.tags.map((tag) => tag.name)).toEqual(
+      [...new Set(ROUTES.map((route) => TAGS[route.function].name))].sort(),
+    );
+    for (const tag of doc.tags) expect(tag.description).not.toBe('');
+    for (const route of ROUTES) expect(op(route).tags, routeKey(route)).toEqual([TAGS[route.function].name]);
+  });
+
+  it.each(ROUTES.map(routeKey))('%s has a description of its own and describes every parameter', (key) => {
+    const route = ROUTES.find((candidate) => routeKey(candidate) === key)!;
+    const contract = (CONTRACT as Record<string, RouteContract>)[key]!;
+    expect(contract.description, 'the contract describes the route').toBeTruthy();
+    expect(op(route).description.startsWith(contract.description!)).toBe(true);
+    for (const parameter of op(route).parameters) {
+      expect(parameter.description, `${key} ${parameter.name}`).toBeTruthy();
+    }
+  });
+
+  it.each(ROUTES.map(routeKey))(
+    '%s documents 503 (integration timeout, contention) with Retry-After',
+    (key) => {
+      const route = ROUTES.find((candidate) => routeKey(candidate) === key)!;
+      const unavailable = op(route).responses['503']!;
+      expect(unavailable.headers).toHaveProperty('Retry-After');
+      expect(Object.keys(unavailable.content!)).toEqual(['application/problem+json', 'application/json']);
+      expect(unavailable.description).toMatch(/integration timeout/);
+      if (route.authenticated) expect(unavailable.description).toMatch(/backing_service_busy/);
+    },
+  );
+
+  it('documents Idempotent-Replayed on the success answers of exactly the POSTs that take Idempotency-Key', () => {
+    for (const route of ROUTES) {
+      const takesKey = op(route).parameters.some((parameter) => parameter.name === 'Idempotency-Key');
+      for (const [status, response] of Object.entries(op(route).responses)) {
+        if (Number(status) >= 300) continue;
+        expect(response.headers?.['Idempotent-Replayed'] !== undefined, `${routeKey(route)} ${status}`).toBe(
+          takesKey,
+        );
+      }
+    }
+  });
+
+  it('every example is accepted by the schema the handler validates with', () => {
+    const examples = (schema: z.ZodMiniType) =>
+      (z.globalRegistry.get(schema)?.examples as unknown[] | undefined) ?? [];
+    let checked = 0;
+    for (const [key, contract] of Object.entries(CONTRACT as Record<string, RouteContract>)) {
+      if (!contract.body) continue;
+      for (const example of examples(contract.body)) {
+        const parsed = contract.body.safeParse(example);
+        expect(parsed.success, `${key}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+        checked++;
+      }
+    }
+    for (const example of examples(problemSchema)) {
+      expect(problemSchema.safeParse(example).success).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});

@@ -152,6 +152,7 @@ describe('HTTP API with the Cognito user pool', () => {
         CURSOR_SECRET_ARN: { Ref: logicalIdOf(stack.api.cursorSecret) },
         CORS_ORIGINS: '',
         GROUPS_CLAIM: 'cognito:groups',
+        EMAIL_VERIFYING_ISSUERS: '',
       });
     }
     const publicVariables = functions[logicalIdOf(publicFunction)]?.Properties.Environment.Variables;
@@ -210,7 +211,12 @@ describe('HTTP API with the Cognito user pool', () => {
 });
 
 describe('HTTP API with an external OIDC issuer', () => {
-  const { template } = synthOpsdesk({ stage: 'dev', identity: OIDC, groupsClaim: 'roles' });
+  const { template, stack } = synthOpsdesk({
+    stage: 'dev',
+    identity: OIDC,
+    groupsClaim: 'roles',
+    emailVerifyingIssuers: [OIDC.issuer],
+  });
 
   it('validates tokens of the configured issuer and audience', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
@@ -244,6 +250,19 @@ describe('HTTP API with an external OIDC issuer', () => {
       Environment: { Variables: Match.objectLike({ GROUPS_CLAIM: 'roles' }) },
     });
   });
+
+  it('passes the issuers that verify email addresses to the functions that take tokens', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const { public: publicFunction, ...overTable } = stack.api.functions;
+    for (const fn of Object.values(overTable)) {
+      expect(functions[logicalIdOf(fn)]?.Properties.Environment.Variables.EMAIL_VERIFYING_ISSUERS).toBe(
+        OIDC.issuer,
+      );
+    }
+    expect(
+      functions[logicalIdOf(publicFunction)]?.Properties.Environment.Variables.EMAIL_VERIFYING_ISSUERS,
+    ).toBeUndefined();
+  });
 });
 
 describe('HTTP API with CORS origins in production', () => {
@@ -255,7 +274,7 @@ describe('HTTP API with CORS origins in production', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: origins,
         AllowHeaders: Match.arrayWith(['authorization', 'if-match', 'idempotency-key']),
-        ExposeHeaders: ['etag', 'location'],
+        ExposeHeaders: ['etag', 'location', 'idempotent-replayed'],
       }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {

@@ -8,6 +8,7 @@ describe('stack config', () => {
       production: false,
       identity: { kind: 'cognito' },
       groupsClaim: 'cognito:groups',
+      emailVerifyingIssuers: [],
       corsOrigins: [],
       logRetentionDays: 30,
     });
@@ -34,6 +35,14 @@ describe('stack config', () => {
       issuer: 'https://login.example.com/',
       audience: ['opsdesk', 'opsdesk-cli'],
     });
+  });
+
+  it('reads the issuers that verify email addresses, as a list or a comma list', () => {
+    const issuers = ['https://login.example.com/', 'https://sts.example.org/tenant/v2.0'];
+    expect(parseStackConfig({ emailVerifyingIssuers: issuers }).emailVerifyingIssuers).toEqual(issuers);
+    expect(parseStackConfig({ emailVerifyingIssuers: issuers.join(', ') }).emailVerifyingIssuers).toEqual(
+      issuers,
+    );
   });
 
   it('reads the deployment keys', () => {
@@ -65,6 +74,8 @@ describe('stack config', () => {
     [{ identity: { kind: 'oidc', issuer: 'https://login.example.com', audience: [] } }, 'identity.audience'],
     [{ identity: { kind: 'cognito', issuer: 'https://login.example.com' } }, 'identity'],
     [{ groupsClaim: '' }, 'groupsClaim'],
+    [{ emailVerifyingIssuers: ['http://login.example.com/'] }, 'emailVerifyingIssuers.0'],
+    [{ emailVerifyingIssuers: 'login.example.com' }, 'emailVerifyingIssuers.0'],
     [{ corsOrigins: ['desk.example.com'] }, 'corsOrigins.0'],
     [{ logRetentionDays: 31 }, 'logRetentionDays'],
     [{ logRetentionDays: 'a month' }, 'logRetentionDays'],

@@ -162,7 +162,7 @@ describe('email to ticket infrastructure', () => {
     }
   });
 
-  it('runs the notifier on ticket, SLA notice and approval events from the stack’s bus, with retries and the dead-letter queue', () => {
+  it('runs the notifier on ticket, SLA notice, approval and sender-notice events from the stack’s bus, with retries and the dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: logicalIdOf(stack.events.bus) },
       EventPattern: {
@@ -175,6 +175,7 @@ describe('email to ticket infrastructure', () => {
           'Change Approval Requested',
           'Change Approval Escalated',
           'Change Approval Expired',
+          'Mail Too Large',
         ],
       },
       Targets: [

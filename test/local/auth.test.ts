@@ -30,12 +30,29 @@ describe('verifyAuthorization (the JWT authorizer checks)', () => {
     expect(result.claims).toMatchObject({
       sub: 'alice',
       email: 'alice@example.com',
+      email_verified: true,
       name: 'Alice',
       'cognito:groups': ['agent', 'admin'],
       iss: LOCAL_ISSUER,
       aud: LOCAL_AUDIENCE,
     });
     expect(result.claims.exp! - result.claims.iat!).toBe(12 * 3600);
+  });
+
+  it('says whether the email is verified only when there is one; emailVerified: false mints a mere claim', async () => {
+    const claimsOf = async (request: Parameters<typeof mintToken>[1]) => {
+      const result = await verifyAuthorization(mintToken(key, request), key);
+      return result.ok ? result.claims : undefined;
+    };
+    expect(await claimsOf({ userId: 'bob', roles: ['requester'] })).not.toHaveProperty('email_verified');
+    expect(
+      await claimsOf({
+        userId: 'bob',
+        roles: ['requester'],
+        email: 'alice@example.com',
+        emailVerified: false,
+      }),
+    ).toMatchObject({ email: 'alice@example.com', email_verified: false });
   });
 
   it('accepts the token without the Bearer prefix, as API Gateway does', async () => {
@@ -147,6 +164,17 @@ describe('npm run token arguments', () => {
     expect(parseTokenArgs([])).toMatchObject({ kind: 'error' });
     expect(parseTokenArgs(['alice', 'agent', '--bogus'])).toMatchObject({ kind: 'error' });
     expect(parseTokenArgs(['alice', 'agent', '--ttl', 'soon'])).toMatchObject({ kind: 'error' });
+    expect(parseTokenArgs(['alice', 'agent', '--unverified'])).toEqual({
+      kind: 'error',
+      message: '--unverified needs --email',
+    });
+  });
+
+  it('--unverified mints an email the token does not vouch for', () => {
+    expect(parseTokenArgs(['bob', 'requester', '--email', 'a@example.com', '--unverified'])).toMatchObject({
+      kind: 'token',
+      request: { userId: 'bob', email: 'a@example.com', emailVerified: false },
+    });
   });
 
   it('reads durations', () => {

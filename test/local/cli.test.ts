@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verifyAuthorization } from '../../bin/local/auth.js';
 import { defaultStateDir, loadOrCreateSigningKey } from '../../bin/local/signing-key.js';
+import { descendants, isRunning, waitForOutput } from './processes.js';
 
 /** The two entry points as a user runs them: `npm start` and `npm run token`. */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -14,57 +15,6 @@ function tsx(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 30_000,
-  });
-}
-
-/** Every process below `pid` (children, grandchildren, ...). */
-function descendants(pid: number): { pid: number; command: string }[] {
-  const table = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), command: m[3]! }));
-  const found: { pid: number; command: string }[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const parent = queue.shift()!;
-    for (const row of table.filter((r) => r.ppid === parent)) {
-      found.push({ pid: row.pid, command: row.command });
-      queue.push(row.pid);
-    }
-  }
-  return found;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${pattern}:\n${output}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      if (pattern.test(output)) {
-        clearTimeout(timer);
-        resolve(output);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`exited before ${pattern}:\n${output}`));
-    });
   });
 }
 
@@ -130,7 +80,7 @@ describe('npm start', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       process.kill(-child.pid!, 'SIGINT');
       expect(await exited).toBe(0);
-      expect(isAlive(java[0]!.pid)).toBe(false);
+      expect(isRunning(java[0]!.pid)).toBe(false);
     } finally {
       if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     }

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { type AddressInfo, createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../bin/local/aws-clients.js';
@@ -11,6 +12,7 @@ import {
 import { ensureTable } from '../../bin/local/table.js';
 import { TABLE_DEFINITION } from '../../functions/shared/dynamodb/table-definition.js';
 import { testDynamoEndpoint, uniqueTableName } from '../support/dynamodb.js';
+import { eventually, isRunning, waitForOutput } from './processes.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -42,6 +44,33 @@ describe('DynamoDB Local process', () => {
     await Promise.all([instance.stop(), instance.stop()]);
     expect(isAlive(pid)).toBe(false);
   });
+});
+
+describe('DynamoDB Local when its parent dies abruptly', () => {
+  it('is killed by its watchdog when the process that started it is SIGKILLed', async () => {
+    // A process that starts DynamoDB Local and gets no chance to clean up: no exit hook, no signal
+    // handler runs on SIGKILL. Only the watchdog (it reads a pipe from the parent) can end the JVM.
+    const script = [
+      "const { startDynamoDbLocal } = await import('./bin/local/dynamodb-local.ts');",
+      'const db = await startDynamoDbLocal();',
+      "console.log('JVM ' + db.pid);",
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let jvm: number | undefined;
+    try {
+      jvm = Number(/JVM (\d+)/.exec(await waitForOutput(parent, /JVM \d+/, 45_000))?.[1]);
+      expect(isRunning(jvm)).toBe(true);
+      parent.kill('SIGKILL');
+      expect(await eventually(() => !isRunning(jvm!), 5_000)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+      if (jvm && isRunning(jvm)) process.kill(jvm, 'SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('ensureTable', () => {

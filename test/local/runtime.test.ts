@@ -252,8 +252,26 @@ describe('local runtime (fake functions)', () => {
       expect(seen.status).toBe(200);
 
       const read = await admin.request('GET', '/_local/clock');
-      expect(read.json.now.startsWith('2030-01-01T10:3')).toBe(true);
-      rt.clock.reset();
+      expect(read.json).toEqual({ now: '2030-01-01T10:30:00.000Z', frozen: true });
+
+      const real = await admin.request('POST', '/_local/clock', { body: { real: true } });
+      expect(real.json.frozen).toBe(false);
+      expect(Math.abs(Date.parse(real.json.now) - Date.now())).toBeLessThan(5_000);
+    });
+
+    it('stand the clock still once set or advanced, until set, advanced or made real again', async () => {
+      const admin = api(rt, { token: rt.adminToken });
+      const set = await admin.request('POST', '/_local/clock', { body: { now: '2030-01-01T09:00:00.000Z' } });
+      expect(set.json).toEqual({ now: '2030-01-01T09:00:00.000Z', frozen: true });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect((await admin.request('GET', '/_local/clock')).json.now).toBe('2030-01-01T09:00:00.000Z');
+      const advanced = await admin.request('POST', '/_local/clock', { body: { advanceMinutes: 0.5 } });
+      expect(advanced.json).toEqual({ now: '2030-01-01T09:00:30.000Z', frozen: true });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect((await admin.request('GET', '/_local/clock')).json.now).toBe('2030-01-01T09:00:30.000Z');
+      expect((await admin.request('POST', '/_local/clock', { body: { real: true } })).json.frozen).toBe(
+        false,
+      );
     });
 
     it('validate the clock body and name the field', async () => {
@@ -264,6 +282,8 @@ describe('local runtime (fake functions)', () => {
         [{}, 'now'],
         [{ now: '2030-01-01T00:00:00Z', advanceMinutes: 5 }, 'now'],
         [{ advanceMinutes: 5, extra: true }, 'extra'],
+        [{ real: false }, 'real'],
+        [{ real: true, now: '2030-01-01T00:00:00Z' }, 'now'],
       ];
       for (const [body, field] of cases) {
         const res = await admin.request('POST', '/_local/clock', { body });
@@ -283,7 +303,15 @@ describe('local runtime (fake functions)', () => {
       const admin = api(rt, { token: rt.adminToken });
       const real = await admin.request('POST', '/_local/sweep');
       expect(real.status).toBe(200);
-      expect(real.json).toEqual({ examined: 0, warned: 0, breached: 0, notified: 0, closed: 0 });
+      expect(real.json).toEqual({
+        examined: 0,
+        warned: 0,
+        breached: 0,
+        notified: 0,
+        unnotified: 0,
+        unnotifiedNotices: [],
+        closed: 0,
+      });
       rt.setSweeper(async () => ({ warned: 1, breached: 0 }));
       const swept = await admin.request('POST', '/_local/sweep');
       expect(swept.json).toEqual({ warned: 1, breached: 0 });

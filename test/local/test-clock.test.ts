@@ -8,13 +8,29 @@ describe('TestClock', () => {
     expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(50);
   });
 
-  it('keeps moving from a set instant', () => {
+  it('stands still at a set instant until it is set or advanced again', () => {
     let real = 1_000_000;
     const clock = new TestClock(() => real);
+    expect(clock.frozen).toBe(false);
     clock.set(new Date('2026-01-01T09:00:00.000Z'));
-    expect(clock.now().toISOString()).toBe('2026-01-01T09:00:00.000Z');
+    expect(clock.frozen).toBe(true);
     real += 1_500;
-    expect(clock.now().toISOString()).toBe('2026-01-01T09:00:01.500Z');
+    expect(clock.now().toISOString()).toBe('2026-01-01T09:00:00.000Z');
+    clock.advance(1);
+    real += 60_000;
+    expect(clock.now().toISOString()).toBe('2026-01-01T09:01:00.000Z');
+    expect(clock.reset().getTime()).toBe(real); // real, running time again
+    real += 5;
+    expect(clock.now().getTime()).toBe(real);
+    expect(clock.frozen).toBe(false);
+  });
+
+  it('advancing from real time stops the clock there', () => {
+    let real = 1_000_000;
+    const clock = new TestClock(() => real);
+    expect(clock.advance(1).getTime()).toBe(1_060_000);
+    real += 30_000;
+    expect(clock.now().getTime()).toBe(1_060_000);
   });
 
   it('advances by minutes, also fractional and backwards', () => {

@@ -10,6 +10,15 @@ import { type World, world } from '../tickets/world.js';
 import { at, defaultPolicies } from './fixtures.js';
 
 const DAY = 24 * 60;
+const NOTHING = {
+  examined: 0,
+  warned: 0,
+  breached: 0,
+  notified: 0,
+  unnotified: 0,
+  unnotifiedNotices: [],
+  closed: 0,
+};
 
 // The SLA sweeper (docs/sla.md#the-sweeper) on the in-memory stores with a frozen TestClock: the behaviour
 // test/api/sla.test.ts drives over HTTP, each ticket's outcome checked exactly.
@@ -44,15 +53,15 @@ describe('SlaSweeper', () => {
     (await history(id)).flatMap((h) => h.events).filter((e) => e.detailType === detailType);
   const noticesOf = async (id: string) =>
     (await events(id, 'SLA Notice Due')).map((e) => `${e.detail.notice} ${e.detail.clock}`);
-  const total = (summaries: SweepSummary[], key: keyof SweepSummary) =>
+  const total = (summaries: SweepSummary[], key: 'warned' | 'breached' | 'notified' | 'closed') =>
     summaries.reduce((sum, summary) => sum + summary[key], 0);
 
   it('records the warning, then the breach, each once, however often and concurrently it sweeps', async () => {
     const t = await create({ impact: 1, urgency: 1 }); // P1, 24x7: warns at 12 min, due at 15
     setClock(11);
-    expect(await sweep()).toEqual({ examined: 0, warned: 0, breached: 0, notified: 0, closed: 0 });
+    expect(await sweep()).toEqual({ ...NOTHING, examined: 0 });
     setClock(13);
-    expect(await sweep()).toEqual({ examined: 1, warned: 1, breached: 0, notified: 1, closed: 0 });
+    expect(await sweep()).toEqual({ ...NOTHING, examined: 1, warned: 1, notified: 1 });
     expect((await get(t.id)).sla!.firstResponse).toMatchObject({ warnedAt: at(12), breachedAt: null });
     expect((await get(t.id)).sla!.resolution.warnedAt).toBeNull();
     expect(await sweep()).toMatchObject({ examined: 0 }); // next look: the due time
@@ -146,6 +155,53 @@ describe('SlaSweeper', () => {
     expect((await get(t.id)).sla!.pendingNotices).toEqual([]);
   });
 
+  it('reports the notices nobody receives instead of counting them as notified', async () => {
+    // P1, no group, no assignee: no address to mail, and no fallback address.
+    const nobody = await create({ impact: 1, urgency: 1, group: null });
+    const assigned = await create({ impact: 1, urgency: 1, group: null, assignee: 'ann@example.com' });
+    setClock(16);
+    expect(await sweep()).toEqual({
+      ...NOTHING,
+      examined: 2,
+      warned: 2,
+      breached: 2,
+      notified: 2,
+      unnotified: 2,
+      unnotifiedNotices: [
+        { ticketId: nobody.id, notice: 'warning', clock: 'firstResponse' },
+        { ticketId: nobody.id, notice: 'breach', clock: 'firstResponse' },
+      ],
+    });
+    // Still recorded as events: the bus may have other readers, and the record stays exact.
+    expect(await noticesOf(nobody.id)).toEqual(['warning firstResponse', 'breach firstResponse']);
+    expect(await noticesOf(assigned.id)).toHaveLength(2);
+  });
+
+  it('counts notices for the fallback address as notified, and none as notified when the stack mails nothing', async () => {
+    const t = await create({ impact: 1, urgency: 1, group: null });
+    const withFallback = new SlaSweeper(w.tickets, w.slaConfig, w.groups, w.clock, w.newId, {
+      mail: true,
+      fallbackAddress: 'oncall@example.com',
+    });
+    setClock(13);
+    expect(await withFallback.sweep()).toMatchObject({ warned: 1, notified: 1, unnotified: 0 });
+    const grouped = await create({ impact: 1, urgency: 1 }); // group network, with an address
+    const noMail = new SlaSweeper(w.tickets, w.slaConfig, w.groups, w.clock, w.newId, {
+      mail: false,
+      fallbackAddress: null,
+    });
+    setClock(13 + 16); // grouped was created at 13: warned at 25, due at 28
+    expect(await noMail.sweep()).toMatchObject({
+      notified: 0,
+      unnotified: 3, // t's breach; grouped's warning and breach
+      unnotifiedNotices: [
+        { ticketId: t.id, notice: 'breach', clock: 'firstResponse' },
+        { ticketId: grouped.id, notice: 'warning', clock: 'firstResponse' },
+        { ticketId: grouped.id, notice: 'breach', clock: 'firstResponse' },
+      ],
+    });
+  });
+
   it("outside the group's hours a breach is recorded at once and noticed when they begin; a 24x7 group at once", async () => {
     // P2 around the clock; desk takes notices in business hours, noc around the clock.
     const p2 = defaultPolicies.find((policy) => policy.id === 'p2')!;
@@ -216,7 +272,7 @@ describe('SlaSweeper', () => {
     for (let i = 0; i < 130; i++) ids.add((await create({ impact: 1, urgency: 1 })).id);
     await service.update(admin, [...ids][0]!, { status: 'cancelled' }); // final: off the list
     setClock(13);
-    expect(await sweep()).toEqual({ examined: 129, warned: 129, breached: 0, notified: 129, closed: 0 });
+    expect(await sweep()).toEqual({ ...NOTHING, examined: 129, warned: 129, notified: 129 });
     expect(await sweep()).toMatchObject({ examined: 0 });
   });
 });

@@ -6,7 +6,7 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from '../../functions/shared/errors.js';
-import type { TicketService } from '../../functions/tickets/service.js';
+import { TicketService } from '../../functions/tickets/service.js';
 import { SnapshotTicketStore } from '../../functions/tickets/store/snapshot-ticket-store.js';
 import { admin, agent, alice, approver, bob } from '../domain/fixtures.js';
 import { at } from '../sla/fixtures.js';
@@ -84,6 +84,28 @@ describe('TicketService', () => {
         group: 'service-desk',
         assignee: 'ann',
       });
+    });
+
+    it('a ticket created without a group goes to the default group, if it exists; a named group wins', async () => {
+      const routed = new TicketService(w.tickets, w.groups, w.slaConfig, w.clock, w.newId, {
+        defaultGroup: 'service-desk',
+      });
+      const mine = await routed.create(alice, { type: 'incident', title: 'printer' });
+      expect(mine.group).toBe('service-desk'); // a requester may not name a group, but is routed
+      const [created] = (await routed.listHistory(agent, mine.id, { limit: 10 })).items;
+      expect(created!.events[0]!.detail).toMatchObject({ group: 'service-desk' });
+      expect((await routed.create(agent, { type: 'incident', title: 'x', group: null })).group).toBe(
+        'service-desk',
+      );
+      await w.addGroup('network');
+      expect((await routed.create(agent, { type: 'incident', title: 'x', group: 'network' })).group).toBe(
+        'network',
+      );
+      const missing = new TicketService(w.tickets, w.groups, w.slaConfig, w.clock, w.newId, {
+        defaultGroup: 'no-such-group',
+      });
+      expect((await missing.create(alice, { type: 'incident', title: 'y' })).group).toBeNull();
+      expect((await service.create(alice, { type: 'incident', title: 'z' })).group).toBeNull();
     });
   });
 

@@ -1,3 +1,5 @@
+import { assertMailOutcomeReader, type MailOutcomeService } from '../../email/mail-outcomes.js';
+import type { MailRecord } from '../../email/store/ports.js';
 import { assertGroupAdmin, assertGroupReader, type GroupService } from '../../groups/service.js';
 import { ValidationError } from '../../shared/errors.js';
 import { etagOf, versionFromIfMatch } from '../../shared/http/etag.js';
@@ -12,9 +14,10 @@ import { ADMIN_CONTRACT as CONTRACT } from './contract.js';
 export interface AdminServices {
   readonly groups: GroupService;
   readonly sla: SlaAdminService;
+  readonly mail: MailOutcomeService;
 }
 
-export function createAdminHandler({ groups, sla }: AdminServices, api: ApiBuilder): HttpHandler {
+export function createAdminHandler({ groups, sla, mail }: AdminServices, api: ApiBuilder): HttpHandler {
   const configId = (id: string) => {
     if (!groupId.safeParse(id).success) {
       throw new ValidationError([
@@ -78,6 +81,15 @@ export function createAdminHandler({ groups, sla }: AdminServices, api: ApiBuild
           await sla.putPolicy(caller, configId(params.id!), body, versionFromIfMatch(headers['if-match'])),
         ),
     }),
+    'GET /mail-outcomes': operation({
+      ...CONTRACT['GET /mail-outcomes'],
+      authorize: assertMailOutcomeReader,
+      handle: async ({ caller, query, page, pageBody }) => {
+        const { limit, cursor, ...filter } = query;
+        const result = await mail.list(caller, filter, await page({ limit, cursor }));
+        return { status: 200, body: await pageBody({ ...result, items: result.items.map(mailOutcomeOf) }) };
+      },
+    }),
     'GET /groups': operation({
       ...CONTRACT['GET /groups'],
       authorize: assertGroupReader,
@@ -104,4 +116,17 @@ export function createAdminHandler({ groups, sla }: AdminServices, api: ApiBuild
         ),
     }),
   });
+}
+
+/** A mail record as the API shows it: without where the raw mail is stored. */
+function mailOutcomeOf(record: MailRecord) {
+  return {
+    at: record.at,
+    outcome: record.outcome,
+    reason: record.reason,
+    from: record.from ?? null,
+    subject: record.subject ?? null,
+    messageId: record.messageId ?? null,
+    classification: record.classification ?? null,
+  };
 }

@@ -27,7 +27,10 @@ export const createAttachmentBody = withMeta(
     contentType,
     size: described(z.int().check(z.gte(1), z.lte(MAX_UPLOAD_BYTES)), `bytes, at most ${MAX_UPLOAD_BYTES}`),
   }),
-  { id: 'CreateAttachment' },
+  {
+    id: 'CreateAttachment',
+    examples: [{ filename: 'screenshot.png', contentType: 'image/png', size: 48213 }],
+  },
 );
 
 const attachmentFields = {

@@ -23,6 +23,10 @@ export class LocalObjectStore implements ObjectStore {
     return (await this.backend.read(this.bucket, key))?.bytes;
   }
 
+  async getStart(key: string, bytes: number): Promise<Uint8Array | undefined> {
+    return (await this.backend.read(this.bucket, key))?.bytes.subarray(0, bytes);
+  }
+
   async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
     await this.backend.write(this.bucket, key, { bytes: body, contentType });
   }

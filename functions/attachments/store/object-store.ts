@@ -18,6 +18,8 @@ export interface ObjectStore {
   head(key: string): Promise<StoredObject | undefined>;
   /** The object's bytes; undefined when absent. Callers check the size with `head` first. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /** The object's first `bytes` bytes (all of a shorter one; a ranged GET); undefined when absent. */
+  getStart(key: string, bytes: number): Promise<Uint8Array | undefined>;
   put(key: string, body: Uint8Array, contentType: string): Promise<void>;
   /** Moves an object within the bucket (copy, then delete the original). */
   move(from: string, to: string): Promise<void>;

@@ -51,16 +51,33 @@ export const createChangeBody = withMeta(
       'who the change is for (they may read it); the caller by default',
     ),
   }),
-  { id: 'CreateChange' },
+  {
+    id: 'CreateChange',
+    examples: [
+      {
+        type: 'normal',
+        title: 'Upgrade the VPN gateway firmware',
+        ciIds: ['vpn-gateway-1'],
+        plannedStart: '2030-03-14T22:00:00.000Z',
+        plannedEnd: '2030-03-14T23:30:00.000Z',
+        implementationPlan: 'Fail over to gateway 2, upgrade gateway 1, fail back.',
+        backoutPlan: 'Reinstall the previous firmware image from the config backup.',
+        approvalGroups: ['network'],
+      },
+    ],
+  },
 );
 
 export const listChangesQuery = withMeta(
   z.strictObject({
     ...pageQuery,
-    status: z.optional(z.enum(CHANGE_STATUSES)),
-    type: z.optional(z.enum(CHANGE_TYPES)),
-    ciId: z.optional(identifier),
-    requester: z.optional(identifier),
+    status: described(z.optional(z.enum(CHANGE_STATUSES)), 'only changes in this status'),
+    type: described(z.optional(z.enum(CHANGE_TYPES)), 'only changes of this type'),
+    ciId: described(z.optional(identifier), 'only changes to this CI'),
+    requester: described(
+      z.optional(identifier),
+      "only changes raised for this user id (a requester's own lists ignore it: they only ever see theirs)",
+    ),
   }),
   { id: 'ListChangesQuery' },
 );
@@ -74,7 +91,7 @@ export const decideApprovalBody = withMeta(
       'needed only when you belong to several groups with a pending approval',
     ),
   }),
-  { id: 'DecideApproval' },
+  { id: 'DecideApproval', examples: [{ decision: 'approve', comment: 'Low-traffic window, fine.' }] },
 );
 
 export const reportImplementationBody = withMeta(
@@ -94,12 +111,24 @@ export const reportImplementationBody = withMeta(
         }
       }),
     ),
-  { id: 'ReportImplementation' },
+  {
+    id: 'ReportImplementation',
+    examples: [
+      { outcome: 'successful' },
+      { outcome: 'failed', notes: 'Firmware refused to boot; rolled back to the previous image.' },
+    ],
+  },
 );
 
-export const reviewChangeBody = withMeta(z.strictObject({ notes }), { id: 'ReviewChange' });
+export const reviewChangeBody = withMeta(z.strictObject({ notes }), {
+  id: 'ReviewChange',
+  examples: [{ notes: 'No incidents in the week after; closing.' }],
+});
 
-export const cancelChangeBody = withMeta(z.strictObject({ reason: notes }), { id: 'CancelChange' });
+export const cancelChangeBody = withMeta(z.strictObject({ reason: notes }), {
+  id: 'CancelChange',
+  examples: [{ reason: 'Vendor withdrew the firmware release.' }],
+});
 
 export const putFreezeWindowBody = withMeta(
   z.strictObject({
@@ -112,7 +141,18 @@ export const putFreezeWindowBody = withMeta(
       'empty or absent: every CI is frozen',
     ),
   }),
-  { id: 'PutFreezeWindow' },
+  {
+    id: 'PutFreezeWindow',
+    examples: [
+      {
+        name: 'Year-end close',
+        start: '2030-12-20T00:00:00.000Z',
+        end: '2031-01-03T00:00:00.000Z',
+        reason: 'Finance closes the books',
+        ciIds: ['erp-1', 'erp-db-1'],
+      },
+    ],
+  },
 );
 
 const risk = z.object({ level: z.enum(RISK_LEVELS), score: z.int(), reasons: z.array(z.string()) });

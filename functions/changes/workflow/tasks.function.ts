@@ -1,4 +1,4 @@
-import { monotonicFactory } from 'ulid';
+import { idsOn } from '../../shared/clock/ids.js';
 import type { TableDeps } from '../../shared/wiring/deps.js';
 import { defineEnvironment, required } from '../../shared/wiring/environment.js';
 import { DynamoChangeRepository } from '../store/dynamodb-change-store.js';
@@ -13,12 +13,11 @@ import { ChangeWorkflowSteps } from './workflow-steps.js';
 export const CHANGE_TASKS_ENVIRONMENT = defineEnvironment({ TABLE_NAME: required() });
 
 export function assembleChangeTasks(deps: TableDeps): ChangeTaskHandler {
-  const ulid = monotonicFactory();
   const steps = new ChangeWorkflowSteps(
     new DynamoChangeRepository(deps.dynamo, deps.tableName),
     new DynamoFreezeWindowRepository(deps.dynamo, deps.tableName),
     deps.clock,
-    () => ulid(deps.clock.now().getTime()),
+    idsOn(deps.clock),
   );
   return createChangeTasksHandler(steps);
 }

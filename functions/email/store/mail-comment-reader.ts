@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import type { Comment } from '../../tickets/model.js';
 import { commentKey } from '../../tickets/store/ticket-keys.js';
-import type { CommentReader } from '../notifier.js';
+import type { CommentReader } from './ports.js';
 
 /** One comment by its key parts: a notification reads the comment its event names. */
 export class DynamoCommentReader implements CommentReader {

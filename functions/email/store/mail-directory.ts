@@ -1,12 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { personIdOf } from '../../shared/people.js';
 import { normaliseAddress } from '../address-forms.js';
 import { isConditionFailure, personKey } from './mail-keys.js';
 import type { DirectoryEntry, PersonDirectory } from './ports.js';
 
 /**
- * People the gateway has seen, by address. A sender seen first by mail gets their address as id;
- * an agent learned from a public comment keeps the id their token carries (so their mail replies
- * are written as them, and count as an agent's).
+ * People the gateway has seen, by address (docs/email.md#people). A sender seen first, by mail or
+ * by a verified token, gets their person id (`person:<address>`; entries from before person ids
+ * keep the address they got); an agent learned from a public comment keeps the id their token
+ * carries (so their mail replies are written as them, and count as an agent's).
  */
 export class DynamoPersonDirectory implements PersonDirectory {
   constructor(
@@ -23,7 +25,7 @@ export class DynamoPersonDirectory implements PersonDirectory {
 
   async firstSight(address: string, name: string | null, now: Date): Promise<DirectoryEntry> {
     const email = normaliseAddress(address);
-    const entry: DirectoryEntry = { id: email.slice(0, 128), email, name, staff: false };
+    const entry: DirectoryEntry = { id: personIdOf(email), email, name, staff: false };
     try {
       await this.dynamo.send(
         new PutCommand({

@@ -1,7 +1,13 @@
+import type { AttachmentRecord } from '../../attachments/model.js';
+import type { Page, PageRequest } from '../../shared/store.js';
+import type { Comment } from '../../tickets/model.js';
+import type { CommitCompanion } from '../../tickets/store/ticket-store.js';
+
 /**
  * What the mail gateway needs from storage, as interfaces (DynamoDB adapters in
- * functions/email/store/mail-*.ts and message-id-index.ts). Every item is a plain item of the
- * single table; none needs an index of its own.
+ * functions/email/store/mail-*.ts and message-id-index.ts; in-memory ones in in-memory-*.ts, held
+ * to the same contract suites in test/email/store). Every item is a plain item of the single
+ * table; none needs an index of its own.
  */
 
 /** A ticket or comment this ingest is about to commit, noted first so a retry can tell whether it landed. */
@@ -63,12 +69,25 @@ export interface MailThread {
 
 export interface MailThreadStore {
   get(ticketId: string): Promise<MailThread | undefined>;
+  /** Stores the thread as given (replacing any), its Message-IDs bounded by `boundedThreadIds`. */
   put(thread: MailThread): Promise<void>;
   /** Adds an inbound Message-ID to an existing thread (or starts one). */
   addInbound(ticketId: string, messageId: string, now: Date): Promise<void>;
 }
 
-/** A person the gateway has seen, by address (`PERSON#<address>`). */
+/** The root and the latest Message-IDs are what threading needs; the middle of a long thread is dropped. */
+const KEEP_FIRST = 3;
+const KEEP_LAST = 20;
+
+/** A thread's Message-IDs as every MailThreadStore keeps them: unique, the first 3 and the last 20. */
+export function boundedThreadIds(ids: readonly string[]): string[] {
+  const unique = [...new Set(ids)];
+  return unique.length <= KEEP_FIRST + KEEP_LAST
+    ? unique
+    : [...unique.slice(0, KEEP_FIRST), ...unique.slice(-KEEP_LAST)];
+}
+
+/** A person the gateway (or the tickets API, from a verified token) has seen, by address (`PERSON#<address>`). */
 export interface DirectoryEntry {
   readonly id: string;
   readonly email: string;
@@ -79,20 +98,28 @@ export interface DirectoryEntry {
 
 export interface PersonDirectory {
   find(address: string): Promise<DirectoryEntry | undefined>;
-  /** The entry for this address, created on first sight with the address as the person's id. */
+  /**
+   * The entry for this address, created on first sight with the person id of the address
+   * (functions/shared/people.ts `personIdOf`); an entry already there is returned as it is.
+   */
   firstSight(address: string, name: string | null, now: Date): Promise<DirectoryEntry>;
-  /** Records that this address belongs to a staff member with this user id (first sight wins for the id). */
+  /**
+   * Records that this address belongs to a staff member with this user id: the id replaces the one
+   * first sight gave (their mail is then written as them); a name already recorded is kept, even a
+   * null one.
+   */
   learnStaff(person: { id: string; email: string; name: string | null }, now: Date): Promise<void>;
 }
 
-/** A mail that opened no ticket and became no comment: refused, dropped or quarantined, with why. */
+/** A mail that opened no ticket and became no comment: refused, dropped, quarantined or a duplicate, with why. */
 export interface MailRecord {
   readonly at: string;
   readonly objectKey: string;
   readonly messageId: string | undefined;
   readonly from: string | undefined;
   readonly subject: string | undefined;
-  readonly outcome: 'dropped' | 'refused' | 'quarantined';
+  /** `duplicate`: a Message-ID delivered again after it was processed (the first outcome is `reason`). */
+  readonly outcome: 'dropped' | 'refused' | 'quarantined' | 'duplicate';
   readonly reason: string;
   readonly classification?: { readonly kind: string; readonly reasons: readonly string[] };
 }
@@ -112,5 +139,88 @@ export interface NotificationLedger {
 
 /** The limit on automatic mail per recipient (docs/email.md#outbound-mail; send-window.ts decides, the store keeps the times). */
 export interface SendLimiter {
+  /** Takes a slot in the recipient's window for a mail sent `now`, if one is free. */
   admit(recipient: string, now: Date, limitPerHour: number): Promise<boolean>;
+  /**
+   * Gives back the slot `admit` took at `now` (one of them, if several share that instant) for a
+   * mail that was not sent: a failed send must not count. Nothing if it is no longer in the window.
+   */
+  release(recipient: string, now: Date): Promise<void>;
+}
+
+/** Reads one comment by its key parts (the event carries the id; its time is the comment's). */
+export interface CommentReader {
+  get(ticketId: string, createdAt: string, commentId: string): Promise<Comment | undefined>;
+}
+
+/** The claim this delivery holds on a Message-ID: a write on it is conditional on this lease. */
+export interface HeldClaim {
+  readonly messageId: string;
+  readonly leaseUntil: string;
+}
+
+/**
+ * What one mail adds to its ticket's or comment's commit (docs/email.md#exactly-once): the note
+ * on its claim (what is being written), its thread record, a sender seen for the first time, and
+ * the records of the files it brought.
+ */
+export interface MailWrites {
+  readonly claim: HeldClaim;
+  readonly pending: PendingWrite;
+  readonly thread?:
+    | { readonly kind: 'open'; readonly thread: MailThread }
+    /** An inbound Message-ID added to the ticket's thread; `seen` is the thread as last read (absent: none). */
+    | {
+        readonly kind: 'inbound';
+        readonly ticketId: string;
+        readonly messageId: string;
+        readonly at: string;
+        readonly seen: MailThread | undefined;
+      };
+  /** A sender the directory did not know (their address as id), added unless someone was faster. */
+  readonly person?: { readonly entry: DirectoryEntry; readonly at: string };
+  readonly attachments: readonly AttachmentRecord[];
+}
+
+/** An automatic notice to a mail's sender, published through the outbox (the notifier mails it). */
+export interface SenderNotice {
+  /** Stable per message: the event id, so the notifier's ledger sends it once. */
+  readonly id: string;
+  readonly kind: 'too-large';
+  readonly to: string;
+  readonly at: string;
+  /** What the notice says about the mail: its subject, Message-ID, size and the limit. */
+  readonly detail: {
+    readonly subject: string;
+    readonly inReplyTo: string | null;
+    readonly size: number;
+    readonly limit: number;
+  };
+}
+
+/**
+ * Writes of the mail gateway that must land together (docs/email.md#exactly-once). A store that
+ * cannot join them to a ticket commit answers no companion; the ingest then writes the parts
+ * apart, in the order that keeps a retry safe.
+ */
+export interface MailTransactions {
+  /** `writes` as a companion a ticket store of the same kind carries in its commit's transaction. */
+  companion(writes: MailWrites): CommitCompanion | undefined;
+  /**
+   * A mail that ends without a ticket or comment: its record, its claim marked done and, when
+   * given, the outbox entry of a notice to its sender, in one transaction. Throws ClaimLostError
+   * when the claim is no longer this delivery's.
+   */
+  settle(claim: HeldClaim, outcome: InboundOutcome, record: MailRecord, notice?: SenderNotice): Promise<void>;
+}
+
+/** Mail records, newest first, as the operators' route reads them (one index partition per page). */
+export interface MailRecordQuery {
+  find(filter: MailRecordFilter, page: PageRequest): Promise<Page<MailRecord>>;
+}
+
+export interface MailRecordFilter {
+  readonly outcome?: MailRecord['outcome'];
+  /** The sender's address (compared normalised). */
+  readonly sender?: string;
 }

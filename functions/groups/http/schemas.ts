@@ -12,7 +12,10 @@ export const putGroupBody = withMeta(
       'hours for non-P1 SLA notifications; default business-hours',
     ),
   }),
-  { id: 'PutGroup' },
+  {
+    id: 'PutGroup',
+    examples: [{ name: 'Network', members: ['ann', 'cara'], email: 'network@example.com' }],
+  },
 );
 
 export const groupSchema = withMeta(

@@ -1,10 +1,10 @@
-import type { Page, PageRequest } from '../../shared/store.js';
 import {
   dynamoLikeError,
   memoryQueryPage,
   putVersioned,
   storedCopy,
 } from '../../shared/memory/in-memory-support.js';
+import type { Page, PageRequest } from '../../shared/store.js';
 import type { Group } from '../model.js';
 import type { GroupStore } from './group-store.js';
 

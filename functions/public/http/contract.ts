@@ -15,9 +15,16 @@ const openApiSchema = withMeta(
 
 /** Unauthenticated routes: liveness and this API description. */
 export const PUBLIC_CONTRACT = {
-  'GET /health': { summary: 'Liveness', success: { status: 200, schema: healthSchema } },
+  'GET /health': {
+    summary: 'Liveness',
+    description:
+      'Answers `{"status": "ok"}` while the API is up. No token needed; it reads no data, and API Gateway throttles it lower than the rest of the API.',
+    success: { status: 200, schema: healthSchema },
+  },
   'GET /openapi.json': {
     summary: 'This OpenAPI 3.1 document',
+    description:
+      'This document, generated from the route table and the schemas the handlers validate with. No token needed; generate typed clients from it (docs/api.md#typed-clients).',
     success: { status: 200, schema: openApiSchema },
   },
 } as const satisfies Record<string, RouteContract>;

@@ -1,15 +1,124 @@
 import * as z from 'zod/mini';
+import {
+  APPROVAL_DECISIONS,
+  APPROVAL_STAGES,
+  APPROVAL_STATUSES,
+  CHANGE_STATUSES,
+  IMPLEMENTATION_OUTCOMES,
+} from '../../changes/model.js';
+import type { DeadTokenReason } from '../../changes/workflow/change-workflow.js';
 import { MAX_BODY_BYTES } from '../../shared/http/decode.js';
 import { PATH_ID_PATTERN } from '../../shared/http/pipeline.js';
-import { ROUTES, type RouteDefinition, routeKey } from '../../shared/http/routes.js';
+import { type FunctionName, ROUTES, type RouteDefinition, routeKey } from '../../shared/http/routes.js';
 import { problemSchema, withMeta } from '../../shared/http/schemas.js';
+import { INVERSE_LINK, TICKET_STATUSES } from '../../tickets/model.js';
 import { CONTRACT, type RouteContract } from './all-contracts.js';
 
 type JsonSchema = Record<string, unknown>;
 
-/** Create-or-replace PUTs: 201 with Location when they create, the contract's 200 otherwise. */
+/**
+ * One tag per capability: the bounded-context function that serves the route (routes.ts). A new
+ * function needs its tag here (a type error otherwise).
+ */
+export const TAGS: Record<FunctionName, { readonly name: string; readonly description: string }> = {
+  public: { name: 'public', description: 'Liveness and this document; no token needed' },
+  tickets: {
+    name: 'tickets',
+    description:
+      'Incidents, service requests and problems: lifecycle, comments, history and links; the SLA report',
+  },
+  attachments: {
+    name: 'attachments',
+    description: 'Files on tickets: announced, uploaded and downloaded through presigned URLs',
+  },
+  admin: {
+    name: 'admin',
+    description: 'Configuration: assignment groups, business-hours calendars and SLA policies',
+  },
+  changes: {
+    name: 'changes',
+    description:
+      'Change management: submission, risk and conflicts, approvals, implementation and review; freeze windows',
+  },
+};
 
-/** What API Gateway itself answers (JWT authorizer 401, throttling 429, a failed function 500). */
+/** Relative, so the document is right wherever it is served (docs/deploy.md lists ApiUrl). */
+const SERVERS = [
+  {
+    url: '/',
+    description:
+      "This API, relative to the URL the document was fetched from: a deployed stack's `ApiUrl` output, " +
+      'or http://localhost:3000 under `npm start` (PORT).',
+  },
+];
+
+/** Response headers the routes send, described once. */
+const HEADER_DESCRIPTIONS: Record<string, string> = {
+  ETag: 'The version of the record, `"<version>"`; send it as If-Match to make a write conditional',
+  Location: 'The path of the created record',
+};
+
+/** postIdempotency (middleware/post-idempotency.ts) marks every replayed answer of a POST. */
+const REPLAYED_HEADER = {
+  'Idempotent-Replayed': {
+    required: false,
+    description:
+      '`true` when this is the stored first answer to an earlier request with the same Idempotency-Key, ' +
+      'replayed without doing anything again; absent otherwise',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    required: false,
+    description: 'Seconds to wait before retrying; sent with `backing_service_busy`',
+    schema: { type: 'string', pattern: '^\\d+$' },
+  },
+};
+
+/** Step Functions causes of a dead task token, as `reason` of a `task_token_gone` problem (all of them). */
+const DEAD_TOKEN_REASONS = Object.keys({
+  TaskTimedOut: true,
+  TaskDoesNotExist: true,
+  InvalidToken: true,
+} satisfies Record<DeadTokenReason, true>);
+
+/**
+ * Problem members whose values are a capability's closed set. Problem is declared in shared/,
+ * which knows no capability, so the document narrows them here. Each path must exist.
+ */
+const PROBLEM_ENUMS: readonly (readonly [path: string, values: readonly string[]])[] = [
+  ['properties.from', [...TICKET_STATUSES, ...CHANGE_STATUSES]],
+  ['properties.to', [...TICKET_STATUSES, ...CHANGE_STATUSES]],
+  ['properties.allowed.items', [...TICKET_STATUSES, ...CHANGE_STATUSES]],
+  ['properties.ticketStatus', TICKET_STATUSES],
+  ['properties.changeStatus', CHANGE_STATUSES],
+  ['properties.reason', ['link_cycle', 'ci_limit', 'hierarchy_too_deep', ...DEAD_TOKEN_REASONS]],
+  ['properties.existing.properties.type', [...Object.keys(INVERSE_LINK), 'affects']],
+  ['properties.implementation.properties.outcome', [...IMPLEMENTATION_OUTCOMES, 'timed_out']],
+  ['properties.approval.anyOf.0.properties.stage', APPROVAL_STAGES],
+  ['properties.approval.anyOf.0.properties.status', APPROVAL_STATUSES],
+  ['properties.approval.anyOf.0.properties.decision', APPROVAL_DECISIONS],
+];
+
+function narrowEnums(schema: JsonSchema, narrowings: typeof PROBLEM_ENUMS): void {
+  for (const [path, values] of narrowings) {
+    const target = path
+      .split('.')
+      .reduce<unknown>((at, key) => (at as Record<string, unknown>)?.[key], schema);
+    const type = (target as JsonSchema | undefined)?.type;
+    const nullable =
+      Array.isArray(type) && type.length === 2 && type.includes('string') && type.includes('null');
+    if (type !== 'string' && !nullable) throw new Error(`Problem has no string member at ${path}`);
+    (target as JsonSchema).enum = [...new Set(values), ...(nullable ? [null] : [])];
+  }
+}
+
+/**
+ * What API Gateway itself answers (JWT authorizer 401, throttling 429, a failed function 500, a
+ * function past the integration timeout 503).
+ */
 const gatewayMessageSchema = withMeta(z.object({ message: z.string() }), {
   id: 'GatewayMessage',
   description: 'A response of API Gateway itself (deployed stacks only), not of a function',
@@ -35,24 +144,33 @@ const IF_MATCH_SCHEMA = { type: 'string', pattern: '^\\s*(\\*|(W/)?"\\d{1,15}")\
  * validate with. Schemas with a `meta({id})` become named components. Every status a route can
  * answer is listed: its success (and 201 for a PUT that creates), the pipeline's own refusals
  * (400, 401, 403, 413, 415 and 500 on every route that can reach them), the Idempotency-Key
- * answers of POSTs (409, 422), API Gateway's throttling (429), and the route's own `errors`.
+ * answers of POSTs (409, 422), API Gateway's throttling (429) and integration timeout (503), and
+ * the route's own `errors`. Every operation has a tag (its capability) and a description; the
+ * document is linted with Redocly and Spectral (`npm run lint:openapi`).
  */
 export function buildOpenApiDocument(): Record<string, unknown> {
   const components: Record<string, JsonSchema> = {};
   // zod emits named schemas (meta id) under $defs; hoist them into components.
   const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
     const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+    // A tuple closes with `items: false`; `{not: {}}` says the same and is what linters expect
+    // of an array's `items` (Spectral's array-items rule requires an object).
     const {
       $schema: _,
       $defs,
       ...rest
-    } = JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema & {
+    } = JSON.parse(
+      JSON.stringify(json)
+        .replaceAll('"#/$defs/', '"#/components/schemas/')
+        .replaceAll('"items":false', '"items":{"not":{}}'),
+    ) as JsonSchema & {
       $defs?: Record<string, JsonSchema>;
     };
     Object.assign(components, $defs);
     return rest;
   };
   toSchema(problemSchema, 'output');
+  narrowEnums(components.Problem!, PROBLEM_ENUMS);
   toSchema(gatewayMessageSchema, 'output');
 
   const paths: Record<string, Record<string, unknown>> = {};
@@ -98,15 +216,22 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 
     const success = (description: string, extraHeaders: readonly string[] = []) => {
       const headers = [...extraHeaders, ...(contract.success.headers ?? [])];
+      const documented = {
+        ...Object.fromEntries(
+          [...new Set(headers)].map((name) => [
+            name,
+            {
+              required: true,
+              ...(HEADER_DESCRIPTIONS[name] ? { description: HEADER_DESCRIPTIONS[name] } : {}),
+              schema: { type: 'string' },
+            },
+          ]),
+        ),
+        ...(shape.idempotencyKey ? REPLAYED_HEADER : {}),
+      };
       return {
         description,
-        ...(headers.length > 0
-          ? {
-              headers: Object.fromEntries(
-                [...new Set(headers)].map((name) => [name, { required: true, schema: { type: 'string' } }]),
-              ),
-            }
-          : {}),
+        ...(Object.keys(documented).length > 0 ? { headers: documented } : {}),
         ...(contract.success.schema
           ? { content: { 'application/json': { schema: toSchema(contract.success.schema, 'output') } } }
           : {}),
@@ -126,6 +251,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.operationId,
       summary: contract.summary,
+      description: operationDescription(contract, shape),
+      tags: [TAGS[route.function].name],
       ...(route.authenticated ? {} : { security: [] }),
       parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(contract.body
@@ -145,14 +272,29 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'Opsdesk API',
       version: '0.1.0',
       description:
-        'Incidents, service requests and problems; errors are RFC 9457 problem details (API Gateway ' +
-        'answers its own 401, 429 and 500 as `{"message": ...}`).',
+        'Incidents, service requests and problems, changes, SLAs and their configuration. Errors are ' +
+        'RFC 9457 problem details with a stable `code` (docs/api.md#error-codes); API Gateway answers ' +
+        'its own 401, 429, 500 and 503 as `{"message": ...}`. Every route but /health and ' +
+        '/openapi.json takes a bearer JWT (docs/api.md#authentication-and-roles).',
     },
+    servers: SERVERS,
     security: [{ bearer: [] }],
+    tags: [...new Set(ROUTES.map((route) => route.function))]
+      .map((fn) => ({ ...TAGS[fn] }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "A JWT of the stack's identity provider (Cognito by default) whose groups claim carries an " +
+            'Opsdesk role: requester, agent, approver or admin. Locally, `npm run -s token` mints one.',
+        },
+      },
     },
   };
 }
@@ -169,6 +311,8 @@ interface RouteShape {
   readonly creates: boolean;
   /** The route itself conflicts with state (its contract lists 409), besides Idempotency-Key's 409. */
   readonly stateConflict: boolean;
+  /** The route's own 503s (its contract lists 503): contention or a workflow that did not start. */
+  readonly busy: boolean;
   readonly errorStatuses: readonly number[];
 }
 
@@ -177,8 +321,9 @@ function routeShape(route: RouteDefinition, contract: RouteContract): RouteShape
   const creates = contract.creates === true;
   const idempotencyKey = route.method === 'POST' && route.authenticated;
   // Every route: parseJsonBody runs for all of them (413, 415, malformed JSON), a body on a route
-  // that takes none is 400, API Gateway throttles every route (429), and a bug is a 500.
-  const statuses = new Set<number>([400, 413, 415, 429, 500, ...(contract.errors ?? [])]);
+  // that takes none is 400, API Gateway throttles every route (429), a bug is a 500, and a function
+  // that does not answer within the integration timeout is a 503.
+  const statuses = new Set<number>([400, 413, 415, 429, 500, 503, ...(contract.errors ?? [])]);
   if (route.authenticated) {
     statuses.add(401);
     statuses.add(403);
@@ -198,6 +343,7 @@ function routeShape(route: RouteDefinition, contract: RouteContract): RouteShape
     ifMatch: route.method === 'PATCH' || route.method === 'PUT',
     creates,
     stateConflict: contract.errors?.includes(409) ?? false,
+    busy: contract.errors?.includes(503) ?? false,
     errorStatuses: [...statuses].sort((a, b) => a - b),
   };
 }
@@ -233,7 +379,12 @@ function errorResponse(status: number, shape: RouteShape): Record<string, unknow
         description:
           "Missing, malformed, expired or foreign bearer token. API Gateway's JWT authorizer answers " +
           '`{"message": "Unauthorized"}`; the functions and the local server answer a problem.',
-        headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
+        headers: {
+          'WWW-Authenticate': {
+            description: 'A Bearer challenge naming what was wrong with the token (RFC 6750)',
+            schema: { type: 'string' },
+          },
+        },
         content: { ...PROBLEM, ...GATEWAY },
       };
     case 403:
@@ -278,7 +429,9 @@ function errorResponse(status: number, shape: RouteShape): Record<string, unknow
       return { description: 'Idempotency-Key reused with a different body', content: PROBLEM };
     case 429:
       return {
-        description: 'Throttled by API Gateway (deployed stacks only); retry with backoff',
+        description:
+          'Throttled by API Gateway (deployed stacks only; the routes without a token have a lower limit ' +
+          'than the rest); retry with backoff',
         content: GATEWAY,
       };
     case 500:
@@ -288,29 +441,69 @@ function errorResponse(status: number, shape: RouteShape): Record<string, unknow
           'times out behind API Gateway is `{"message": "Internal Server Error"}`.',
         content: { ...PROBLEM, ...GATEWAY },
       };
-    case 503:
+    case 503: {
+      const causes = [
+        ...(shape.busy
+          ? [
+              'the write could not complete for now: more than 30 concurrent writers kept winning the race ' +
+                '(`too_many_writers`), or, where the description says so, a workflow did not start (`workflow_not_started`)',
+            ]
+          : []),
+        ...(shape.authenticated
+          ? [
+              'a backing AWS service throttled or failed transiently (`backing_service_busy`, with Retry-After)',
+            ]
+          : []),
+        "the function did not answer within API Gateway's 30 s integration timeout " +
+          '(`{"message": "Service Unavailable"}` on AWS; `service_busy` locally)',
+      ];
       return {
-        description:
-          'Transient: concurrent writers kept winning the race, or a downstream service did not answer; ' +
-          'nothing was lost, safe to retry',
-        content: PROBLEM,
+        description: `Transient, safe to retry: ${causes.join('; or ')}.`,
+        headers: { ...RETRY_AFTER_HEADER },
+        content: { ...PROBLEM, ...GATEWAY },
       };
+    }
     default:
       return { description: 'Error', content: PROBLEM };
   }
 }
 
-/** Query parameters from an object schema (resolving its component reference). */
+/**
+ * What the operation does (its contract's description), then what the pipeline makes true of it:
+ * conditional writes with If-Match, safe retries with Idempotency-Key.
+ */
+function operationDescription(contract: RouteContract, shape: RouteShape): string {
+  return [
+    contract.description ?? contract.summary,
+    ...(shape.ifMatch
+      ? [
+          'Send `If-Match` with the ETag you read to write only if no one changed the record since (412 otherwise).',
+        ]
+      : []),
+    ...(shape.idempotencyKey
+      ? [
+          'Send `Idempotency-Key` to make a retry safe: a repeat within 24 h replays the first answer with ' +
+            '`Idempotent-Replayed: true` (docs/api.md#idempotency).',
+        ]
+      : []),
+  ].join('\n\n');
+}
+
+/**
+ * Query parameters from an object schema (resolving its component reference); a property's
+ * description becomes the parameter's.
+ */
 function queryParameters(schema: JsonSchema, components: Record<string, JsonSchema>): unknown[] {
   const ref = typeof schema.$ref === 'string' ? schema.$ref.split('/').pop()! : undefined;
   const resolved = ref ? components[ref]! : schema;
   if (ref) delete components[ref];
   const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((resolved.required as string[] | undefined) ?? []);
-  return Object.entries(properties).map(([name, property]) => ({
+  return Object.entries(properties).map(([name, { description, ...property }]) => ({
     name,
     in: 'query',
     required: required.has(name),
+    ...(typeof description === 'string' ? { description } : {}),
     schema: property,
   }));
 }

@@ -55,8 +55,9 @@ export function httpApi(
     if (!operation) throw new NotFoundError(`no route for ${event.routeKey}`);
     const caller = PUBLIC_ROUTES.has(event.routeKey)
       ? ANONYMOUS
-      : authenticatedCaller(event, deps.groupsClaim);
+      : authenticatedCaller(event, deps.groupsClaim, deps.emailVerifyingIssuers);
     operation.authorize?.(caller);
+    await sight(caller, deps, logger);
     checkPathIds(event.pathParameters);
     const query = operation.query
       ? validate(operation.query, event.queryStringParameters ?? {}, 'query')
@@ -67,7 +68,14 @@ export function httpApi(
       throw new NoBodyExpectedError('this route takes no request body');
     }
     const params = event.pathParameters ?? {};
-    const scope = { route: event.routeKey, caller: caller.id, params, query: withoutCursor(query) };
+    // The people a caller is are part of whom a list was for: a cursor never outlives a change in them.
+    const scope = {
+      route: event.routeKey,
+      caller: caller.id,
+      ...(caller.personIds?.length ? { people: caller.personIds } : {}),
+      params,
+      query: withoutCursor(query),
+    };
     const input: OperationInput<unknown, unknown> = {
       caller,
       body,
@@ -97,18 +105,38 @@ export function httpApi(
   if (idempotency) handler.use(idempotency);
   handler.use(httpSecurityHeaders()).use(problemErrors(logger));
   if (deps.corsOrigins.length > 0) {
-    handler.use(httpCors({ origins: [...deps.corsOrigins], exposeHeaders: 'ETag, Location' }));
+    handler.use(
+      httpCors({ origins: [...deps.corsOrigins], exposeHeaders: 'ETag, Location, Idempotent-Replayed' }),
+    );
   }
   return handler as unknown as HttpHandler;
 }
 
-function authenticatedCaller(event: APIGatewayProxyEventV2WithJWTAuthorizer, groupsClaim: string): Caller {
-  const caller = callerFromEvent(event, groupsClaim);
+function authenticatedCaller(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  groupsClaim: string,
+  emailVerifyingIssuers: readonly string[] = [],
+): Caller {
+  const caller = callerFromEvent(event, groupsClaim, emailVerifyingIssuers);
   if (!caller) throw new UnauthorizedError('a valid bearer token is required');
   if (caller.roles.size === 0) {
     throw new ForbiddenError(`the token carries no Opsdesk role in its ${groupsClaim} claim`);
   }
   return caller;
+}
+
+/**
+ * Records a caller with a verified address in the people directory on first sight
+ * (functions/shared/people.ts). Bookkeeping only: no right depends on it, so a failed write is
+ * logged and the request goes on.
+ */
+async function sight(caller: Caller, deps: PipelineDeps, logger: Logger): Promise<void> {
+  if (!deps.people || !caller.personIds?.length || !caller.email) return;
+  try {
+    await deps.people.sighted({ email: caller.email, name: caller.name });
+  } catch (error) {
+    logger.warn('could not record the caller in the people directory', { error });
+  }
 }
 
 /**

@@ -6,7 +6,14 @@ import type * as z from 'zod/mini';
  * a schema the code does not enforce.
  */
 export interface RouteContract {
+  /** One line: the operation's summary in the OpenAPI document. */
   readonly summary: string;
+  /**
+   * The operation's description in the OpenAPI document: what it does and who may call it
+   * (docs/api.md#authentication-and-roles). The document adds what the pipeline makes true of
+   * every such route (Idempotency-Key, If-Match); test/http/openapi.test.ts requires one per route.
+   */
+  readonly description?: string;
   readonly body?: z.ZodMiniType;
   readonly query?: z.ZodMiniType;
   readonly success: {

@@ -123,6 +123,13 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   {
     method: 'GET',
+    path: '/mail-outcomes',
+    function: 'admin',
+    authenticated: true,
+    operationId: 'listMailOutcomes',
+  },
+  {
+    method: 'GET',
     path: '/reports/sla',
     function: 'tickets',
     authenticated: true,

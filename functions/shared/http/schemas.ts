@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import '../zod-locale.js';
+import { problemType } from './problem.js';
 import { singleLine } from './text.js';
 
 /** 64 KiB, the bound (docs/api.md#errors) on descriptions and comment bodies (measured in UTF-8 bytes). */
@@ -45,29 +47,40 @@ export const groupId = z.string().check(
 export const isoTime = z.iso.datetime({ offset: false, precision: 3 });
 
 export const pageQuery = {
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  limit: described(
+    z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+    'the most items a page holds, 1–100 (a page may hold fewer; follow `nextCursor` until it is null)',
+  ),
+  cursor: described(
+    z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    "the previous page's `nextCursor`, sent with the same filters; opaque and bound to the caller and the query",
+  ),
 };
 
 /** The query of a list that takes no filters. */
 export const pageOnlyQuery = z.strictObject(pageQuery);
 
+/** Every problem code of the one catalogue (functions/shared/errors.ts). */
+const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
 /**
  * RFC 9457 problem details. Besides the standard members, the extension members Opsdesk sends are
  * declared (each only on the problems that carry it); any other member is allowed, since RFC 9457
- * §3.2 has clients ignore extensions they do not know, and new ones may be added.
+ * §3.2 has clients ignore extensions they do not know, and new ones may be added. Members whose
+ * values are a capability's closed set (statuses, link types, …) become enums in the document
+ * (functions/public/http/openapi.ts), since shared/ knows no capability.
  */
 export const problemSchema = withMeta(
   z.looseObject({
     type: described(
-      z.string(),
+      z.enum(ERROR_CODE_LIST.map(problemType) as [string, ...string[]]),
       'a stable URI naming the kind of problem: https://opsdesk.dev/problems/<code> (docs/api.md#error-codes)',
     ),
-    title: z.string(),
+    title: described(z.string(), "the code's title, the same for every occurrence of the code"),
     status: described(z.int().check(z.gte(400), z.lte(599)), 'the HTTP status code'),
-    detail: z.string(),
+    detail: described(z.string(), 'what went wrong with this request, for a person'),
     code: described(
-      z.optional(z.string()),
+      z.enum(ERROR_CODE_LIST),
       'a stable machine-readable code for the problem, the suffix of `type` (docs/api.md#error-codes)',
     ),
     errors: described(
@@ -135,7 +148,22 @@ export const problemSchema = withMeta(
       '409: the approval that is not pending (null when there is none)',
     ),
   }),
-  { id: 'Problem' },
+  {
+    id: 'Problem',
+    examples: [
+      {
+        type: 'https://opsdesk.dev/problems/invalid_transition',
+        title: 'Invalid transition',
+        status: 409,
+        detail:
+          'a service_request cannot move from in_progress to closed; allowed: on_hold, resolved, cancelled',
+        code: 'invalid_transition',
+        from: 'in_progress',
+        to: 'closed',
+        allowed: ['on_hold', 'resolved', 'cancelled'],
+      },
+    ],
+  },
 );
 
 export function pageOf<T extends z.ZodMiniType>(item: T, id: string) {

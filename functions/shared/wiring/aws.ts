@@ -32,6 +32,7 @@ export function awsHttpDeps(env: {
   readonly CURSOR_SECRET_ARN: string;
   readonly CORS_ORIGINS: string;
   readonly GROUPS_CLAIM: string;
+  readonly EMAIL_VERIFYING_ISSUERS: string;
 }): HttpDeps {
   return {
     ...awsTableDeps(env),

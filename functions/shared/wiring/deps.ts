@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock/clock.js';
+import type { PersonSightings } from '../people.js';
 
 /**
  * What the outside world gives a handler, split by what needs it: each Lambda entry builds only
@@ -15,6 +16,13 @@ export interface PipelineDeps {
   readonly corsOrigins: readonly string[];
   /** Claim holding the caller's groups/roles (docs/api.md#authentication-and-roles; default `cognito:groups`). */
   readonly groupsClaim: string;
+  /**
+   * Issuers whose tokens carry only addresses they verified, `email_verified` or not (stack config
+   * `emailVerifyingIssuers`; docs/api.md#one-person-across-channels). Default none.
+   */
+  readonly emailVerifyingIssuers?: readonly string[];
+  /** Where a verified caller is recorded in the people directory on first sight (none: not recorded). */
+  readonly people?: PersonSightings;
 }
 
 /** The table, for every handler that reads or writes records. */

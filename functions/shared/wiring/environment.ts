@@ -64,4 +64,6 @@ export const HTTP_TABLE_ENVIRONMENT = {
   /** Comma-separated origins; empty means no CORS headers. */
   CORS_ORIGINS: optional(),
   GROUPS_CLAIM: required(),
+  /** Comma-separated token issuers that verify every email address they issue (stack config `emailVerifyingIssuers`). */
+  EMAIL_VERIFYING_ISSUERS: optional(),
 } satisfies EnvironmentShape;

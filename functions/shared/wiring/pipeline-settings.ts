@@ -4,11 +4,19 @@ import type { PipelineDeps } from './deps.js';
 export function pipelineSettings(env: {
   readonly CORS_ORIGINS: string;
   readonly GROUPS_CLAIM: string;
+  /** Comma-separated; absent where no route takes a token (the public function). */
+  readonly EMAIL_VERIFYING_ISSUERS?: string;
 }): Omit<PipelineDeps, 'cursorKey'> {
   return {
-    corsOrigins: env.CORS_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: commaList(env.CORS_ORIGINS),
     groupsClaim: env.GROUPS_CLAIM,
+    emailVerifyingIssuers: commaList(env.EMAIL_VERIFYING_ISSUERS ?? ''),
   };
+}
+
+function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

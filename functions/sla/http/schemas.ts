@@ -1,11 +1,15 @@
 import * as z from 'zod/mini';
-import { identifier, isoTime, withMeta } from '../../shared/http/schemas.js';
+import { described, identifier, isoTime, withMeta } from '../../shared/http/schemas.js';
 import { singleLine } from '../../shared/http/text.js';
 import { TICKET_STATUSES, TICKET_TYPES } from '../../tickets/model.js';
 import { rangeProblems, WEEKDAYS } from '../calendar.js';
+import { CLOCKS } from '../model.js';
 import { isValidTimezone } from '../timezone.js';
 
-const timeRange = z.tuple([z.string(), z.string()]);
+const timeRange = described(
+  z.tuple([z.string(), z.string()]),
+  'a working range `["HH:MM", "HH:MM"]` in local wall-clock time, start before end; `"24:00"` ends it at midnight',
+);
 const dayRanges = z.array(timeRange).check(z.maxLength(12));
 
 const isoDate = z.string().check(
@@ -44,7 +48,28 @@ export const putCalendarBody = withMeta(
         }
       }),
     ),
-  { id: 'PutCalendar' },
+  {
+    id: 'PutCalendar',
+    examples: [
+      {
+        name: 'Berlin office',
+        timezone: 'Europe/Berlin',
+        hours: {
+          mon: [
+            ['08:00', '12:00'],
+            ['13:00', '17:00'],
+          ],
+          tue: [['08:00', '17:00']],
+          wed: [['08:00', '17:00']],
+          thu: [['08:00', '17:00']],
+          fri: [['08:00', '15:00']],
+          sat: [],
+          sun: [],
+        },
+        holidays: ['2026-12-24', '2026-12-25'],
+      },
+    ],
+  },
 );
 
 export const putPolicyBody = withMeta(
@@ -68,7 +93,20 @@ export const putPolicyBody = withMeta(
     warnAt: z._default(z.number().check(z.gt(0), z.lt(1)), 0.8),
     pauseOn: z._default(z.array(z.enum(TICKET_STATUSES)).check(z.maxLength(7)), ['on_hold']),
   }),
-  { id: 'PutSlaPolicy' },
+  {
+    id: 'PutSlaPolicy',
+    examples: [
+      {
+        name: 'P2 incidents',
+        order: 20,
+        match: { type: 'incident', priority: [2] },
+        calendarId: 'business-hours',
+        targets: { firstResponse: 30, resolution: 480 },
+        warnAt: 0.8,
+        pauseOn: ['on_hold'],
+      },
+    ],
+  },
 );
 
 export const calendarSchema = withMeta(
@@ -76,7 +114,12 @@ export const calendarSchema = withMeta(
     id: z.string(),
     name: z.string(),
     timezone: z.string(),
-    hours: z.record(z.string(), z.array(timeRange)),
+    hours: z.object(
+      Object.fromEntries(WEEKDAYS.map((day) => [day, z.array(timeRange)])) as Record<
+        (typeof WEEKDAYS)[number],
+        z.ZodMiniArray<typeof timeRange>
+      >,
+    ),
     holidays: z.array(z.string()),
     version: z.int(),
     updatedAt: z.union([isoTime, z.string()]),
@@ -119,7 +162,7 @@ export const ticketSlaSchema = withMeta(
     firstResponse: slaClock,
     resolution: slaClock,
     pendingNotices: z.array(
-      z.object({ kind: z.enum(['warning', 'breach']), clock: z.string(), notBefore: isoTime }),
+      z.object({ kind: z.enum(['warning', 'breach']), clock: z.enum(CLOCKS), notBefore: isoTime }),
     ),
   }),
   { id: 'TicketSla' },
@@ -131,9 +174,15 @@ export const policyList = withMeta(z.object({ items: z.array(policySchema) }), {
 export const slaReportQuery = withMeta(
   z
     .strictObject({
-      from: z.iso.datetime({ offset: true }),
-      to: z.iso.datetime({ offset: true }),
-      type: z.optional(z.enum(TICKET_TYPES)),
+      from: described(
+        z.iso.datetime({ offset: true }),
+        'tickets created at or after this instant (ISO 8601 with an offset or Z)',
+      ),
+      to: described(
+        z.iso.datetime({ offset: true }),
+        'tickets created before this instant; after `from`, at most 366 days later',
+      ),
+      type: described(z.optional(z.enum(TICKET_TYPES)), 'only tickets of this type'),
     })
     .check(
       z.refine((q) => Date.parse(q.from) < Date.parse(q.to), {
@@ -154,8 +203,11 @@ export const slaReportSchema = withMeta(
   z.object({
     from: z.string(),
     to: z.string(),
-    type: z.nullable(z.string()),
-    truncated: z.boolean(),
+    type: z.nullable(z.enum(TICKET_TYPES)),
+    truncated: described(
+      z.boolean(),
+      'true when more than 10,000 tickets were created in the range: the figures cover the first 10,000',
+    ),
     priorities: z.array(
       z.object({
         priority: z.int(),

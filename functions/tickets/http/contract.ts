@@ -18,52 +18,70 @@ import {
 export const TICKETS_CONTRACT = {
   'POST /tickets': {
     summary: 'Create a ticket',
+    description:
+      "Files an incident, service request or problem. Everyone with a role files for themself; agents and admins may file on someone's behalf (`requester`) and set `source: alert`. `impact` and `urgency` default to 3, and `priority` is impact + urgency − 1 (P1 … P5); the first matching SLA policy starts the ticket's clocks. Answers the ticket with `Location` and `ETag`.",
     body: createTicketBody,
     success: { status: 201, schema: ticketSchema, headers: ['Location', 'ETag'] },
     errors: [409, 422],
   },
   'GET /tickets': {
     summary: 'List tickets (requesters see only their own)',
+    description:
+      'Tickets newest first, filtered by any combination of the query parameters. Requesters get only the tickets they requested, whatever they pass. Follow `nextCursor` (with the same filters) until it is null; a page may hold fewer than `limit` items.',
     query: listTicketsQuery,
     success: { status: 200, schema: ticketPage },
   },
   'GET /tickets/{id}': {
     summary: 'Read a ticket',
+    description:
+      'The ticket with its SLA clocks and links. Its requester, agents, approvers and admins may read it; anyone else gets 404, exactly as for a ticket that does not exist. `ETag` is its version, for `If-Match` on PATCH.',
     success: { status: 200, schema: ticketSchema, headers: ['ETag'] },
     errors: [404],
   },
   'PATCH /tickets/{id}': {
     summary: 'Update, assign or transition a ticket',
+    description:
+      'Changes the fields sent. Agents and admins change any field, assign (`assignee`, `group`) and transition (`status`; moving `on_hold` needs `holdReason`, `resolved` needs `resolution`; a move the lifecycle forbids is 409 `invalid_transition` with `from`, `to` and `allowed`). A requester edits `title` and `description` while the ticket is `new` and reopens it when `resolved`; approvers may read but not edit (403). Without `If-Match` a lost race is re-applied on the server, so no concurrent change is lost.',
     body: updateTicketBody,
     success: { status: 200, schema: ticketSchema, headers: ['ETag'] },
     errors: [404, 409, 412, 503],
   },
   'POST /tickets/{id}/comments': {
     summary: 'Comment on a ticket (public or internal)',
+    description:
+      "Adds a public comment or an internal note (agents and admins only). A requester comments publicly on their own tickets; approvers may not comment (403). Closed and cancelled tickets take internal notes only (409 `ticket_closed`). A requester's public comment on a ticket on hold awaiting the customer moves it back to `in_progress`; the first public comment from someone other than the requester meets the first-response clock.",
     body: addCommentBody,
     success: { status: 201, schema: commentSchema, headers: ['Location'] },
     errors: [404, 409, 422, 503],
   },
   'GET /tickets/{id}/comments': {
     summary: 'Comments, oldest first',
+    description:
+      "The ticket's comments, oldest first, for whoever may read the ticket; requesters never see internal notes.",
     query: pageOnlyQuery,
     success: { status: 200, schema: commentPage },
     errors: [404],
   },
   'GET /tickets/{id}/history': {
     summary: 'History entries, oldest first',
+    description:
+      "Every change to the ticket, oldest first: who, when, `changes: [{field, from, to}]` and the events it produced. Agents, approvers and admins only; the ticket's requester gets 403.",
     query: pageOnlyQuery,
     success: { status: 200, schema: historyPage },
     errors: [404],
   },
   'POST /tickets/{id}/links': {
     summary: 'Link a ticket to another ticket or a CI',
+    description:
+      'Agents and admins only (403 for everyone else, before the ticket is read). `duplicate_of`, `caused_by`, `parent_of`, `child_of` and `relates_to` link two tickets and are stored on both, the target getting the inverse; `affects` adds a CI to `ciIds`. Answers the updated source ticket. A ticket keeps at most 100 links and 20 CIs, and a parent chain may not loop (409 with a specific `code`).',
     body: addLinkBody,
     success: { status: 201, schema: ticketSchema, headers: ['ETag'] },
     errors: [404, 409, 422, 503],
   },
   'GET /reports/sla': {
     summary: 'SLA compliance per priority for tickets created in [from, to)',
+    description:
+      'SLA compliance per priority for tickets created in `[from, to)` (at most 366 days): totals, met, breached, compliance in percent, and mean and p90 business minutes to first response and to resolution. Agents, approvers and admins. `truncated` is true beyond 10,000 tickets.',
     query: slaReportQuery,
     success: { status: 200, schema: slaReportSchema },
   },

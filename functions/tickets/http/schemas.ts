@@ -12,7 +12,15 @@ import {
 } from '../../shared/http/schemas.js';
 import { singleLine } from '../../shared/http/text.js';
 import { ticketSlaSchema } from '../../sla/http/schemas.js';
-import { HOLD_REASONS, LINK_TYPES, RESOLUTION_CODES, TICKET_STATUSES, TICKET_TYPES } from '../model.js';
+import {
+  HOLD_REASONS,
+  INVERSE_LINK,
+  LINK_TYPES,
+  RESOLUTION_CODES,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+  type TicketLink,
+} from '../model.js';
 import type { Level } from '../priority.js';
 
 // Typed as the domain's 1 | 2 | 3 while staying a plain integer schema in the OpenAPI document.
@@ -26,6 +34,13 @@ const resolution = z.strictObject({
   code: z.enum(RESOLUTION_CODES),
   notes: z.pipe(longText, z.string().check(z.minLength(1))),
 });
+
+/** What a ticket's `links` hold: both sides of ticket-to-ticket links, and `affects` for each CI. */
+const STORED_LINK_TYPES = [...Object.keys(INVERSE_LINK), 'affects'] as TicketLink['type'][] as [
+  TicketLink['type'],
+  ...TicketLink['type'][],
+];
+
 const person = z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()) });
 
 export const createTicketBody = withMeta(
@@ -45,7 +60,12 @@ export const createTicketBody = withMeta(
     ),
     source: described(z.optional(z.enum(['api', 'alert'])), 'agents and admins only'),
   }),
-  { id: 'CreateTicket' },
+  {
+    id: 'CreateTicket',
+    examples: [
+      { type: 'incident', title: 'VPN down', description: 'Since 9:00, all of sales', impact: 2, urgency: 1 },
+    ],
+  },
 );
 
 export const updateTicketBody = withMeta(
@@ -64,19 +84,32 @@ export const updateTicketBody = withMeta(
       ciIds: z.optional(ciIds),
     })
     .check(z.refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })),
-  { id: 'UpdateTicket' },
+  {
+    id: 'UpdateTicket',
+    examples: [
+      { assignee: 'ann', group: 'service-desk', status: 'in_progress' },
+      { status: 'on_hold', holdReason: 'awaiting_customer' },
+      { status: 'resolved', resolution: { code: 'fixed', notes: 'Rolled the gateway certificate' } },
+    ],
+  },
 );
 
 export const listTicketsQuery = withMeta(
   z.strictObject({
     ...pageQuery,
-    type: z.optional(z.enum(TICKET_TYPES)),
-    status: z.optional(z.enum(TICKET_STATUSES)),
-    priority: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(5))),
-    assignee: z.optional(identifier),
-    group: z.optional(groupId),
-    requester: z.optional(identifier),
-    ciId: z.optional(identifier),
+    type: described(z.optional(z.enum(TICKET_TYPES)), 'only tickets of this type'),
+    status: described(z.optional(z.enum(TICKET_STATUSES)), 'only tickets in this status'),
+    priority: described(
+      z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(5))),
+      'only tickets of this priority, 1 (P1, highest) to 5',
+    ),
+    assignee: described(z.optional(identifier), 'only tickets assigned to this user id'),
+    group: described(z.optional(groupId), 'only tickets assigned to this group'),
+    requester: described(
+      z.optional(identifier),
+      "only tickets requested by this user id (a requester's own lists ignore it: they only ever see theirs)",
+    ),
+    ciId: described(z.optional(identifier), 'only tickets affecting this CI'),
   }),
   { id: 'ListTicketsQuery' },
 );
@@ -86,7 +119,7 @@ export const addCommentBody = withMeta(
     body: z.pipe(longText, z.string().check(z.trim(), z.minLength(1))),
     visibility: z.optional(z.enum(['public', 'internal'])),
   }),
-  { id: 'AddComment' },
+  { id: 'AddComment', examples: [{ body: 'Which VPN client version do you run?', visibility: 'public' }] },
 );
 
 export const addLinkBody = withMeta(
@@ -106,7 +139,13 @@ export const addLinkBody = withMeta(
         }
       }),
     ),
-  { id: 'AddLink' },
+  {
+    id: 'AddLink',
+    examples: [
+      { type: 'caused_by', targetId: 'PRB-000007' },
+      { type: 'affects', targetId: 'vpn-gateway-1' },
+    ],
+  },
 );
 
 export const ticketSchema = withMeta(
@@ -136,7 +175,15 @@ export const ticketSchema = withMeta(
       z.nullable(ticketSlaSchema),
       'SLA clocks (docs/sla.md#clocks-on-the-ticket); null when no policy applies',
     ),
-    links: z.array(z.object({ type: z.string(), targetId: z.string() })),
+    links: z.array(
+      z.object({
+        type: described(
+          z.enum(STORED_LINK_TYPES),
+          'both sides of ticket-to-ticket links (the target holds the inverse), and `affects` for each CI',
+        ),
+        targetId: z.string(),
+      }),
+    ),
     version: z.int().check(z.gte(1)),
   }),
   { id: 'Ticket' },

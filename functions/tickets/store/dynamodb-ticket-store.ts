@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
@@ -11,7 +10,13 @@ import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
 import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
-import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
+import {
+  cancellationReasons,
+  isContention,
+  isDynamoCompanion,
+  type TransactItem,
+} from '../../shared/dynamodb/transactions.js';
+import { mergedPage } from '../../shared/merged-pages.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
 import { TICKET_PREFIX } from '../model.js';
@@ -19,14 +24,21 @@ import {
   COMMENT_PREFIX,
   ciMembershipKey,
   commentKey,
+  forRequester,
   indexForQuery,
+  REQUESTER_MERGE_KEYS,
+  requesterPartitions,
   SLA_PARTITION,
   ticketIndexKeys,
   ticketKey,
 } from './ticket-keys.js';
-import { matchesQuery, type TicketQuery, type TicketStore, type TicketWrite } from './ticket-store.js';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import {
+  type CommitCompanion,
+  matchesQuery,
+  type TicketQuery,
+  type TicketStore,
+  type TicketWrite,
+} from './ticket-store.js';
 
 export class DynamoTicketRepository implements TicketStore {
   constructor(
@@ -53,8 +65,10 @@ export class DynamoTicketRepository implements TicketStore {
     return out.Item ? withoutKeys<Ticket>(out.Item) : undefined;
   }
 
-  async commit(writes: readonly TicketWrite[]): Promise<void> {
-    const items = writes.flatMap((write) => this.actionsFor(write));
+  async commit(writes: readonly TicketWrite[], companion?: CommitCompanion): Promise<void> {
+    const own = writes.flatMap((write) => this.actionsFor(write));
+    const joined = isDynamoCompanion(companion) ? companion : undefined;
+    const items = joined ? [...own, ...joined.items] : own;
     // Per-action ticket positions, to turn a cancellation reason back into the record it concerns.
     const ticketPositions = new Map<number, TicketWrite>();
     let position = 0;
@@ -70,6 +84,7 @@ export class DynamoTicketRepository implements TicketStore {
           ClientRequestToken: writes[0]!.history.id,
         }),
       );
+      joined?.carried();
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
@@ -79,6 +94,8 @@ export class DynamoTicketRepository implements TicketStore {
           throw new StaleWriteError(write.after.id, reason?.item?.version as number | undefined);
         }
       }
+      const theirs = joined?.cancelled(reasons.slice(own.length));
+      if (theirs) throw theirs;
       if (reasons.some((reason) => reason.code === 'TransactionConflict')) {
         throw new StaleWriteError(writes[0]!.after.id);
       }
@@ -149,6 +166,15 @@ export class DynamoTicketRepository implements TicketStore {
   }
 
   list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+    const requesters = requesterPartitions(query);
+    if (requesters) {
+      return mergedPage(
+        requesters,
+        page,
+        (requester, request) => this.list(forRequester(query, requester), request),
+        REQUESTER_MERGE_KEYS,
+      );
+    }
     return listFromIndex<Ticket>(this.dynamo, this.tableName, indexForQuery(query), page, {
       matches: (ticket) => matchesQuery(ticket, query),
       membershipId: 'ticketId',

@@ -1,7 +1,4 @@
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
-import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
-import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
-import { TICKET_PREFIX } from '../model.js';
 import {
   compareKeys,
   dynamoLikeError,
@@ -9,7 +6,17 @@ import {
   type QueryEntry,
   storedCopy,
 } from '../../shared/memory/in-memory-support.js';
-import { indexForQuery, ticketIndexKeys } from './ticket-keys.js';
+import { mergedPage } from '../../shared/merged-pages.js';
+import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
+import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
+import { TICKET_PREFIX } from '../model.js';
+import {
+  forRequester,
+  indexForQuery,
+  REQUESTER_MERGE_KEYS,
+  requesterPartitions,
+  ticketIndexKeys,
+} from './ticket-keys.js';
 import { matchesQuery, type TicketQuery, type TicketStore, type TicketWrite } from './ticket-store.js';
 
 /** DynamoDB's bounds on one TransactWriteItems request. */
@@ -130,6 +137,15 @@ export class InMemoryTicketStore implements TicketStore {
   }
 
   async list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+    const requesters = requesterPartitions(query);
+    if (requesters) {
+      return mergedPage(
+        requesters,
+        page,
+        (requester, request) => this.list(forRequester(query, requester), request),
+        REQUESTER_MERGE_KEYS,
+      );
+    }
     const target = indexForQuery(query);
     const index = INDEXES[target.index];
     if (target.index === 'byCi') {

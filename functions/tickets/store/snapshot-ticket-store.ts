@@ -1,6 +1,6 @@
 import { RecentMap } from '../../shared/caching/recent-map.js';
 import type { Ticket } from '../model.js';
-import type { ReadHint, TicketStore, TicketWrite } from './ticket-store.js';
+import type { CommitCompanion, ReadHint, TicketStore, TicketWrite } from './ticket-store.js';
 
 /**
  * Remembers the tickets this container last read or wrote. Every write bumps a ticket's version,
@@ -25,8 +25,8 @@ export class SnapshotTicketStore implements TicketStore {
     return ticket;
   }
 
-  async commit(writes: readonly TicketWrite[]): Promise<void> {
-    await this.inner.commit(writes);
+  async commit(writes: readonly TicketWrite[], companion?: CommitCompanion): Promise<void> {
+    await this.inner.commit(writes, companion);
     for (const write of writes) this.snapshots.set(write.after.id, write.after);
   }
 

@@ -1,4 +1,5 @@
 import { INDEXES, type IndexName, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
+import type { MergeKeys } from '../../shared/merged-pages.js';
 import { nextSlaDeadline } from '../../sla/sweep.js';
 import type { Ticket } from '../model.js';
 import type { TicketQuery } from './ticket-store.js';
@@ -50,6 +51,7 @@ export function ticketIndexKeys(ticket: Ticket): Record<string, string> {
  */
 export function indexForQuery(query: TicketQuery): { index: IndexName; value: string } {
   if (query.requester !== undefined) return { index: 'byRequester', value: `ticket#${query.requester}` };
+  if (query.requesters?.length === 1) return { index: 'byRequester', value: `ticket#${query.requesters[0]}` };
   if (query.assignee !== undefined) return { index: 'byAssignee', value: `ticket#${query.assignee}` };
   if (query.ciId !== undefined) return { index: 'byCi', value: `ticket#${query.ciId}` };
   if (query.group !== undefined) return { index: 'byGroup', value: `ticket#${query.group}` };
@@ -58,3 +60,30 @@ export function indexForQuery(query: TicketQuery): { index: IndexName; value: st
   if (query.type !== undefined) return { index: 'byType', value: `ticket#${query.type}` };
   return { index: 'byKind', value: 'TICKET' };
 }
+
+/**
+ * The requesters of a query that lists several (`requesters`), each a byRequester partition read
+ * through shared/merged-pages.ts; undefined when the query reads one index partition.
+ */
+export function requesterPartitions(query: TicketQuery): string[] | undefined {
+  if (query.requesters === undefined) return undefined;
+  const requesters = [...new Set(query.requesters)];
+  return requesters.length === 1 ? undefined : requesters;
+}
+
+/** A query over several requesters narrowed to one of them (none left: an empty `requesters`). */
+export function forRequester(query: TicketQuery, requester: string): TicketQuery {
+  const { requesters: _requesters, ...rest } = query;
+  return { ...rest, requester };
+}
+
+/** How a list over several requesters orders tickets and resumes each partition (the byRequester index keys). */
+export const REQUESTER_MERGE_KEYS: MergeKeys<Ticket> = {
+  sortKeyOf: (ticket) => `${ticket.createdAt}#${ticket.id}`,
+  frontierOf: (lastKey) => String(lastKey[LIST_SORT_KEY]),
+  resumeKeyOf: (ticket) => ({
+    ...ticketKey(ticket.id),
+    [INDEXES.byRequester.partitionKey]: `ticket#${ticket.requester.id}`,
+    [LIST_SORT_KEY]: `${ticket.createdAt}#${ticket.id}`,
+  }),
+};

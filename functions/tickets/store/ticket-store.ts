@@ -9,6 +9,11 @@ export interface TicketQuery {
   readonly assignee?: string;
   readonly group?: string;
   readonly requester?: string;
+  /**
+   * Any of these requesters: one list over several byRequester partitions, newest first (a
+   * requester's own tickets under their id and their person ids; at most a few, each one query).
+   */
+  readonly requesters?: readonly string[];
   readonly ciId?: string;
 }
 
@@ -21,6 +26,7 @@ export function matchesQuery(ticket: Ticket, query: TicketQuery): boolean {
     (query.assignee === undefined || ticket.assignee === query.assignee) &&
     (query.group === undefined || ticket.group === query.group) &&
     (query.requester === undefined || ticket.requester.id === query.requester) &&
+    (query.requesters === undefined || query.requesters.includes(ticket.requester.id)) &&
     (query.ciId === undefined || ticket.ciIds.includes(query.ciId))
   );
 }
@@ -45,13 +51,28 @@ export interface TicketWrite {
   readonly comment?: Comment;
 }
 
+/**
+ * Writes another store adds to a commit, to land in the same transaction (the mail gateway's note
+ * on its claim, its thread record, a sender seen first: docs/email.md#exactly-once). Opaque to
+ * the ticket store's callers: an adapter carries the companions of its own `kind` and calls
+ * `carried()`; a store that cannot carry one (another kind, or none) leaves it uncalled, and its
+ * owner writes those parts apart.
+ */
+export interface CommitCompanion {
+  readonly kind: string;
+  carried(): void;
+}
+
 export interface TicketStore {
   /** Next number in the type's sequence (an atomic counter). */
   nextSequence(type: TicketType): Promise<number>;
   /** See ReadHint: without one, the current item. */
   get(id: string, hint?: ReadHint): Promise<Ticket | undefined>;
-  /** Writes every part in one transaction; throws StaleWriteError when any `before` is outdated. */
-  commit(writes: readonly TicketWrite[]): Promise<void>;
+  /**
+   * Writes every part in one transaction; throws StaleWriteError when any `before` is outdated.
+   * A `companion` this store can carry joins the same transaction (see CommitCompanion).
+   */
+  commit(writes: readonly TicketWrite[], companion?: CommitCompanion): Promise<void>;
   list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>>;
   listComments(ticketId: string, page: PageRequest, options: { publicOnly: boolean }): Promise<Page<Comment>>;
   listHistory(ticketId: string, page: PageRequest): Promise<Page<HistoryEntry>>;

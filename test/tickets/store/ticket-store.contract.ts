@@ -393,6 +393,51 @@ export function ticketStoreContract(name: string, makeStore: () => Promise<Ticke
         expect(pages.map((page) => page.length)).toEqual([1, 0, 1, 0]);
       });
 
+      it('several requesters list as one, newest first, each page resuming every partition where it stopped', async () => {
+        // One person under three ids (docs/api.md#one-person-across-channels), interleaved in time.
+        const plan: [string, string, number, string | null][] = [
+          ['INC-000340', 'person:p@example.com', 0, 'ann'],
+          ['INC-000341', 'p@example.com', 1, null],
+          ['INC-000342', 'uid-p', 2, 'ann'],
+          ['INC-000343', 'person:p@example.com', 3, null],
+          ['INC-000344', 'someone-else', 4, 'ann'],
+          ['INC-000345', 'person:p@example.com', 5, null],
+          ['INC-000346', 'uid-p', 6, null],
+          ['INC-000347', 'p@example.com', 7, 'ann'],
+        ];
+        for (const [id, requester, minute, assignee] of plan) {
+          await create({
+            id,
+            requester: { id: requester, email: null, name: null },
+            createdAt: at(minute),
+            assignee,
+          });
+        }
+        const requesters = ['uid-p', 'person:p@example.com', 'p@example.com'];
+        const mine = [
+          'INC-000347',
+          'INC-000346',
+          'INC-000345',
+          'INC-000343',
+          'INC-000342',
+          'INC-000341',
+          'INC-000340',
+        ];
+        for (const limit of [1, 2, 3, 50]) {
+          const { items, pages } = await readAll((page) => store.list({ requesters }, page), limit);
+          expect(items.map((t) => t.id)).toEqual(mine);
+          expect(pages.every((page) => page.length <= limit)).toBe(true);
+        }
+        // The other filters narrow it, across short pages too.
+        const assigned = await readAll((page) => store.list({ requesters, assignee: 'ann' }, page), 1);
+        expect(assigned.items.map((t) => t.id)).toEqual(['INC-000347', 'INC-000342', 'INC-000340']);
+        expect(await ids({ requesters: ['uid-p', 'nobody'] })).toEqual(['INC-000346', 'INC-000342']);
+        expect(await ids({ requesters: ['uid-p', 'uid-p'] })).toEqual(['INC-000346', 'INC-000342']);
+        expect(await ids({ requesters: ['uid-p'] })).toEqual(['INC-000346', 'INC-000342']);
+        expect(await ids({ requesters: [] })).toEqual([]);
+        expect(await ids({ requesters, status: 'closed' })).toEqual([]);
+      });
+
       it('pages of a CI list resume too', async () => {
         for (let i = 0; i < 5; i++) await create({ id: `INC-00033${i}`, createdAt: at(i), ciIds: ['core'] });
         const { items } = await readAll((page) => store.list({ ciId: 'core' }, page), 2);

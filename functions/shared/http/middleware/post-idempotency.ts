@@ -12,6 +12,19 @@ const OWNS_RECORD = 'opsdesk.idempotency.owned';
 /** The documented bound (docs/api.md, the OpenAPI header parameter): exact, not approximate. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
+/** The response header that marks a replay (docs/api.md#idempotency): `Idempotent-Replayed: true`. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/**
+ * The stored first response, marked as a replay. Only replays pass through Powertools'
+ * `responseHook`; the first response is stored and answered without the header.
+ */
+export function markReplayed(response: unknown): unknown {
+  if (response === null || typeof response !== 'object' || Array.isArray(response)) return response;
+  const stored = response as { headers?: Record<string, unknown> };
+  return { ...stored, headers: { ...stored.headers, [REPLAYED_HEADER]: 'true' } };
+}
+
 /**
  * Refuses a key that cannot name one request of one caller. A blank key would otherwise hash to
  * one constant for every caller (the key expression yields "" and Powertools hashes it), so one
@@ -35,6 +48,7 @@ export function checkIdempotencyKey(key: string): void {
  * Two guards around Powertools' middleware: it applies only to POST requests, and its error hook
  * (which deletes the record so a failed request can be retried) runs only when this request
  * created the record. Otherwise a 409/422 for a duplicate would delete the first request's record.
+ * A replay carries `Idempotent-Replayed: true` (markReplayed), so a client can tell it apart.
  */
 export function postIdempotency(dynamo: DynamoDBDocumentClient, tableName: string): MiddlewareObj {
   const inner = makeHandlerIdempotent({
@@ -52,6 +66,7 @@ export function postIdempotency(dynamo: DynamoDBDocumentClient, tableName: strin
         'headers."idempotency-key" && [requestContext.authorizer.jwt.claims.sub, requestContext.http.method, rawPath, headers."idempotency-key"]',
       payloadValidationJmesPath: 'body',
       expiresAfterSeconds: 24 * 60 * 60,
+      responseHook: (response) => markReplayed(response) as typeof response,
     }),
   });
   const applies = (request: Request) =>
