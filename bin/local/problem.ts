@@ -1,15 +1,13 @@
-import { type ErrorCode, genericCode } from '../../functions/shared/errors.js';
-import { problem as handlerProblem } from '../../functions/shared/http/problem.js';
+import { genericCode } from '../../functions/shared/errors.js';
+import {
+  type Problem as HandlerProblem,
+  problem as handlerProblem,
+} from '../../functions/shared/http/problem.js';
 
-/** RFC 9457 problem details, as the handlers also answer them (docs/api.md#errors). */
-export interface Problem {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly code: ErrorCode;
+/** RFC 9457 problem details, the same shape the handlers answer (docs/api.md#errors). */
+export type Problem = HandlerProblem & {
   readonly errors?: readonly { readonly path: string; readonly message: string }[];
-}
+};
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

@@ -4,6 +4,7 @@ import { assembleEmailNotifier } from '../../functions/email/notifier.function.j
 import { defaultEmailSettings, type EmailSettings } from '../../functions/email/settings.js';
 import type { EmailDeps } from '../../functions/email/wiring.js';
 import type { DomainEvent, EventBus } from '../../functions/shared/outbox/event-bus.js';
+import { eventBridgeEnvelope } from '../../functions/shared/outbox/event-envelope.js';
 import type { RecordingEventBus } from '../../functions/shared/outbox/recording-bus.js';
 import type { AppDeps } from './functions.js';
 import type { Logger } from './log.js';
@@ -76,17 +77,7 @@ export async function startLocalMailGateway(options: {
   const deliver = async (event: DomainEvent): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await notify({
-          version: '0',
-          id: event.detail.eventId,
-          'detail-type': event.detailType,
-          source: 'opsdesk',
-          account: 'local',
-          time: event.time,
-          region: 'local',
-          resources: [],
-          detail: event.detail,
-        });
+        await notify(eventBridgeEnvelope(event));
         return;
       } catch (error) {
         if (attempt >= DELIVERY_ATTEMPTS) {

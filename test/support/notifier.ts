@@ -4,6 +4,7 @@ import { createEmailNotifierHandler } from '../../functions/email/notifier-handl
 import { emailNotifier } from '../../functions/email/notifier-wiring.js';
 import { defaultEmailSettings } from '../../functions/email/settings.js';
 import type { DomainEvent } from '../../functions/shared/outbox/event-bus.js';
+import { eventBridgeEnvelope } from '../../functions/shared/outbox/event-envelope.js';
 import type { LocalRuntime } from './runtime.js';
 
 /**
@@ -21,17 +22,7 @@ export function redeliverToNotifier(rt: LocalRuntime, event: DomainEvent): Promi
     }),
     () => undefined,
   );
-  return notify({
-    version: '0',
-    id: event.detail.eventId,
-    'detail-type': event.detailType,
-    source: 'opsdesk',
-    account: 'local',
-    time: event.time,
-    region: 'local',
-    resources: [],
-    detail: event.detail,
-  });
+  return notify(eventBridgeEnvelope(event));
 }
 
 /**
