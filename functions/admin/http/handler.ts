@@ -4,9 +4,8 @@ import { assertGroupAdmin, assertGroupReader, type GroupService } from '../../gr
 import { ValidationError } from '../../shared/errors.js';
 import { etagOf, versionFromIfMatch } from '../../shared/http/etag.js';
 import { operation } from '../../shared/http/operation.js';
-import type { HttpHandler } from '../../shared/http/pipeline.js';
+import type { ApiBuilder, HttpHandler } from '../../shared/http/pipeline.js';
 import { groupId } from '../../shared/http/schemas.js';
-import type { ApiBuilder } from '../../shared/http/table-api.js';
 import { assertSlaAdmin, assertSlaConfigReader, type SlaAdminService } from '../../sla/admin-service.js';
 import { ADMIN_CONTRACT as CONTRACT } from './contract.js';
 

@@ -1,8 +1,7 @@
 import { ValidationError } from '../../shared/errors.js';
 import { etagOf, versionFromIfMatch } from '../../shared/http/etag.js';
 import { operation } from '../../shared/http/operation.js';
-import type { HttpHandler } from '../../shared/http/pipeline.js';
-import type { ApiBuilder } from '../../shared/http/table-api.js';
+import type { ApiBuilder, HttpHandler } from '../../shared/http/pipeline.js';
 import {
   assertApprover,
   assertChangeWorker,

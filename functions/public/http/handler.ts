@@ -1,6 +1,5 @@
 import { operation } from '../../shared/http/operation.js';
-import type { HttpHandler } from '../../shared/http/pipeline.js';
-import type { ApiBuilder } from '../../shared/http/table-api.js';
+import type { ApiBuilder, HttpHandler } from '../../shared/http/pipeline.js';
 import { PUBLIC_CONTRACT as CONTRACT } from './contract.js';
 import { buildOpenApiDocument } from './openapi.js';
 

@@ -172,7 +172,13 @@ class NoBodyExpectedError extends DomainError {
   }
 }
 
+/**
+ * Turns a capability's operations into its Lambda handler. Handlers receive one of these and their
+ * services, never the table client: the assembly (each function's function.ts) decides the rest.
+ */
+export type ApiBuilder = (operations: Record<string, Operation>) => HttpHandler;
+
 /** Operations with no POST: no Idempotency-Key layer (see table-api.ts for those with one). */
-export function plainApi(deps: PipelineDeps): (operations: Record<string, Operation>) => HttpHandler {
+export function plainApi(deps: PipelineDeps): ApiBuilder {
   return (operations) => httpApi(operations, deps);
 }

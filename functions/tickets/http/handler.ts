@@ -1,7 +1,6 @@
 import { etagOf, versionFromIfMatch } from '../../shared/http/etag.js';
 import { operation } from '../../shared/http/operation.js';
-import type { HttpHandler } from '../../shared/http/pipeline.js';
-import type { ApiBuilder } from '../../shared/http/table-api.js';
+import type { ApiBuilder, HttpHandler } from '../../shared/http/pipeline.js';
 import { assertReportReader, type SlaReportService } from '../../sla/report-service.js';
 import { assertStaff } from '../access.js';
 import type { TicketService } from '../service.js';
