@@ -8,7 +8,7 @@
  *   test/, bench/             outermost
  * Nothing inner imports something outer, and there are no cycles.
  */
-const CAPABILITIES = '(tickets|sla|groups|changes|email|attachments|admin|public|seed)';
+const CAPABILITIES = '(tickets|sla|groups|changes|email|attachments|admin|public|seed|cmdb)';
 
 module.exports = {
   forbidden: [

@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  *   (`*.dynamodb.test.ts`), the local runtime over HTTP, the local stream poller and workflow.
  *   One DynamoDB Local per run, started by the global setup.
  */
-const CAPABILITIES = 'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed}';
+const CAPABILITIES = 'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed,cmdb}';
 
 export default defineConfig({
   test: {

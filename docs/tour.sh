@@ -58,7 +58,7 @@ awk -v dir="$work" '
   inside { print > (dir "/" n ".sh") }
 ' README.md
 blocks=$(find "$work" -name '[0-9]*.sh' | wc -l)
-[ "$blocks" -eq 5 ] || fail "README.md has $blocks sh blocks; this script checks 5: give a new one its checks"
+[ "$blocks" -eq 6 ] || fail "README.md has $blocks sh blocks; this script checks 6: give a new one its checks"
 grep -q 'npm start' "$work/1.sh" || fail "README.md's first sh block is not the set-up one"
 
 run_block() {
@@ -87,12 +87,19 @@ expect_statuses 200 201 200 200 200 200
 report=$(get "/reports/sla?from=2030-01-07T00:00:00Z&to=2030-01-08T00:00:00Z" "$AGENT")
 [ "$(field priorities.1.breached <<<"$report")" -ge 1 ] || fail "the SLA report shows no P2 breach: $report"
 
-run_block "Changes" 4
+run_block "CMDB and services" 4
+# CIs and relationships: 201 on a fresh stack, 200 when the tour runs again
+expect_statuses '20[01]' '20[01]' '20[01]' '20[01]' '20[01]' '20[01]' '20[01]' '20[01]' 200 200 200 201 200
+[ "$(get /cis/sw-1/impact "$AGENT" | field absorbed.0.id)" = core-net ] || fail "one switch down is not absorbed by core-net"
+[ "$(get "/tickets/$CI_INC" "$AGENT" | field affectedServices.0.id)" = payroll ] || fail "$CI_INC does not name the Payroll service"
+[ "$(get "/tickets/$CI_INC" "$AGENT" | field serviceId)" = payroll ] || fail "$CI_INC did not take its one service"
+
+run_block "Changes" 5
 expect_statuses 200 '20[01]' 201 200 200 200 200 200 # the group: 201 created, 200 on a second run
 wait_for "/changes/$CHG" "$AGENT" status closed
 
 mails_before=$(get /_local/outbox "$ADMIN_CHECK" | field items.length)
-run_block "Email to ticket and attachments" 5
+run_block "Email to ticket and attachments" 6
 expect_statuses 200
 # Mail sent since the block started (the API tickets had acknowledgements of their own before).
 new_mail() {

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { ADMIN_ENVIRONMENT } from '../functions/admin/function.js';
 import { ATTACHMENTS_ENVIRONMENT } from '../functions/attachments/function.js';
 import { CHANGES_ENVIRONMENT } from '../functions/changes/function.js';
+import { CMDB_ENVIRONMENT } from '../functions/cmdb/function.js';
 import { PUBLIC_ENVIRONMENT } from '../functions/public/function.js';
 import {
   type FunctionName,
@@ -25,7 +26,7 @@ import {
   routeKey,
 } from '../functions/shared/http/routes.js';
 import { TICKETS_ENVIRONMENT } from '../functions/tickets/function.js';
-import { defaultGroupOf, type StackConfig } from './config.js';
+import { defaultGroupOf, type StackConfig, strictCiIdsOf } from './config.js';
 import type { DataConstruct } from './data.js';
 import { IdentityConstruct } from './identity.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
@@ -41,10 +42,11 @@ const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
   attachments: 'Opsdesk ticket attachments: presigned uploads and downloads',
   admin: 'Opsdesk configuration: groups, SLA policies, calendars',
   changes: 'Opsdesk changes: submission, approvals, implementation, review; freeze windows',
+  cmdb: 'Opsdesk CMDB: CIs, relationships, impact analysis, classes, services',
 };
 
 /** Functions that read and write the table; `public` serves static answers and gets no access. */
-const TABLE_USERS: readonly FunctionName[] = ['tickets', 'attachments', 'admin', 'changes'];
+const TABLE_USERS: readonly FunctionName[] = ['tickets', 'attachments', 'admin', 'changes', 'cmdb'];
 
 export interface ApiConstructProps {
   readonly config: StackConfig;
@@ -114,14 +116,21 @@ export class ApiConstruct extends Construct {
       TABLE_NAME: data.table.tableName,
       CURSOR_SECRET_ARN: this.cursorSecret.secretArn,
     };
+    // `cmdb.strictCiIds`: whether tickets and changes may name only CIs of the CMDB.
+    const strict = { CMDB_STRICT_CI_IDS: strictCiIdsOf(config) ? 'true' : 'false' };
     // Exactly what each function's function.ts declares; the bucket and the state machine are
     // added by the constructs that create them (storage.ts, changes.ts).
     const environments: Record<FunctionName, Record<string, string>> = {
       public: environmentFor(PUBLIC_ENVIRONMENT, pipeline),
-      tickets: environmentFor(TICKETS_ENVIRONMENT, { ...overTable, DEFAULT_GROUP: defaultGroupOf(config) }),
+      tickets: environmentFor(TICKETS_ENVIRONMENT, {
+        ...overTable,
+        ...strict,
+        DEFAULT_GROUP: defaultGroupOf(config),
+      }),
       attachments: environmentFor(ATTACHMENTS_ENVIRONMENT, overTable, ['ATTACHMENTS_BUCKET']),
       admin: environmentFor(ADMIN_ENVIRONMENT, overTable),
-      changes: environmentFor(CHANGES_ENVIRONMENT, overTable, ['STATE_MACHINE_ARN']),
+      changes: environmentFor(CHANGES_ENVIRONMENT, { ...overTable, ...strict }, ['STATE_MACHINE_ARN']),
+      cmdb: environmentFor(CMDB_ENVIRONMENT, overTable),
     };
     const make = (name: FunctionName): NodejsFunction =>
       createOpsdeskFunction(this, `${capitalise(name)}Function`, {
@@ -136,6 +145,7 @@ export class ApiConstruct extends Construct {
       attachments: make('attachments'),
       admin: make('admin'),
       changes: make('changes'),
+      cmdb: make('cmdb'),
     };
     for (const name of TABLE_USERS) {
       data.grantRequestPathAccess(functions[name]);

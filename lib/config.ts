@@ -141,6 +141,8 @@ const rawConfigSchema = z.object({
   emailDefaultGroup: groupIdSchema.optional(),
   // Staff notices (SLA, approvals) that reach neither assignee nor group go here. Default: alarmEmail.
   fallbackNotificationAddress: z.email().optional(),
+  // `cmdb.strictCiIds`: CI ids on tickets and changes must exist in the CMDB (docs/cmdb.md). Default true.
+  cmdbStrictCiIds: booleanFromContext.optional(),
 });
 
 export type IdentityConfig = z.output<typeof identitySchema>;
@@ -183,6 +185,13 @@ export interface StackConfig {
   readonly emailDefaultGroup?: string;
   /** Unset: alarmEmail (see fallbackNotificationAddressOf). */
   readonly fallbackNotificationAddress?: string;
+  /** `cmdb.strictCiIds`; unset: true (see strictCiIdsOf). */
+  readonly cmdbStrictCiIds?: boolean;
+}
+
+/** Whether CI ids on tickets and changes must name CIs of the CMDB (docs/cmdb.md#what-tickets-and-changes-get). */
+export function strictCiIdsOf(config: StackConfig): boolean {
+  return config.cmdbStrictCiIds ?? true;
 }
 
 /** Where tickets created without a group go (API and mail). */

@@ -23,6 +23,8 @@ export const LAMBDA_ENTRIES = {
   attachments: 'functions/attachments/entry.ts',
   admin: 'functions/admin/entry.ts',
   changes: 'functions/changes/entry.ts',
+  cmdb: 'functions/cmdb/entry.ts',
+  'cmdb-closures': 'functions/cmdb/closures.entry.ts',
   'change-tasks': 'functions/changes/workflow/tasks.entry.ts',
   'sla-sweeper': 'functions/sla/sweeper.entry.ts',
   'stream-publisher': 'functions/shared/outbox/stream-publisher.entry.ts',

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { ApiConstruct } from './api.js';
 import { ChangesConstruct } from './changes.js';
 import { CHANGES_CONSTRUCT_ID } from './changes-ids.js';
+import { CmdbConstruct } from './cmdb.js';
 import type { StackConfig } from './config.js';
 import { DataConstruct } from './data.js';
 import { EmailConstruct } from './email.js';
@@ -24,6 +25,7 @@ export class OpsdeskStack extends Stack {
   readonly seed: SeedConstruct;
   readonly sla: SlaConstruct;
   readonly changes: ChangesConstruct;
+  readonly cmdb: CmdbConstruct;
   readonly observability: ObservabilityConstruct;
   readonly storage: StorageConstruct;
   readonly email?: EmailConstruct;
@@ -42,6 +44,8 @@ export class OpsdeskStack extends Stack {
       data: this.data,
       apiFunction: this.api.functions.changes,
     });
+
+    this.cmdb = new CmdbConstruct(this, 'Cmdb', { config, data: this.data, bus: this.events.bus });
 
     this.storage = new StorageConstruct(this, 'Storage', {
       config,

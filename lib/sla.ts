@@ -45,11 +45,18 @@ export class SlaConstruct extends Construct {
       // Shorter than the schedule: a sweep that runs long is cut before the next one starts.
       timeout: Duration.seconds(50),
     });
-    // Reads SLA configuration (Query on its partition), due tickets (Query on the deadline index),
-    // groups (GetItem); writes tickets and their history (PutItem, inside transactions).
+    // Reads SLA configuration (Query on its partition), due tickets and warranty markers (Query on
+    // the deadline index), groups (GetItem), the CIs due (BatchGetItem); writes tickets and history
+    // (PutItem) and removes a warranty marker as it records the notice (DeleteItem), in transactions.
     data.grantItemAccess(
       this.sweeper,
-      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+      ],
       [INDEXES.bySlaDeadline.name],
     );
 

@@ -1,6 +1,8 @@
 import { assembleAdmin } from '../../functions/admin/function.js';
 import { assembleAttachments } from '../../functions/attachments/function.js';
 import { assembleChanges } from '../../functions/changes/function.js';
+import { assembleCmdb } from '../../functions/cmdb/function.js';
+import { strictCiIdsFrom } from '../../functions/cmdb/strict-ci-ids.js';
 import { assemblePublic } from '../../functions/public/function.js';
 import { seedDefaults } from '../../functions/seed/defaults.js';
 import { assembleStreamPublisher } from '../../functions/shared/outbox/stream-publisher.function.js';
@@ -16,11 +18,17 @@ import type { LocalFunctions } from './local-functions.js';
 export const defaultFunctions: LocalFunctions = {
   http: {
     public: assemblePublic,
-    tickets: assembleTickets,
+    tickets: (deps) => assembleTickets(deps, { strictCiIds: localStrictCiIds() }),
     attachments: assembleAttachments,
     admin: assembleAdmin,
-    changes: assembleChanges,
+    changes: (deps) => assembleChanges(deps, { strictCiIds: localStrictCiIds() }),
+    cmdb: assembleCmdb,
   },
   streamPublisher: assembleStreamPublisher,
   seed: seedDefaults,
 };
+
+/** `cmdb.strictCiIds` locally: CMDB_STRICT_CI_IDS=false in the environment of `npm start` turns it off. */
+function localStrictCiIds(): boolean {
+  return strictCiIdsFrom(process.env.CMDB_STRICT_CI_IDS ?? 'true');
+}

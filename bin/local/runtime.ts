@@ -10,6 +10,7 @@ import { RecordingEventBus } from '../../functions/shared/outbox/recording-bus.j
 import { documentClient } from '../../functions/shared/wiring/aws.js';
 import { GROUPS_CLAIM, mintToken, verifyAuthorization } from './auth.js';
 import { localDynamoClient, localStreamsClient } from './aws-clients.js';
+import { withClosures } from './cmdb-closures.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { listeningOn } from './free-port.js';
 import type { AppDeps } from './functions.js';
@@ -231,8 +232,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamo: client,
       streams,
       tableName,
-      // The recording bus, plus the notifier attached as the EventBridge rule attaches it on AWS.
-      handler: functions.streamPublisher({ bus: mailGateway.bus }),
+      // The recording bus, plus the notifier and the CMDB closure maintainer attached as the
+      // EventBridge rules attach them on AWS.
+      handler: functions.streamPublisher({ bus: withClosures(mailGateway.bus, deps, log) }),
       log,
       pollMs: options.streamPollMs ?? 250,
       ...(dataDir && {

@@ -13,11 +13,14 @@ export interface PutFreezeWindowInput {
   end: string;
   reason?: string | null;
   ciIds?: string[];
+  /** Each freezes the service and every CI of its closure (docs/changes.md#risk-conflicts-freeze-windows). */
+  serviceIds?: string[];
 }
 
 /**
  * Freeze windows (change blackout periods) as admin configuration. Assessment reads them: a normal
  * or standard change whose window meets one is rejected, an emergency change passes (docs/changes.md#risk-conflicts-freeze-windows).
+ * A window names CIs, services (each covering its closure), or neither (every CI).
  */
 export class FreezeWindowService {
   constructor(
@@ -61,6 +64,7 @@ export class FreezeWindowService {
           end: input.end,
           reason: input.reason ?? null,
           ciIds: [...new Set(input.ciIds ?? [])],
+          serviceIds: [...new Set(input.serviceIds ?? [])],
           createdAt: current?.createdAt ?? now,
           updatedAt: now,
           version,

@@ -1,3 +1,5 @@
+import { ciDirectory } from '../cmdb/store/wiring.js';
+import { STRICT_CI_IDS_ENVIRONMENT } from '../cmdb/strict-ci-ids.js';
 import { groupStore } from '../groups/store/wiring.js';
 import { idsOn } from '../shared/clock/ids.js';
 import type { HttpHandler } from '../shared/http/pipeline.js';
@@ -15,9 +17,15 @@ import type { WorkflowDeps } from './workflow/change-workflow.js';
 export const CHANGES_ENVIRONMENT = defineEnvironment({
   ...HTTP_TABLE_ENVIRONMENT,
   STATE_MACHINE_ARN: required(),
+  ...STRICT_CI_IDS_ENVIRONMENT,
 });
 
-export function assembleChanges(deps: HttpDeps & WorkflowDeps): HttpHandler {
+export interface ChangesOptions {
+  /** Default true: unknown or retired CIs are refused (422). */
+  readonly strictCiIds?: boolean;
+}
+
+export function assembleChanges(deps: HttpDeps & WorkflowDeps, options: ChangesOptions = {}): HttpHandler {
   const newId = idsOn(deps.clock);
   const changes = new ChangeService(
     new DynamoChangeRepository(deps.dynamo, deps.tableName),
@@ -25,6 +33,7 @@ export function assembleChanges(deps: HttpDeps & WorkflowDeps): HttpHandler {
     deps.workflow,
     deps.clock,
     newId,
+    { directory: ciDirectory(deps), strictCiIds: options.strictCiIds ?? true },
   );
   const freezes = new FreezeWindowService(
     new DynamoFreezeWindowRepository(deps.dynamo, deps.tableName),

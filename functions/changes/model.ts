@@ -1,3 +1,4 @@
+import type { Criticality } from '../cmdb/model.js';
 import type { Person } from '../tickets/model.js';
 
 /** A change request as docs/changes.md describes it; the shape responses carry. */
@@ -46,16 +47,36 @@ export const CHANGE_MANAGER_GROUP = 'change-managers';
 export interface Risk {
   readonly level: RiskLevel;
   readonly score: number;
-  /** Why, one sentence per rule that fired; empty only for a plain low-risk change. */
+  /**
+   * What the level was computed from: one sentence per rule evaluated, whether it added points or
+   * not, so a low risk lists its reasons too.
+   */
   readonly reasons: readonly string[];
 }
 
-/** Another change on an overlapping window for a shared CI, or a freeze window the change meets. */
+/**
+ * How another in-flight change meets this one, strongest first: both name a CI (`same_ci`); a CI of
+ * each is one impact edge from the other (`related_ci`); their closures list the same live business
+ * service (`shared_service`). A pair of changes is reported once, by the strongest.
+ */
+export const CONFLICT_VIAS = ['same_ci', 'related_ci', 'shared_service'] as const;
+export type ConflictVia = (typeof CONFLICT_VIAS)[number];
+
+/**
+ * Another in-flight change on an overlapping window (linked as `via` says), or a freeze window the
+ * change meets.
+ */
 export type Conflict =
   | {
       readonly kind: 'change';
       readonly changeId: string;
+      readonly via: ConflictVia;
+      /** The CIs both changes name: empty unless `via` is `same_ci`. */
       readonly ciIds: readonly string[];
+      /** `related_ci`: [this change's CI, the other change's CI], one impact edge apart either way. */
+      readonly path?: readonly [string, string];
+      /** `shared_service`: the live business service both changes' closures list. */
+      readonly serviceId?: string;
       readonly plannedStart: string;
       readonly plannedEnd: string;
     }
@@ -68,6 +89,15 @@ export type Conflict =
       /** True when the freeze stopped the change (normal and standard changes); emergencies pass. */
       readonly blocking: boolean;
     };
+
+/** A service a downstream impact analysis from the change's CIs reaches (functions/cmdb/impact.ts). */
+export interface ImpactedService {
+  readonly id: string;
+  readonly name: string;
+  readonly criticality: Criticality;
+  /** Impact edges from the nearest of the change's CIs. */
+  readonly level: number;
+}
 
 /** One group's approval as the change shows it; the task token stays on the server. */
 export interface Approval {
@@ -104,6 +134,13 @@ export interface Change {
   /** Null until the workflow has assessed it. */
   readonly risk: Risk | null;
   readonly ciIds: readonly string[];
+  /** CIs the CMDB did not know at creation (accepted only with strict CI ids off); read-only. */
+  readonly unknownCiIds: readonly string[];
+  /**
+   * The services a downstream impact analysis from the CIs reaches (depth 5, redundancy applied),
+   * nearest first; set by the assessment, empty until then. Read-only.
+   */
+  readonly impactedServices: readonly ImpactedService[];
   readonly plannedStart: string;
   readonly plannedEnd: string;
   readonly implementationPlan: string | null;
@@ -126,7 +163,10 @@ export interface Change {
   readonly version: number;
 }
 
-/** A period in which changes must not be made (an admin setting); empty `ciIds` freezes every CI. */
+/**
+ * A period in which changes must not be made (an admin setting). It freezes the CIs it names and,
+ * for each service it names, the service and every CI of its closure; naming neither freezes every CI.
+ */
 export interface FreezeWindow {
   readonly id: string;
   readonly name: string;
@@ -134,6 +174,7 @@ export interface FreezeWindow {
   readonly end: string;
   readonly reason: string | null;
   readonly ciIds: readonly string[];
+  readonly serviceIds: readonly string[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
@@ -174,3 +215,27 @@ export function formatChangeId(sequence: number): string {
 
 /** The workflow acts as this actor in history and events. */
 export const WORKFLOW_ACTOR = { id: 'workflow', name: 'Change workflow' } as const;
+
+/**
+ * A stored change as the current model reads it: records written before a field existed get its
+ * default (no unknown CIs, no impacted services, `same_ci` conflicts: the only kind there was).
+ */
+export function withChangeDefaults(stored: Change): Change {
+  const partial = stored as Partial<Change> & Change;
+  const conflicts = (partial.conflicts ?? []).map((conflict) =>
+    conflict.kind === 'change' && conflict.via === undefined
+      ? { ...conflict, via: 'same_ci' as const }
+      : conflict,
+  );
+  return {
+    ...stored,
+    unknownCiIds: partial.unknownCiIds ?? [],
+    impactedServices: partial.impactedServices ?? [],
+    conflicts,
+  };
+}
+
+/** A stored freeze window as the current model reads it (windows written before `serviceIds` name none). */
+export function withFreezeWindowDefaults(stored: FreezeWindow): FreezeWindow {
+  return { ...stored, serviceIds: (stored as Partial<FreezeWindow>).serviceIds ?? [] };
+}

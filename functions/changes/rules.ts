@@ -13,6 +13,7 @@ import {
   type ChangeType,
   type Conflict,
   type FieldChange,
+  type ImpactedService,
   type ImplementationOutcome,
   type Risk,
   WORKFLOW_ACTOR,
@@ -52,7 +53,8 @@ const HOUR_MS = 3_600_000;
 
 /**
  * A new change, saved as `draft` until its workflow submits it. Field rules here; whether the
- * groups exist is the service's question (it needs the store).
+ * groups and CIs exist is the service's question (it needs the stores); `unknownCiIds` are the CIs
+ * it accepted without the CMDB knowing them (strict CI ids off).
  */
 export function newChange(
   id: string,
@@ -60,6 +62,7 @@ export function newChange(
   caller: Caller,
   stamp: Stamp,
   executionArn: string,
+  unknownCiIds: readonly string[] = [],
 ): Change {
   const errors = windowErrors(input.plannedStart, input.plannedEnd, stamp.now);
   const groups = input.approvalGroups ?? [];
@@ -84,6 +87,8 @@ export function newChange(
     status: 'draft',
     risk: null,
     ciIds: [...new Set(input.ciIds)],
+    unknownCiIds: [...new Set(unknownCiIds)],
+    impactedServices: [],
     plannedStart: input.plannedStart,
     plannedEnd: input.plannedEnd,
     implementationPlan: input.implementationPlan ?? null,
@@ -155,6 +160,8 @@ export interface Assessment {
   readonly risk: Risk;
   readonly conflicts: readonly Conflict[];
   readonly plan: ApprovalPlan;
+  /** What a downstream impact analysis from the CIs reaches; kept as it was when absent. */
+  readonly impactedServices?: readonly ImpactedService[];
 }
 
 /** What the workflow does next after assessing: wait for approvals, schedule, or stop. */
@@ -172,7 +179,11 @@ export function routeOf(assessment: Assessment): AssessmentRoute {
  */
 export function assessed(change: Change, assessment: Assessment, stamp: Stamp): ChangeStep {
   const route = routeOf(assessment);
-  const findings = { risk: assessment.risk, conflicts: assessment.conflicts };
+  const findings = {
+    risk: assessment.risk,
+    conflicts: assessment.conflicts,
+    ...(assessment.impactedServices && { impactedServices: assessment.impactedServices }),
+  };
   const assessedEvent: ChangeEvent = {
     detailType: 'Change Assessed',
     detail: { ...findings, approvalPlan: assessment.plan, route },
@@ -513,7 +524,10 @@ function replaceApproval(approvals: readonly Approval[], next: Approval): Approv
 }
 
 type Fields = Partial<
-  Pick<Change, 'risk' | 'conflicts' | 'approvals' | 'statusReason' | 'implementation' | 'review'>
+  Pick<
+    Change,
+    'risk' | 'conflicts' | 'impactedServices' | 'approvals' | 'statusReason' | 'implementation' | 'review'
+  >
 >;
 
 function transition(
@@ -560,6 +574,7 @@ const TRACKED_FIELDS = [
   'status',
   'risk',
   'conflicts',
+  'impactedServices',
   'approvals',
   'statusReason',
   'implementation',

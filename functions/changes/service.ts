@@ -1,3 +1,4 @@
+import { type CiDirectory, checkCiIds, EMPTY_CI_DIRECTORY } from '../cmdb/ci-directory.js';
 import type { Group } from '../groups/model.js';
 import type { GroupStore } from '../groups/store/group-store.js';
 import { type Caller, canReadAllTickets } from '../shared/authz.js';
@@ -60,28 +61,50 @@ export interface ImplementationInput {
   notes?: string | null;
 }
 
+export interface ChangeServiceOptions {
+  /** Where the CIs a change names are checked. Default: a CMDB that knows none. */
+  readonly directory?: CiDirectory;
+  /**
+   * Strict CI ids (stack config `cmdb.strictCiIds`, env CMDB_STRICT_CI_IDS; on by default when a
+   * directory is given): an unknown or retired CI is 422 `unknown_ci` / `retired_ci` at
+   * `ciIds.<i>`. Off: unknown CIs are accepted and listed in `unknownCiIds`.
+   */
+  readonly strictCiIds?: boolean;
+}
+
 /**
  * Change use cases behind the API (docs/changes.md#api): create and start the workflow, read, and the human
  * answers the workflow waits for. Each answer is recorded once with a conditional write, and only
  * then is the task token completed; a token found dead undoes the record and answers 409.
  */
 export class ChangeService {
+  private readonly directory: CiDirectory;
+  private readonly strictCiIds: boolean;
+
   constructor(
     private readonly store: ChangeStore,
     private readonly groups: GroupStore,
     private readonly workflow: ChangeWorkflow,
     private readonly clock: Clock,
     private readonly newId: () => string,
-  ) {}
+    options: ChangeServiceOptions = {},
+  ) {
+    this.directory = options.directory ?? EMPTY_CI_DIRECTORY;
+    this.strictCiIds = options.strictCiIds ?? options.directory !== undefined;
+  }
 
   async create(caller: Caller, input: CreateChangeInput): Promise<Change> {
     assertChangeWorker(caller, 'create changes');
     const stamp = this.stamp();
     // Validate fully before drawing a number, so a rejected request leaves no gap and no record.
     newChange('', input, caller, stamp, '');
-    await this.assertGroupsExist(input.approvalGroups ?? []);
+    const [, found] = await Promise.all([
+      this.assertGroupsExist(input.approvalGroups ?? []),
+      this.directory.cis([...new Set(input.ciIds)]),
+    ]);
+    const { unknownCiIds } = checkCiIds(input.ciIds, found, { strict: this.strictCiIds });
     const id = formatChangeId(await this.store.nextSequence());
-    const change = newChange(id, input, caller, stamp, this.workflow.executionArnFor(id));
+    const change = newChange(id, input, caller, stamp, this.workflow.executionArnFor(id), unknownCiIds);
     await this.store.commit({ after: change, history: creationHistory(change, caller, stamp) });
     await this.startWorkflow(id);
     return change;

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttachmentRepository } from '../attachments/store/dynamodb-attachment-store.js';
 import type { ObjectStore } from '../attachments/store/object-store.js';
+import { ciDirectory } from '../cmdb/store/wiring.js';
 import { groupStore } from '../groups/store/wiring.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { idsOn } from '../shared/clock/ids.js';
@@ -47,7 +48,8 @@ function ticketServiceFactory(deps: EmailBaseDeps): (store: TicketStore) => Tick
   const slaConfig = slaConfigStore(deps);
   // Mailed tickets go to the mail default group (settings.ticketDefaults.group), when it exists.
   const options = { defaultGroup: deps.settings.ticketDefaults.group };
-  return (store) => new TicketService(store, groups, slaConfig, deps.clock, newId, options);
+  const cis = ciDirectory(deps);
+  return (store) => new TicketService(store, groups, slaConfig, cis, deps.clock, newId, options);
 }
 
 export function emailIngest(deps: EmailIngestDeps): EmailIngest {

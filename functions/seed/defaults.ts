@@ -1,3 +1,5 @@
+import { seedClasses } from '../cmdb/class-service.js';
+import { cmdbStore } from '../cmdb/store/wiring.js';
 import { GroupService } from '../groups/service.js';
 import { groupStore } from '../groups/store/wiring.js';
 import type { TableDeps } from '../shared/wiring/deps.js';
@@ -16,4 +18,5 @@ export interface SeedOptions {
 export async function seedDefaults(deps: TableDeps, options: SeedOptions = {}): Promise<void> {
   await new GroupService(groupStore(deps), deps.clock).seedDefaults(options.defaultGroups);
   await new SlaAdminService(slaConfigStore(deps), deps.clock).seedDefaults();
+  await seedClasses(cmdbStore(deps), deps.clock);
 }

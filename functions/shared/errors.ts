@@ -148,6 +148,39 @@ export const ERROR_CODES = {
     description:
       'The workflow stopped waiting before the answer arrived (its window timed out or the execution ended): the answer was recorded, then voided, and did not count. `reason` is the Step Functions cause (`TaskTimedOut`, `TaskDoesNotExist`, `InvalidToken`).',
   },
+  identifier_taken: {
+    status: 409,
+    title: 'Identifier taken',
+    description:
+      'Another CI already holds one of these `identifiers` (they are unique across the CMDB: alert mapping resolves them). `identifier`, `ciId`.',
+  },
+  asset_tag_taken: {
+    status: 409,
+    title: 'Asset tag taken',
+    description: 'Another CI already carries this `asset.assetTag`. `assetTag`, `ciId`.',
+  },
+  already_contained: {
+    status: 409,
+    title: 'Already contained',
+    description:
+      'The target CI is already contained by another CI (a CI has at most one container). `containedBy`.',
+  },
+  containment_cycle: {
+    status: 409,
+    title: 'Containment cycle',
+    description: 'The `contains` relationship would make a CI contain itself through its containers.',
+  },
+  too_many_relationships: {
+    status: 409,
+    title: 'Too many relationships',
+    description:
+      'One of the two CIs already has 500 relationships in that direction, the most a CI keeps. `ciId`, `limit`.',
+  },
+  class_cycle: {
+    status: 409,
+    title: 'Class cycle',
+    description: "The class's `parent` chain would lead back to the class itself.",
+  },
   request_in_progress: {
     status: 409,
     title: 'Request in progress',
@@ -178,6 +211,29 @@ export const ERROR_CODES = {
     status: 422,
     title: 'Unprocessable request',
     description: 'Any other well-formed request that cannot be processed.',
+  },
+  unknown_ci: {
+    status: 422,
+    title: 'Unknown CI',
+    description:
+      'A CI id named in the body is not in the CMDB (with `cmdb.strictCiIds` on, the default). `errors` names each such path, e.g. `ciIds.0`.',
+  },
+  retired_ci: {
+    status: 422,
+    title: 'Retired CI',
+    description: 'A CI named in the body, or the CI addressed, is retired. `errors` names each such path.',
+  },
+  relationship_not_allowed: {
+    status: 422,
+    title: 'Relationship not allowed',
+    description:
+      'A service may be the target only of `depends_on` from another service. `errors` names `target`.',
+  },
+  service_not_live: {
+    status: 422,
+    title: 'Service not live',
+    description:
+      'The `serviceId` names no service, or one whose `portfolioStatus` is not `live` (only live services may be named). `errors` names the path.',
   },
   idempotency_key_reused: {
     status: 422,
@@ -319,11 +375,15 @@ export class PreconditionFailedError extends DomainError {
   }
 }
 
-/** 422: well-formed but unprocessable (e.g. an idempotency key reused with another body). */
+/**
+ * 422: well-formed but unprocessable (e.g. an idempotency key reused with another body, a CI id
+ * the CMDB does not know). `errors`, when given, names each offending path as a 400 does.
+ */
 export class UnprocessableError extends DomainError {
   readonly status = 422;
-  constructor(detail: string, code: CodeWithStatus<422> = 'unprocessable') {
+  constructor(detail: string, code: CodeWithStatus<422> = 'unprocessable', errors?: readonly FieldError[]) {
     super(code, detail);
+    if (errors) this.extensions.errors = errors;
   }
 }
 

@@ -15,6 +15,8 @@ export interface MergeKeys<T> {
   readonly frontierOf: (lastKey: Record<string, unknown>) => string;
   /** The resume key that continues a partition right after this item (as the store would return it). */
   readonly resumeKeyOf: (item: T) => Record<string, unknown>;
+  /** Oldest (lowest sort key) first instead of newest first: CI lists go by id. */
+  readonly ascending?: boolean;
 }
 
 type PartitionKeys = Record<string, Record<string, unknown> | null>;
@@ -36,21 +38,23 @@ export async function mergedPage<T>(
       };
     }),
   );
-  // A partition with more to read may still hold items newer than anything past where it stopped.
+  // In list order: newest first unless `ascending`.
+  const order = (a: string, b: string) => (keys.ascending ? compare(a, b) : compare(b, a));
+  // A partition with more to read may still hold items that come before anything past where it stopped.
   const floor = reads
     .filter((entry) => entry.page.lastKey)
     .map((entry) => keys.frontierOf(entry.page.lastKey!))
     .reduce<string | undefined>(
-      (max, key) => (max === undefined || compare(key, max) > 0 ? key : max),
+      (last, key) => (last === undefined || order(key, last) < 0 ? key : last),
       undefined,
     );
   const candidates = reads
     .flatMap(({ partition, page: read }) =>
       read.items.map((item) => ({ partition, item, key: keys.sortKeyOf(item) })),
     )
-    .sort((a, b) => compare(b.key, a.key));
+    .sort((a, b) => order(a.key, b.key));
   const given = candidates
-    .filter((candidate) => floor === undefined || compare(candidate.key, floor) >= 0)
+    .filter((candidate) => floor === undefined || order(candidate.key, floor) <= 0)
     .slice(0, page.limit);
 
   const next: PartitionKeys = {};

@@ -10,6 +10,8 @@ export interface ClockedTicket {
   readonly id: string;
   readonly type: 'incident' | 'service_request' | 'problem';
   readonly priority: number;
+  /** The primary service: policies may match on it (`match.serviceIds`). */
+  readonly serviceId?: string | null;
   readonly status: TicketStatus;
   readonly createdAt: string;
   readonly sla: TicketSla | null;
@@ -30,10 +32,11 @@ const MINUTE = 60_000;
 /**
  * The clocks after a ticket change. Clocks start at creation and count only calendar time; statuses
  * in `pauseOn` stop both running clocks; the resolution clock stops at resolved and resumes on
- * reopen with the time already spent kept; first response is met by `responded` or by resolving. A
- * change of priority or type re-selects the policy and recomputes from the original start, with the
- * same pause intervals re-measured on the new calendar. A clock completed late records its breach
- * here (the sweeper may not have seen it yet).
+ * reopen with the time already spent kept; first response is met by `responded` or by resolving.
+ * The policy is selected afresh on every change, so a change of priority, type or service
+ * (`serviceId`) that selects another policy recomputes from the original start, with the same
+ * pause intervals re-measured on the new calendar. A clock completed late records its breach here
+ * (the sweeper may not have seen it yet).
  */
 export function trackSla(
   before: ClockedTicket | undefined,

@@ -6,7 +6,12 @@ export interface SlaPolicy {
   readonly id: string;
   readonly name: string;
   readonly order: number;
-  readonly match: { readonly type?: TicketType; readonly priority?: readonly number[] };
+  /** Conditions that must all hold; `serviceIds` against the ticket's `serviceId` (docs/sla.md#policies). */
+  readonly match: {
+    readonly type?: TicketType;
+    readonly priority?: readonly number[];
+    readonly serviceIds?: readonly string[];
+  };
   readonly calendarId: string;
   /** Business minutes on the policy's calendar. */
   readonly targets: { readonly firstResponse: number; readonly resolution: number };
@@ -19,17 +24,19 @@ export interface SlaPolicy {
 
 export type PolicyDraft = Omit<SlaPolicy, 'version' | 'updatedAt'>;
 
-/** First by `order` (then id, for a stable choice) whose type and priority match. */
+/** First by `order` (then id, for a stable choice) whose type, priority and service match. */
 export function selectPolicy(
   policies: readonly SlaPolicy[],
-  ticket: { type: TicketType; priority: number },
+  ticket: { type: TicketType; priority: number; serviceId?: string | null },
 ): SlaPolicy | undefined {
   return [...policies]
     .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
     .find(
       (policy) =>
         (policy.match.type === undefined || policy.match.type === ticket.type) &&
-        (policy.match.priority === undefined || policy.match.priority.includes(ticket.priority)),
+        (policy.match.priority === undefined || policy.match.priority.includes(ticket.priority)) &&
+        (policy.match.serviceIds === undefined ||
+          (ticket.serviceId != null && policy.match.serviceIds.includes(ticket.serviceId))),
     );
 }
 

@@ -1,3 +1,5 @@
+import { cmdbStore } from '../cmdb/store/wiring.js';
+import { WarrantyReminders } from '../cmdb/warranty.js';
 import { groupStore } from '../groups/store/wiring.js';
 import { idsOn } from '../shared/clock/ids.js';
 import type { TableDeps } from '../shared/wiring/deps.js';
@@ -8,7 +10,10 @@ import { slaConfigStore } from './store/wiring.js';
 import { SlaSweeper } from './sweeper.js';
 import { createSlaSweepHandler } from './sweeper-handler.js';
 
-/** The SLA sweeper (every minute): the table only; its notices are events the notifier mails. */
+/**
+ * The sweeper (every minute): SLA clocks and the other timers of the due index (CMDB warranty
+ * reminders); the table only; its notices are events the notifier mails.
+ */
 export const SLA_SWEEPER_ENVIRONMENT = defineEnvironment({
   TABLE_NAME: required(),
   /** `on` when the stack mails staff notices (it has an email domain), else `off`. */
@@ -35,5 +40,6 @@ export function assembleSlaSweeper(deps: TableDeps, routing: NoticeRouting) {
     idsOn(deps.clock),
     routing,
   );
-  return createSlaSweepHandler(sweeper);
+  const warranty = new WarrantyReminders(cmdbStore(deps), deps.clock, idsOn(deps.clock));
+  return createSlaSweepHandler(sweeper, { warranty });
 }

@@ -1,3 +1,5 @@
+import { ciDirectory } from '../cmdb/store/wiring.js';
+import { STRICT_CI_IDS_ENVIRONMENT } from '../cmdb/strict-ci-ids.js';
 import { DynamoPersonDirectory } from '../email/store/mail-directory.js';
 import { DEFAULT_TICKET_GROUP } from '../groups/model.js';
 import { groupStore } from '../groups/store/wiring.js';
@@ -18,20 +20,29 @@ export const TICKETS_ENVIRONMENT = defineEnvironment({
   ...HTTP_TABLE_ENVIRONMENT,
   /** The group tickets created without one go to (stack config `defaultGroup`). */
   DEFAULT_GROUP: optional(DEFAULT_TICKET_GROUP),
+  ...STRICT_CI_IDS_ENVIRONMENT,
 });
 
 export interface TicketsOptions {
   /** Default: the seeded service desk (DEFAULT_TICKET_GROUP). */
   readonly defaultGroup?: string;
+  /** `cmdb.strictCiIds`; default true (TicketServiceOptions). */
+  readonly strictCiIds?: boolean;
 }
 
 /** One assembly for the Lambda entry and the local runtime: stores behind their caches, then services. */
 export function assembleTickets(deps: HttpDeps, options: TicketsOptions = {}): HttpHandler {
   const store = ticketStore(deps);
   const slaConfig = slaConfigStore(deps);
-  const tickets = new TicketService(store, groupStore(deps), slaConfig, deps.clock, idsOn(deps.clock), {
-    defaultGroup: options.defaultGroup ?? DEFAULT_TICKET_GROUP,
-  });
+  const tickets = new TicketService(
+    store,
+    groupStore(deps),
+    slaConfig,
+    ciDirectory(deps),
+    deps.clock,
+    idsOn(deps.clock),
+    { defaultGroup: options.defaultGroup ?? DEFAULT_TICKET_GROUP, strictCiIds: options.strictCiIds ?? true },
+  );
   // A caller whose token vouches for their address enters the people directory on first sight,
   // as a mail sender does (docs/email.md#people); once per person and container.
   const directory = new DynamoPersonDirectory(deps.dynamo, deps.tableName);

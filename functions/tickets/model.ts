@@ -37,6 +37,19 @@ export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 export const TICKET_SOURCES = ['api', 'email', 'alert'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 
+/**
+ * How a ticket's `serviceId` was chosen: named by a person (`manual`), taken from its CIs' one
+ * affected service (`ci`), by an alert, or by a catalog item.
+ */
+export const SERVICE_ID_SOURCES = ['manual', 'ci', 'alert', 'catalog'] as const;
+export type ServiceIdSource = (typeof SERVICE_ID_SOURCES)[number];
+
+/** A service the ticket affects, with its name as the CMDB had it when the ticket was written. */
+export interface AffectedService {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** Ticket-to-ticket link types a caller may create; `affects` (ticket → CI) is kept in `ciIds`. */
 export const LINK_TYPES = [
   'duplicate_of',
@@ -91,6 +104,17 @@ export interface Ticket {
   readonly group: string | null;
   readonly category: string | null;
   readonly ciIds: readonly string[];
+  /** The primary service (a live service of the CMDB); null when none is named or derived. */
+  readonly serviceId: string | null;
+  /** How `serviceId` was chosen; null when there is none. */
+  readonly serviceIdSource: ServiceIdSource | null;
+  /**
+   * Read-only: the services the ticket affects, the closures of its CIs plus `serviceId`, computed
+   * when either is written (docs/api.md#tickets-in-brief).
+   */
+  readonly affectedServices: readonly AffectedService[];
+  /** Read-only: ids in `ciIds` the CMDB did not know when written (only with `cmdb.strictCiIds` off). */
+  readonly unknownCiIds: readonly string[];
   readonly source: TicketSource;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -132,6 +156,26 @@ export interface HistoryEntry {
   readonly changes: readonly FieldChange[];
   /** The domain events this change yields; the stream publisher puts them on the bus (outbox). */
   readonly events: readonly { readonly detailType: string; readonly detail: Record<string, unknown> }[];
+}
+
+/** Fields added after tickets were first stored; an item written before them lacks them. */
+type LaterFields = 'serviceId' | 'serviceIdSource' | 'affectedServices' | 'unknownCiIds';
+
+/**
+ * A stored ticket as the current model has it: an item written before a field existed reads with
+ * that field's default (no service, none affected, no unknown CIs), so every read answers the full
+ * shape and responses validate. Stores apply it to what they read.
+ */
+export function withTicketDefaults(
+  stored: Omit<Ticket, LaterFields> & Partial<Pick<Ticket, LaterFields>>,
+): Ticket {
+  return {
+    ...stored,
+    serviceId: stored.serviceId ?? null,
+    serviceIdSource: stored.serviceIdSource ?? null,
+    affectedServices: stored.affectedServices ?? [],
+    unknownCiIds: stored.unknownCiIds ?? [],
+  };
 }
 
 /** Human id: `INC-000042`. Six digits, growing past them rather than wrapping. */

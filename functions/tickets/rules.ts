@@ -9,6 +9,7 @@ import type {
   HoldReason,
   Person,
   Resolution,
+  ServiceIdSource,
   Ticket,
   TicketSource,
   TicketStatus,
@@ -25,6 +26,13 @@ export interface CreateTicketInput {
   urgency?: Level;
   category?: string | null;
   ciIds?: string[];
+  /** The primary service; anyone filing may name one (a live service: the service checks it). */
+  serviceId?: string | null;
+  /**
+   * How `serviceId` was chosen, for callers that choose it (a catalog item); not accepted over
+   * HTTP. Default: `alert` for an alert's ticket, else `manual`.
+   */
+  serviceIdSource?: ServiceIdSource;
   assignee?: string | null;
   group?: string | null;
   requester?: { id: string; email?: string | null; name?: string | null };
@@ -43,6 +51,8 @@ export interface UpdateTicketInput {
   group?: string | null;
   category?: string | null;
   ciIds?: string[];
+  /** Staff only; null clears it. A new service is `manual`. */
+  serviceId?: string | null;
 }
 
 export interface AddCommentInput {
@@ -84,6 +94,7 @@ export function newTicket(id: string, input: CreateTicketInput, caller: Caller, 
   const impact = input.impact ?? DEFAULT_LEVEL;
   const urgency = input.urgency ?? DEFAULT_LEVEL;
   const ciIds = unique(input.ciIds ?? []);
+  const serviceId = input.serviceId ?? null;
   return {
     id,
     type: input.type,
@@ -99,6 +110,13 @@ export function newTicket(id: string, input: CreateTicketInput, caller: Caller, 
     group: input.group ?? null,
     category: input.category ?? null,
     ciIds,
+    serviceId,
+    serviceIdSource: serviceId
+      ? (input.serviceIdSource ?? (input.source === 'alert' ? 'alert' : 'manual'))
+      : null,
+    // Computed by the service from the CMDB (affectedServices), before the ticket is written.
+    affectedServices: [],
+    unknownCiIds: [],
     source: input.source ?? 'api',
     createdAt: stamp.now,
     updatedAt: stamp.now,
@@ -161,6 +179,10 @@ export function applyUpdate(
     if (input[field] !== undefined) next[field] = input[field] as never;
   }
   if (input.ciIds !== undefined) next.ciIds = unique(input.ciIds);
+  if (input.serviceId !== undefined && input.serviceId !== ticket.serviceId) {
+    next.serviceId = input.serviceId;
+    next.serviceIdSource = input.serviceId === null ? null : 'manual';
+  }
   if (input.impact !== undefined) next.impact = input.impact;
   if (input.urgency !== undefined) next.urgency = input.urgency;
   next.priority = derivePriority(next.impact, next.urgency);
@@ -371,6 +393,9 @@ const TRACKED_FIELDS = [
   'group',
   'category',
   'ciIds',
+  'serviceId',
+  'serviceIdSource',
+  'affectedServices',
   'resolution',
   'resolvedAt',
   'closedAt',

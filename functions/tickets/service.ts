@@ -1,3 +1,6 @@
+import type { CiDirectory } from '../cmdb/ci-directory.js';
+import { defaultGroupFor } from '../cmdb/ci-directory.js';
+import { type Ci, isLiveService } from '../cmdb/model.js';
 import type { GroupStore } from '../groups/store/group-store.js';
 import { type Caller, canReadAllTickets, requesterIdsOf } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
@@ -7,6 +10,15 @@ import { type Page, type PageRequest, StaleWriteError } from '../shared/store.js
 import { type SlaConfig, trackSla } from '../sla/clocks.js';
 import type { SlaConfigStore } from '../sla/store/sla-config-store.js';
 import { assertStaff, canSeeComment, isRequesterOf, readTicket, readVisibleTicket } from './access.js';
+import {
+  affectedIdsOf,
+  assertLiveService,
+  type CiLookup,
+  checkWrittenCis,
+  cmdbIdsOf,
+  NO_CIS,
+  namedServices,
+} from './affected-services.js';
 import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
 import { assertNoParentCycle } from './hierarchy.js';
 import { linkTickets } from './links.js';
@@ -24,8 +36,10 @@ import {
   applyUpdate,
   type CreateTicketInput,
   creationHistory,
+  diff,
   newTicket,
   type Stamp,
+  type UpdateResult,
   type UpdateTicketInput,
   updateHistory,
 } from './rules.js';
@@ -44,35 +58,73 @@ export interface TicketServiceOptions {
    * when that group exists; none: such tickets stay unrouted.
    */
   readonly defaultGroup?: string | null;
+  /**
+   * `cmdb.strictCiIds` (default true): CI ids written on a ticket must exist and not be retired
+   * (422 `unknown_ci` / `retired_ci`); off, unknown ones are accepted and listed in `unknownCiIds`.
+   */
+  readonly strictCiIds?: boolean;
 }
 
 /** Ticket use cases: authorization, rules and persistence in the order docs/api.md#authentication-and-roles gives. */
 export class TicketService {
   private readonly autoCloseDays: number;
+  private readonly strictCiIds: boolean;
 
   constructor(
     private readonly store: TicketStore,
     private readonly groups: GroupStore,
     private readonly slaConfig: SlaConfigStore,
+    private readonly cmdb: CiDirectory,
     private readonly clock: Clock,
     private readonly newId: () => string,
     private readonly options: TicketServiceOptions = {},
   ) {
     this.autoCloseDays = options.autoCloseDays ?? DEFAULT_AUTO_CLOSE_DAYS;
+    this.strictCiIds = options.strictCiIds ?? true;
   }
 
   async create(caller: Caller, input: CreateTicketInput): Promise<Ticket> {
     await this.assertGroupExists(input.group);
     const stamp = this.stamp();
-    // Build (and so authorize) before drawing a number, so a rejected request leaves no gap.
+    // Build (and so authorize) before drawing a number, so a request the rules refuse leaves no
+    // gap. The CMDB's answer comes in the same parallel round trip as the number (create stays at
+    // two sequential round trips), so a refused CI or service does leave one.
     const draft = newTicket('', input, caller, stamp);
-    const [sequence, config, group] = await Promise.all([
+    const [sequence, config, fallbackGroup, cis] = await Promise.all([
       this.store.nextSequence(input.type),
       this.slaConfig.load(),
       draft.group ?? this.defaultGroup(),
+      this.lookUp(cmdbIdsOf(draft)),
     ]);
-    // Routed after the rules: a requester may not name a group, but their ticket still lands in one.
-    const numbered = { ...draft, id: formatTicketId(input.type, sequence), group };
+    const unknownCiIds = checkWrittenCis(input.ciIds ?? [], cis, {
+      strict: this.strictCiIds,
+      alreadyOnRecord: [],
+    });
+    if (draft.serviceId) assertLiveService(draft.serviceId, cis);
+    const { affectedServices, services } = await this.affected(draft, cis);
+    // No service named and exactly one affected: the ticket is about that one (when it is live).
+    const adopted =
+      !draft.serviceId &&
+      affectedServices.length === 1 &&
+      isLiveService(services.get(affectedServices[0]!.id))
+        ? affectedServices[0]!.id
+        : null;
+    const serviceId = draft.serviceId ?? adopted;
+    // Routed after the rules: a requester may not name a group, but their ticket still lands in
+    // one: its most critical CI's support group, else its service's, else the default group. (The
+    // CMDB checked a support group exists when it was set, and groups are never deleted.)
+    const group =
+      draft.group ??
+      defaultGroupFor(draft.ciIds, cis.found, serviceId ? services.get(serviceId) : undefined) ??
+      fallbackGroup;
+    const numbered: Ticket = {
+      ...draft,
+      id: formatTicketId(input.type, sequence),
+      group,
+      ...(adopted ? { serviceId: adopted, serviceIdSource: 'ci' as const } : {}),
+      affectedServices,
+      unknownCiIds,
+    };
     const { ticket: created, events } = withSla(undefined, numbered, config, stamp);
     const history = creationHistory(created, caller, stamp);
     await this.store.commit([
@@ -99,9 +151,11 @@ export class TicketService {
   /** PATCH. With `ifMatch` a stale version is 412; without, a lost race is re-read and re-applied. */
   update(caller: Caller, id: string, input: UpdateTicketInput, ifMatch?: number): Promise<Ticket> {
     const hint: ReadHint = ifMatch === undefined ? { recent: true } : { version: ifMatch };
+    // The CIs and service the body names, read once, in parallel with the first ticket read.
+    const cis = this.lookUp(cmdbIdsOf(input));
     return withOptimisticRetry((round) =>
       copyThenTable(round === 1 ? hint : undefined, (read) =>
-        this.updateOnce(caller, id, input, read, ifMatch),
+        this.updateOnce(caller, id, input, read, ifMatch, cis),
       ),
     );
   }
@@ -112,10 +166,12 @@ export class TicketService {
     input: UpdateTicketInput,
     hint: ReadHint | undefined,
     ifMatch: number | undefined,
+    cis: Promise<CiLookup>,
   ): Promise<Ticket> {
-    const [before, config] = await Promise.all([
+    const [before, config, lookup] = await Promise.all([
       readVisibleTicket(this.store, caller, id, hint),
       this.slaConfig.load(),
+      cis,
     ]);
     if (ifMatch !== undefined && before.version !== ifMatch) {
       throw new PreconditionFailedError(
@@ -124,7 +180,7 @@ export class TicketService {
         'stale_version',
       );
     }
-    return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined);
+    return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined, lookup);
   }
 
   private async applyAndCommit(
@@ -133,11 +189,14 @@ export class TicketService {
     input: UpdateTicketInput,
     config: SlaConfig,
     strict: boolean,
+    cis: CiLookup,
+    ciPath?: string,
   ): Promise<Ticket> {
     const stamp = this.stamp();
-    const result = applyUpdate(before, input, caller, stamp);
+    const ruled = applyUpdate(before, input, caller, stamp);
     // Nothing to write, so no conditional write to catch a stale copy or If-Match: ask the table.
-    if (result.changes.length === 0) return this.unchanged(before, strict);
+    if (ruled.changes.length === 0) return this.unchanged(before, strict);
+    const result = await this.withServices(before, ruled, input, cis, ciPath);
     if (result.ticket.group !== before.group) await this.assertGroupExists(result.ticket.group);
     const resolved = withAutoClose(before, result.ticket, this.autoCloseDays);
     const { ticket: after, events } = withSla(before, resolved, config, stamp);
@@ -210,8 +269,9 @@ export class TicketService {
   /** Links a ticket to another (stored on both) or, with `affects`, to a CI (kept in `ciIds`). */
   link(caller: Caller, id: string, input: LinkInput): Promise<Ticket> {
     if (input.type === 'affects') {
+      const cis = this.lookUp([input.targetId]);
       return withOptimisticRetry(async () => {
-        const before = await this.get(caller, id);
+        const [before, lookup] = await Promise.all([this.get(caller, id), cis]);
         assertStaff(caller, 'link tickets');
         if (before.ciIds.includes(input.targetId)) return before;
         if (before.ciIds.length >= MAX_CIS_PER_TICKET) {
@@ -220,13 +280,16 @@ export class TicketService {
             { code: 'ci_limit', reason: 'ci_limit', limit: MAX_CIS_PER_TICKET },
           );
         }
-        const config = await this.slaConfig.load();
+        // The CIs it keeps, for the closures affectedServices is the union of, beside the SLA config.
+        const [config, all] = await Promise.all([this.slaConfig.load(), this.lookUp(before.ciIds, lookup)]);
         return this.applyAndCommit(
           caller,
           before,
           { ciIds: [...before.ciIds, input.targetId] },
           config,
           false,
+          all,
+          'targetId',
         );
       });
     }
@@ -266,6 +329,69 @@ export class TicketService {
     }
     // Applied to an outdated copy: apply the same intent again to the current item.
     throw new StaleWriteError(ticket.id, current.version);
+  }
+
+  /**
+   * A PATCH's CMDB fields: when it changes `ciIds` or `serviceId`, the new CIs are checked (those
+   * already on the ticket are not), a new service must be live, and `affectedServices` (and, with
+   * new CIs, `unknownCiIds`) are computed again; the history records what moved.
+   */
+  private async withServices(
+    before: Ticket,
+    result: UpdateResult,
+    input: UpdateTicketInput,
+    cis: CiLookup,
+    ciPath: string | undefined,
+  ): Promise<UpdateResult> {
+    const ruled = result.ticket;
+    const ciIdsChanged = JSON.stringify(ruled.ciIds) !== JSON.stringify(before.ciIds);
+    const serviceChanged = ruled.serviceId !== before.serviceId;
+    if (!ciIdsChanged && !serviceChanged) return result;
+    const unknownCiIds = ciIdsChanged
+      ? checkWrittenCis(input.ciIds ?? ruled.ciIds, cis, {
+          strict: this.strictCiIds,
+          alreadyOnRecord: before.ciIds,
+          ...(ciPath ? { at: ciPath } : {}),
+        })
+      : before.unknownCiIds;
+    if (serviceChanged && ruled.serviceId) assertLiveService(ruled.serviceId, cis);
+    // A new service alone still needs the closures of the CIs the ticket keeps: one more read then.
+    const all = await this.lookUp(ruled.ciIds, cis);
+    const { affectedServices } = await this.affected(ruled, all);
+    const ticket: Ticket = { ...ruled, affectedServices, unknownCiIds };
+    return { ticket, changes: diff(before, ticket) };
+  }
+
+  /**
+   * The CIs among `ids` not asked for yet (one batch read; none when there are none), added to
+   * what `prior` already holds.
+   */
+  private async lookUp(ids: readonly string[], prior: CiLookup = NO_CIS): Promise<CiLookup> {
+    const missing = [...new Set(ids)].filter((id) => !prior.asked.has(id));
+    if (missing.length === 0) return prior;
+    const found = await this.cmdb.cis(missing);
+    return { asked: new Set([...prior.asked, ...missing]), found: new Map([...prior.found, ...found]) };
+  }
+
+  /**
+   * The services a ticket affects, named. Services read with its CIs are named from that read;
+   * the others (its CIs' closures, a service already on it) come from the directory's
+   * per-container cache, so a warm write reads nothing more and a cold one adds one read.
+   */
+  private async affected(
+    ticket: Pick<Ticket, 'ciIds' | 'serviceId'>,
+    cis: CiLookup,
+  ): Promise<{ affectedServices: Ticket['affectedServices']; services: ReadonlyMap<string, Ci> }> {
+    const ids = affectedIdsOf(ticket, cis);
+    const others = ids.filter((id) => !cis.found.has(id));
+    const read = others.length > 0 ? await this.cmdb.services(others) : new Map<string, Ci>();
+    const services = new Map(
+      ids.flatMap((id) => {
+        const service = cis.found.get(id) ?? read.get(id);
+        return service ? [[id, service] as const] : [];
+      }),
+    );
+    return { affectedServices: namedServices(ids, services), services };
   }
 
   /** The default group, if configured and it exists (a missing one must not fail ticket creation). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey } from '../../functions/shared/http/routes.js';
+import { ensureCis } from '../support/cmdb.js';
 import type { ApiResponse } from '../support/runtime.js';
 import { type ChangeStack, DAY, HOUR, normalChange, startChangeStack } from './changes-support.js';
 
@@ -59,6 +60,10 @@ interface Spec {
   expect: Expect;
   /** `{id}` of a configuration route. */
   id?: (fx: Fixtures) => string;
+  /** `{id}` per caller, where each writer needs a record of its own (PUT /cis/{id} creating). */
+  idFor?: (who: Who) => string;
+  /** The whole path per caller, for routes with more parameters than `{id}`. */
+  pathFor?: (who: Who) => string;
   query?: (fx: Fixtures) => string;
   body?: (fx: Fixtures, who: Who, id: string) => unknown;
   check?: (res: ApiResponse, fx: Fixtures, who: Who) => void;
@@ -152,7 +157,7 @@ const MATRIX: Record<string, Spec> = {
   },
   'POST /changes': {
     expect: { ...STAFF_ONLY, agent: 201, admin: 201 },
-    body: (fx) => normalChange(fx.s, { requester: { id: 'rita' } }),
+    body: (fx) => normalChange(fx.s, { requester: { id: 'rita' }, ciIds: ['authz-ci'] }),
   },
   'GET /changes': { expect: ALL, query: () => '?limit=100', check: onlyOwn('change') },
   'GET /changes/{id}': { scope: 'change', expect: RECORD_READ },
@@ -191,6 +196,51 @@ const MATRIX: Record<string, Spec> = {
     expect: ADMIN_PUT,
     id: () => 'authz-matrix',
     body: (fx) => ({ name: 'Year-end', start: fx.s.at(100 * DAY), end: fx.s.at(101 * DAY), ciIds: ['ci-x'] }),
+  },
+  // The CMDB is staff knowledge: agent read rights read it, agents and admins write CIs and
+  // relationships, admins write classes and services; requesters only read live services.
+  'GET /cis': { expect: CONFIG_READ },
+  'GET /cis/{id}': { expect: CONFIG_READ, id: () => 'authz-ci' },
+  'PUT /cis/{id}': {
+    expect: { rita: 403, olga: 403, agent: 201, approver: 403, admin: 201 },
+    idFor: (who) => `authz-put-${who}`,
+    body: () => ({ class: 'server', name: 'Matrix server' }),
+  },
+  'GET /cis/{id}/history': { expect: CONFIG_READ, id: () => 'authz-ci' },
+  'GET /cis/{id}/relationships': { expect: CONFIG_READ, id: () => 'authz-ci' },
+  'POST /cis/{id}/relationships': {
+    expect: { rita: 403, olga: 403, agent: 201, approver: 403, admin: 201 },
+    id: () => 'authz-ci',
+    body: (_fx, who) => ({
+      type: 'depends_on',
+      target: who === 'admin' ? 'authz-db-admin' : 'authz-db-agent',
+    }),
+  },
+  'DELETE /cis/{id}/relationships/{type}/{target}': {
+    expect: { rita: 403, olga: 403, agent: 204, approver: 403, admin: 204 },
+    pathFor: (who) =>
+      `/cis/authz-ci/relationships/runs_on/${who === 'admin' ? 'authz-host-admin' : 'authz-host-agent'}`,
+  },
+  'GET /cis/{id}/impact': { expect: CONFIG_READ, id: () => 'authz-ci' },
+  'POST /impact-analysis': { expect: CONFIG_READ, body: () => ({ down: ['authz-ci'] }) },
+  'GET /ci-relationship-types': { expect: CONFIG_READ },
+  'GET /ci-classes': { expect: CONFIG_READ },
+  'PUT /ci-classes/{id}': {
+    expect: ADMIN_PUT,
+    id: () => 'authz_matrix',
+    body: () => ({ name: 'Matrix class' }),
+  },
+  'GET /services': { expect: ALL },
+  'GET /services/{id}': { expect: ALL, id: () => 'authz-svc' },
+  'PUT /services/{id}': {
+    expect: ADMIN_PUT,
+    id: () => 'authz-matrix-svc',
+    body: () => ({ class: 'technical_service', name: 'Matrix', owner: 'ann', supportGroup: 'network' }),
+  },
+  'POST /services/{id}/dependencies': {
+    expect: { rita: 403, olga: 403, agent: 200, approver: 403, admin: 200 },
+    id: () => 'authz-svc',
+    body: () => ({ ciIds: ['authz-ci'] }),
   },
 };
 
@@ -293,6 +343,26 @@ describe('authorization matrix: every route × caller', () => {
       await http.request('PUT', '/freeze-windows/authz-fixture', { ...admin, body: freeze }),
       'freeze window',
     );
+    await ensureCis(rt, [
+      'ci-authz-matrix',
+      'authz-ci',
+      'authz-db-agent',
+      'authz-db-admin',
+      'authz-host-agent',
+      'authz-host-admin',
+    ]);
+    for (const host of ['authz-host-agent', 'authz-host-admin']) {
+      const body = { type: 'runs_on', target: host };
+      ok(await http.request('POST', '/cis/authz-ci/relationships', { ...admin, body }), 'relationship');
+    }
+    const service = {
+      class: 'business_service',
+      name: 'Matrix service',
+      owner: 'ann',
+      supportGroup: 'network',
+      portfolioStatus: 'live',
+    };
+    ok(await http.request('PUT', '/services/authz-svc', { ...admin, body: service }), 'service');
 
     fx = {
       s,
@@ -319,9 +389,9 @@ describe('authorization matrix: every route × caller', () => {
   it.each(ROWS)('$name', async ({ key, who, record, status }) => {
     const spec = MATRIX[key]!;
     const [method, template] = key.split(' ') as [string, string];
-    let id = spec.id?.(fx) ?? '';
+    let id = spec.idFor?.(who) ?? spec.id?.(fx) ?? '';
     if (spec.scope && record) id = spec.fresh && isStaff(who) ? fx[spec.fresh][who] : fx[spec.scope][record];
-    const path = template.replace('{id}', id) + (spec.query?.(fx) ?? '');
+    const path = (spec.pathFor?.(who) ?? template.replace('{id}', id)) + (spec.query?.(fx) ?? '');
     const res = await fx.s.http.request(method, path, {
       token: who === 'anon' ? null : fx.tokens[who],
       body: spec.body?.(fx, who, id),

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import type { LocalChangeWorkflow } from '../../functions/changes/workflow/local-workflow.js';
+import { PATH_ID_PATTERN } from '../../functions/shared/http/pipeline.js';
+import { ensureCis } from '../support/cmdb.js';
 import {
   type ApiClient,
   type ApiResponse,
@@ -119,7 +121,17 @@ export async function startChangeStack(): Promise<ChangeStack> {
     workflow: rt.deps.workflow as LocalChangeWorkflow,
     ci: () => `ci-${++ciCounter}-${Math.random().toString(36).slice(2, 8)}`,
     at: (minutes) => new Date(rt.clock.now().getTime() + minutes * 60_000).toISOString(),
-    submit: (body, token = tokens.agent) => http.request('POST', '/changes', { body, token }),
+    // The CIs a change names exist first: the CMDB refuses unknown ones (cmdb.strictCiIds).
+    submit: async (body, token = tokens.agent) => {
+      const ciIds = (body as { ciIds?: unknown }).ciIds;
+      // Only ids a CI can have: bodies that are meant to be refused keep their faults.
+      if (Array.isArray(ciIds) && ciIds.length <= 20)
+        await ensureCis(
+          rt,
+          ciIds.filter((id): id is string => typeof id === 'string' && PATH_ID_PATTERN.test(id)),
+        );
+      return http.request('POST', '/changes', { body, token });
+    },
     get,
     waitFor,
     waitForStatus: (id, status, timeoutMs) =>

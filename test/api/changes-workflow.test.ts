@@ -27,7 +27,10 @@ describe('change workflow', () => {
       (c) => c.status === 'pending_approval' && c.approvals.length === 2,
       'both approvals requested',
     );
-    expect(pending.risk).toMatchObject({ level: 'low', reasons: ['touches 2 configuration items'] });
+    expect(pending.risk).toMatchObject({
+      level: 'low',
+      reasons: expect.arrayContaining(['touches 2 configuration items', 'backout plan present']),
+    });
     expect(pending.approvals.map((a: { group: string }) => a.group).sort()).toEqual(['database', 'network']);
 
     expect((await s.decide(id, 'network', 'approve', 'fine by network')).status).toBe(200);
@@ -398,6 +401,7 @@ describe('change workflow', () => {
       {
         kind: 'change',
         changeId: first.json.id,
+        via: 'same_ci',
         ciIds: [shared],
         plannedStart: first.json.plannedStart,
         plannedEnd: first.json.plannedEnd,

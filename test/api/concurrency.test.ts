@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketKey } from '../../functions/tickets/store/ticket-keys.js';
+import { ensureCis } from '../support/cmdb.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
 // Concurrent writers never lose each other's changes (docs/api.md#concurrency-versions-and-etags).
@@ -16,6 +17,10 @@ describe('concurrent writers', () => {
   afterAll(() => rt?.stop());
 
   it(`${WRITERS} parallel read-modify-writes of one list (ciIds via affects links) all land`, async () => {
+    await ensureCis(
+      rt,
+      Array.from({ length: WRITERS }, (_, i) => `ci-${i}`),
+    );
     const { json: t } = await http.request('POST', '/tickets', { body: { type: 'incident', title: 'busy' } });
     const responses = await Promise.all(
       Array.from({ length: WRITERS }, (_, i) =>

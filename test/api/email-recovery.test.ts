@@ -4,6 +4,7 @@ import { DynamoAttachmentRepository } from '../../functions/attachments/store/dy
 import { LocalObjectStore } from '../../functions/attachments/store/local-object-store.js';
 import { memoryBackend } from '../../functions/attachments/store/local-object-store-backend.js';
 import { DynamoChangeRepository } from '../../functions/changes/store/dynamodb-change-store.js';
+import { EMPTY_CI_DIRECTORY } from '../../functions/cmdb/ci-directory.js';
 import { ClaimLostError, RetryLaterError } from '../../functions/email/gateway.js';
 import { CLAIM_LEASE_MS, EmailIngest } from '../../functions/email/ingest.js';
 import type { OutboundMail } from '../../functions/email/mail/mail-sender.js';
@@ -66,6 +67,7 @@ describe('email gateway: never lost, never twice', () => {
           s,
           new DynamoGroupRepository(dynamo, tableName),
           new DynamoSlaConfigRepository(dynamo, tableName),
+          EMPTY_CI_DIRECTORY,
           clock,
           newId,
         ),

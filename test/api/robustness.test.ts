@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/shared/http/routes.js';
+import { ensureCis } from '../support/cmdb.js';
 import {
   type ApiClient,
   type ApiResponse,
@@ -81,6 +82,10 @@ describe('hostile and careless clients', () => {
   });
 
   it('affects links stop at the documented 20 CIs with a 409 naming the limit; the list stays editable', async () => {
+    await ensureCis(
+      rt,
+      Array.from({ length: 21 }, (_, i) => `ci-${i}`),
+    );
     const id = await newTicket('many cis');
     for (let i = 0; i < 20; i++) {
       const res = await agent.request('POST', `/tickets/${id}/links`, {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketSchema } from '../../functions/tickets/http/schemas.js';
+import { ensureCis } from '../support/cmdb.js';
 import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../support/runtime.js';
 
 // The tour of the README, and the behaviours of docs/api.md, over HTTP through the local runtime.
@@ -256,6 +257,13 @@ describe('tickets API', () => {
       expect(res.json.links).toContainEqual({ type: 'caused_by', targetId: prb.id });
       const problem = await http.request('GET', `/tickets/${prb.id}`, { token: agent });
       expect(problem.json.links).toContainEqual({ type: 'causes', targetId: inc.id });
+      const unknown = await http.request('POST', `/tickets/${inc.id}/links`, {
+        token: agent,
+        body: { type: 'affects', targetId: 'vpn-gw-1' },
+      });
+      // The CMDB must know the CI first (cmdb.strictCiIds, docs/cmdb.md).
+      expect(unknown.json).toMatchObject({ status: 422, code: 'unknown_ci' });
+      await ensureCis(rt, ['vpn-gw-1']);
       const ci = await http.request('POST', `/tickets/${inc.id}/links`, {
         token: agent,
         body: { type: 'affects', targetId: 'vpn-gw-1' },

@@ -8,10 +8,13 @@ import {
   TaskTokenGoneError,
 } from '../../functions/changes/workflow/change-workflow.js';
 import { ChangeWorkflowSteps } from '../../functions/changes/workflow/workflow-steps.js';
+import { StoreCiDirectory } from '../../functions/cmdb/ci-directory.js';
+import { InMemoryCmdbStore } from '../../functions/cmdb/store/in-memory-cmdb-store.js';
 import { InMemoryGroupStore } from '../../functions/groups/store/in-memory-group-store.js';
 import type { Caller, Role } from '../../functions/shared/authz.js';
 import { TestClock } from '../../functions/shared/clock/test-clock.js';
 import { InMemoryTable } from '../../functions/shared/memory/in-memory-table.js';
+import { CmdbSeed } from './cmdb-seed.js';
 
 /**
  * Change use cases without Java: the service and the workflow steps on the in-memory stores, a
@@ -123,12 +126,25 @@ export class FakeChangeWorkflow implements ChangeWorkflow {
 
 export type ChangeWorld = Awaited<ReturnType<typeof changeWorld>>;
 
-/** A fresh world: empty stores over one table, the four approval groups, the clock at NOW. */
-export async function changeWorld() {
+export interface ChangeWorldOptions {
+  /**
+   * Strict CI ids on create (production's default). Off here unless asked for: most tests name CIs
+   * freely; those about the CMDB seed it (`cmdb`) and turn it on.
+   */
+  readonly strictCiIds?: boolean;
+}
+
+/**
+ * A fresh world: empty stores over one table (changes and an empty in-memory CMDB, seeded through
+ * `cmdb`), the four approval groups, the clock at NOW.
+ */
+export async function changeWorld(options: ChangeWorldOptions = {}) {
   const clock = new TestClock();
   clock.freeze(new Date(NOW));
   const table = new InMemoryTable(() => clock.now().getTime());
   const { changes, freezes } = inMemoryChangeStores(table);
+  const cmdb = new CmdbSeed(new InMemoryCmdbStore(table, () => clock.now().getTime()));
+  const directory = new StoreCiDirectory(cmdb.store, clock);
   const groups = new InMemoryGroupStore();
   for (const [id, members] of Object.entries(GROUP_MEMBERS)) {
     await groups.put(
@@ -149,8 +165,14 @@ export async function changeWorld() {
   let counter = 0;
   // ULID-like and increasing: history entries at one (frozen) instant keep their order.
   const newId = () => `01K${String(++counter).padStart(23, '0')}`;
-  const service = new ChangeService(changes, groups, workflow, clock, newId);
-  const steps = new ChangeWorkflowSteps(changes, freezes, clock, newId);
+  const service = new ChangeService(changes, groups, workflow, clock, newId, {
+    directory,
+    strictCiIds: options.strictCiIds ?? false,
+  });
+  const steps = new ChangeWorkflowSteps(changes, freezes, clock, newId, {
+    directory,
+    graph: cmdb.store.graph(),
+  });
 
   /** Submits and assesses; then requests each first-stage approval with a fresh token. */
   async function toPendingApproval(id: string): Promise<Record<string, string>> {
@@ -209,6 +231,7 @@ export async function changeWorld() {
     table,
     changes,
     freezes,
+    cmdb,
     groups,
     workflow,
     service,

@@ -163,6 +163,7 @@ describe('ChangeService: who sees what', () => {
         end: inHours(60),
         reason: null,
         ciIds: ['elsewhere'],
+        serviceIds: [],
         createdAt: inHours(0),
         updatedAt: inHours(0),
         version: 1,

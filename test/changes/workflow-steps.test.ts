@@ -42,6 +42,7 @@ describe('workflow steps: submit and assess', () => {
         end,
         reason: null,
         ciIds,
+        serviceIds: [],
         createdAt: now,
         updatedAt: now,
         version: 1,
@@ -74,9 +75,18 @@ describe('workflow steps: submit and assess', () => {
     });
     expect(await w.stored(id)).toMatchObject({
       status: 'pending_approval',
-      risk: { level: 'low', score: 0, reasons: [] },
+      risk: { level: 'low', score: 0 },
       conflicts: [],
+      impactedServices: [],
     });
+    // Low risk lists what it was computed from too.
+    expect((await w.stored(id)).risk?.reasons).toEqual(
+      expect.arrayContaining([
+        'touches 1 configuration item',
+        'window of 2 h (4 h or less)',
+        'backout plan present',
+      ]),
+    );
   });
 
   it('a retried assessment answers from what it stored and writes nothing', async () => {
@@ -130,6 +140,7 @@ describe('workflow steps: submit and assess', () => {
       {
         kind: 'change',
         changeId: overlapping,
+        via: 'same_ci',
         ciIds: ['switch-1', 'router-1'],
         plannedStart: inHours(49),
         plannedEnd: inHours(50),
@@ -137,6 +148,7 @@ describe('workflow steps: submit and assess', () => {
       {
         kind: 'change',
         changeId: long,
+        via: 'same_ci',
         ciIds: ['switch-1'],
         plannedStart: inHours(48 - 12 * 24),
         plannedEnd: inHours(49),

@@ -7,7 +7,7 @@ import {
 } from '../../functions/shared/errors.js';
 import { canSee, visibleTo } from '../../functions/tickets/access.js';
 import { linkTickets } from '../../functions/tickets/links.js';
-import { formatTicketId } from '../../functions/tickets/model.js';
+import { formatTicketId, type Ticket, withTicketDefaults } from '../../functions/tickets/model.js';
 import { addComment, applyUpdate, newTicket, updateHistory } from '../../functions/tickets/rules.js';
 import { admin, agent, alice, approver, bob, caller, stamp, ticket } from './fixtures.js';
 
@@ -77,6 +77,40 @@ describe('creating a ticket', () => {
       { type: 'affects', targetId: 'web' },
     ]);
   });
+
+  it("a named service is manual (an alert's: alert); the CMDB fields start empty", () => {
+    const plain = newTicket('INC-000001', { type: 'incident', title: 'x' }, alice, stamp());
+    expect(plain).toMatchObject({
+      serviceId: null,
+      serviceIdSource: null,
+      affectedServices: [],
+      unknownCiIds: [],
+    });
+    const named = newTicket('INC-000002', { type: 'incident', title: 'x', serviceId: 'crm' }, alice, stamp());
+    expect(named).toMatchObject({ serviceId: 'crm', serviceIdSource: 'manual' });
+    const alerted = newTicket(
+      'INC-000003',
+      { type: 'incident', title: 'x', serviceId: 'crm', source: 'alert' },
+      agent,
+      stamp(),
+    );
+    expect(alerted.serviceIdSource).toBe('alert');
+  });
+});
+
+describe('tickets stored before the CMDB fields', () => {
+  it('read with their defaults; current ones read as they are', () => {
+    const current = ticket({ serviceId: 'crm', serviceIdSource: 'ci', unknownCiIds: ['x'] });
+    const { serviceId, serviceIdSource, affectedServices, unknownCiIds, ...legacy } = current;
+    expect(withTicketDefaults(legacy)).toEqual({
+      ...legacy,
+      serviceId: null,
+      serviceIdSource: null,
+      affectedServices: [],
+      unknownCiIds: [],
+    } satisfies Ticket);
+    expect(withTicketDefaults(current)).toEqual(current);
+  });
 });
 
 describe('visibility (404, not 403, for what a caller may not see)', () => {
@@ -97,6 +131,22 @@ describe('visibility (404, not 403, for what a caller may not see)', () => {
 });
 
 describe('updating a ticket', () => {
+  it('a staff member names or clears the service (manual); the same one again is no change', () => {
+    const t = ticket({ serviceId: 'crm', serviceIdSource: 'ci' });
+    expect(applyUpdate(t, { serviceId: 'crm' }, agent, stamp()).changes).toEqual([]);
+    const moved = applyUpdate(t, { serviceId: 'mail' }, agent, stamp());
+    expect(moved.ticket).toMatchObject({ serviceId: 'mail', serviceIdSource: 'manual' });
+    expect(moved.changes).toEqual([
+      { field: 'serviceId', from: 'crm', to: 'mail' },
+      { field: 'serviceIdSource', from: 'ci', to: 'manual' },
+    ]);
+    expect(applyUpdate(t, { serviceId: null }, agent, stamp()).ticket).toMatchObject({
+      serviceId: null,
+      serviceIdSource: null,
+    });
+    expect(() => applyUpdate(ticket(), { serviceId: 'crm' }, alice, stamp())).toThrow(ForbiddenError);
+  });
+
   it('moves status, bumps version, stamps updatedAt and records from→to', () => {
     const before = ticket();
     const result = applyUpdate(before, { status: 'in_progress' }, agent, stamp('2026-11-23T11:00:00.000Z'));

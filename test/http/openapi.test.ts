@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { CHANGE_STATUSES } from '../../functions/changes/model.js';
+import { CI_STATUSES, PORTFOLIO_STATUSES } from '../../functions/cmdb/model.js';
 import { CONTRACT, type RouteContract } from '../../functions/public/http/all-contracts.js';
 import { buildOpenApiDocument, TAGS } from '../../functions/public/http/openapi.js';
 import { ERROR_CODES } from '../../functions/shared/errors.js';
@@ -120,7 +121,9 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
   });
 
   it("Problem members holding a capability's closed set are enums of exactly that set", () => {
-    const statuses = [...new Set([...TICKET_STATUSES, ...CHANGE_STATUSES])];
+    const statuses = [
+      ...new Set([...TICKET_STATUSES, ...CHANGE_STATUSES, ...CI_STATUSES, ...PORTFOLIO_STATUSES]),
+    ];
     expect(problem.properties.from!.enum).toEqual(statuses);
     expect(problem.properties.to!.enum).toEqual(statuses);
     expect((problem.properties.allowed!.items as { enum: unknown }).enum).toEqual(statuses);
@@ -144,18 +147,23 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
     }
   });
 
-  it.each(['/groups/{id}', '/calendars/{id}', '/sla-policies/{id}', '/freeze-windows/{id}'])(
-    'PUT %s documents 200 (replaced) and 201 (created) with Location, both with the record',
-    (path) => {
-      const { responses } = op({ method: 'PUT', path });
-      expect(Object.keys(responses)).toEqual(expect.arrayContaining(['200', '201']));
-      expect(responses['201']!.headers).toHaveProperty('Location');
-      expect(responses['201']!.headers).toHaveProperty('ETag');
-      expect(responses['201']!.content).toEqual(responses['200']!.content);
-      // Creating is not finding: a PUT that creates never answers 404.
-      expect(responses['404']).toBeUndefined();
-    },
-  );
+  it.each([
+    '/groups/{id}',
+    '/calendars/{id}',
+    '/sla-policies/{id}',
+    '/freeze-windows/{id}',
+    '/cis/{id}',
+    '/ci-classes/{id}',
+    '/services/{id}',
+  ])('PUT %s documents 200 (replaced) and 201 (created) with Location, both with the record', (path) => {
+    const { responses } = op({ method: 'PUT', path });
+    expect(Object.keys(responses)).toEqual(expect.arrayContaining(['200', '201']));
+    expect(responses['201']!.headers).toHaveProperty('Location');
+    expect(responses['201']!.headers).toHaveProperty('ETag');
+    expect(responses['201']!.content).toEqual(responses['200']!.content);
+    // Creating is not finding: a PUT that creates never answers 404.
+    expect(responses['404']).toBeUndefined();
+  });
 
   it('a 201 is documented wherever a handler answers one', () => {
     const creating = ROUTES.filter((route) => Object.keys(op(route).responses).includes('201'));
@@ -170,6 +178,10 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
         'PUT /calendars/{id}',
         'PUT /sla-policies/{id}',
         'PUT /freeze-windows/{id}',
+        'PUT /cis/{id}',
+        'POST /cis/{id}/relationships',
+        'PUT /ci-classes/{id}',
+        'PUT /services/{id}',
       ].sort(),
     );
   });

@@ -4,6 +4,8 @@ import { ADMIN_ENVIRONMENT } from '../../functions/admin/function.js';
 import { ATTACHMENTS_ENVIRONMENT } from '../../functions/attachments/function.js';
 import { CHANGES_ENVIRONMENT } from '../../functions/changes/function.js';
 import { CHANGE_TASKS_ENVIRONMENT } from '../../functions/changes/workflow/tasks.function.js';
+import { CMDB_CLOSURES_ENVIRONMENT } from '../../functions/cmdb/closures.function.js';
+import { CMDB_ENVIRONMENT } from '../../functions/cmdb/function.js';
 import { EMAIL_INGEST_ENVIRONMENT } from '../../functions/email/ingest.function.js';
 import { EMAIL_NOTIFIER_ENVIRONMENT } from '../../functions/email/notifier.function.js';
 import { PUBLIC_ENVIRONMENT } from '../../functions/public/function.js';
@@ -43,6 +45,8 @@ describe('each function gets exactly the environment its function.ts declares', 
     ['email-notifier', stack.email!.notifier, EMAIL_NOTIFIER_ENVIRONMENT],
     ['sla-sweeper', stack.sla.sweeper, SLA_SWEEPER_ENVIRONMENT],
     ['change-tasks', stack.changes.taskFunction, CHANGE_TASKS_ENVIRONMENT],
+    ['cmdb', stack.api.functions.cmdb, CMDB_ENVIRONMENT],
+    ['cmdb-closures', stack.cmdb.closures, CMDB_CLOSURES_ENVIRONMENT],
   ];
 
   it.each(cases)('%s', (_name, construct, schema) => {

@@ -20,6 +20,8 @@ describe('Lambda functions', () => {
       stack.api.functions.attachments,
       stack.api.functions.admin,
       stack.api.functions.changes,
+      stack.api.functions.cmdb,
+      stack.cmdb.closures,
       stack.changes.taskFunction,
       stack.events.publisher,
       stack.seed.handler,

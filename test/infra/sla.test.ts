@@ -33,9 +33,17 @@ describe('SLA sweeper infrastructure', () => {
     ]);
   });
 
-  it('gives the sweeper only Get/Query/Put on the table and Query on the deadline index', () => {
+  it('gives the sweeper only the item actions of its due work and Query on the deadline index', () => {
+    // Tickets and history (Get, Put), due warranty CIs (BatchGet) and their markers (Delete).
     const actions = dynamo.flatMap(actionsOf).sort();
-    expect(actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query']);
+    expect(actions).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
+    ]);
     const resources = JSON.stringify(dynamo.map((s) => s.Resource));
     expect(resources).toContain(`/index/${INDEXES.bySlaDeadline.name}`);
     expect(resources).not.toContain('/index/byKind');

@@ -44,6 +44,7 @@ const fakeFunctions: LocalFunctions = {
     attachments: echoFactory('attachments'),
     admin: echoFactory('admin'),
     changes: echoFactory('changes'),
+    cmdb: echoFactory('cmdb'),
   },
   // Publishes one event per inserted item, named after the item's `kind`.
   streamPublisher:

@@ -4,14 +4,15 @@ import {
   ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
+  UnprocessableError,
   ValidationError,
 } from '../../functions/shared/errors.js';
-import { TicketService } from '../../functions/tickets/service.js';
+import type { TicketService } from '../../functions/tickets/service.js';
 import { SnapshotTicketStore } from '../../functions/tickets/store/snapshot-ticket-store.js';
 import { admin, agent, alice, approver, bob } from '../domain/fixtures.js';
 import { at } from '../sla/fixtures.js';
 import { RacingTicketStore } from './racing-store.js';
-import { type World, world } from './world.js';
+import { aCi, aService, type World, world } from './world.js';
 
 // TicketService on the in-memory stores (their contract suites hold them to the DynamoDB adapters):
 // the behaviour of test/api/tickets.test.ts and concurrency.test.ts, without Java or HTTP.
@@ -87,9 +88,7 @@ describe('TicketService', () => {
     });
 
     it('a ticket created without a group goes to the default group, if it exists; a named group wins', async () => {
-      const routed = new TicketService(w.tickets, w.groups, w.slaConfig, w.clock, w.newId, {
-        defaultGroup: 'service-desk',
-      });
+      const routed = w.service(w.tickets, { defaultGroup: 'service-desk' });
       const mine = await routed.create(alice, { type: 'incident', title: 'printer' });
       expect(mine.group).toBe('service-desk'); // a requester may not name a group, but is routed
       const [created] = (await routed.listHistory(agent, mine.id, { limit: 10 })).items;
@@ -101,9 +100,7 @@ describe('TicketService', () => {
       expect((await routed.create(agent, { type: 'incident', title: 'x', group: 'network' })).group).toBe(
         'network',
       );
-      const missing = new TicketService(w.tickets, w.groups, w.slaConfig, w.clock, w.newId, {
-        defaultGroup: 'no-such-group',
-      });
+      const missing = w.service(w.tickets, { defaultGroup: 'no-such-group' });
       expect((await missing.create(alice, { type: 'incident', title: 'y' })).group).toBeNull();
       expect((await service.create(alice, { type: 'incident', title: 'z' })).group).toBeNull();
     });
@@ -215,6 +212,7 @@ describe('TicketService', () => {
 
   describe('links', () => {
     it('are stored both ways with a history entry on each; affects adds a CI the list finds', async () => {
+      w.addCi(aCi('vpn-gw-1'));
       const inc = await fileFor();
       const prb = await service.create(agent, { type: 'problem', title: 'root cause' });
       const linked = await service.link(agent, inc.id, { type: 'caused_by', targetId: prb.id });
@@ -258,6 +256,253 @@ describe('TicketService', () => {
     });
   });
 
+  describe('CMDB: CIs and services', () => {
+    const closure = (...serviceIds: string[]) => ({ serviceIds, computedAt: at(0), truncated: false });
+    /** web-1 and db-1 belong to the web shop; mail-1 to mail; crm is live, legacy in the pipeline. */
+    const cmdb = () =>
+      w.addCi(
+        aService('svc-web', { name: 'Web shop', supportGroup: 'web-team' }),
+        aService('svc-mail', { name: 'Mail', supportGroup: 'mail-team' }),
+        aService('svc-crm', { name: 'CRM', supportGroup: 'crm-team' }),
+        aService('svc-legacy', {
+          name: 'Legacy',
+          service: { portfolioStatus: 'pipeline', serviceHoursCalendarId: '24x7', availabilityTarget: null },
+        }),
+        aCi('web-1', { closure: closure('svc-web'), criticality: 2, supportGroup: 'web-ops' }),
+        aCi('db-1', { closure: closure('svc-web', 'svc-mail'), criticality: 1, supportGroup: 'dba' }),
+        aCi('mail-1', { closure: closure('svc-mail'), criticality: 2, supportGroup: 'mail-ops' }),
+        aCi('lb-1', { closure: closure('svc-web'), criticality: 2, supportGroup: 'net' }),
+        aCi('old-1', { status: 'retired', closure: closure('svc-web') }),
+      );
+    const unprocessable = async (promise: Promise<unknown>) => {
+      const error = await rejection(promise);
+      expect(error).toBeInstanceOf(UnprocessableError);
+      const { code, extensions } = error as UnprocessableError;
+      return { code, errors: extensions.errors };
+    };
+
+    beforeEach(cmdb);
+
+    it('strict (the default): unknown and retired CIs are 422 at their index, on create, PATCH and affects links', async () => {
+      expect(
+        await unprocessable(
+          service.create(agent, { type: 'incident', title: 'x', ciIds: ['web-1', 'nope', 'old-1', 'gone'] }),
+        ),
+      ).toEqual({
+        code: 'unknown_ci',
+        errors: [
+          { path: 'ciIds.1', message: 'unknown CI nope' },
+          { path: 'ciIds.3', message: 'unknown CI gone' },
+        ],
+      });
+      expect(
+        await unprocessable(
+          service.create(agent, { type: 'incident', title: 'x', ciIds: ['web-1', 'old-1'] }),
+        ),
+      ).toEqual({ code: 'retired_ci', errors: [{ path: 'ciIds.1', message: 'CI old-1 is retired' }] });
+      const t = await service.create(agent, { type: 'incident', title: 'x', ciIds: ['web-1'] });
+      expect(t.unknownCiIds).toEqual([]);
+      expect(await unprocessable(service.update(agent, t.id, { ciIds: ['web-1', 'nope'] }))).toEqual({
+        code: 'unknown_ci',
+        errors: [{ path: 'ciIds.1', message: 'unknown CI nope' }],
+      });
+      expect(await unprocessable(service.link(agent, t.id, { type: 'affects', targetId: 'old-1' }))).toEqual({
+        code: 'retired_ci',
+        errors: [{ path: 'targetId', message: 'CI old-1 is retired' }],
+      });
+      expect(
+        await unprocessable(service.link(agent, t.id, { type: 'affects', targetId: 'nope' })),
+      ).toMatchObject({
+        code: 'unknown_ci',
+        errors: [{ path: 'targetId' }],
+      });
+      expect(await w.tickets.get(t.id)).toEqual(t);
+    });
+
+    it('with strictCiIds off, unknown CIs are accepted and listed in unknownCiIds', async () => {
+      const lax = w.service(w.tickets, { strictCiIds: false });
+      const t = await lax.create(agent, { type: 'incident', title: 'x', ciIds: ['web-1', 'nope', 'nope'] });
+      expect(t).toMatchObject({ ciIds: ['web-1', 'nope'], unknownCiIds: ['nope'] });
+      const patched = await lax.update(agent, t.id, { ciIds: ['ghost', 'web-1'] });
+      expect(patched).toMatchObject({ ciIds: ['ghost', 'web-1'], unknownCiIds: ['ghost'] });
+      const linked = await lax.link(agent, t.id, { type: 'affects', targetId: 'phantom' });
+      expect(linked.unknownCiIds).toEqual(['ghost', 'phantom']);
+      expect((await lax.update(agent, t.id, { ciIds: ['web-1'] })).unknownCiIds).toEqual([]);
+    });
+
+    it('ids already on the ticket are not checked again', async () => {
+      const lax = w.service(w.tickets, { strictCiIds: false });
+      const t = await lax.create(agent, { type: 'incident', title: 'x', ciIds: ['ghost'] });
+      const kept = await service.update(agent, t.id, { ciIds: ['ghost', 'web-1'] });
+      expect(kept.ciIds).toEqual(['ghost', 'web-1']);
+      // A CI retired since it was linked stays on the ticket through later writes.
+      w.addCi(aCi('web-1', { status: 'retired', closure: closure('svc-web') }));
+      const more = await service.link(agent, t.id, { type: 'affects', targetId: 'mail-1' });
+      expect(more.ciIds).toEqual(['ghost', 'web-1', 'mail-1']);
+      expect(await service.link(agent, t.id, { type: 'affects', targetId: 'web-1' })).toEqual(more);
+    });
+
+    it('affectedServices are the closures of its CIs plus serviceId, with names, recomputed when either changes', async () => {
+      const t = await service.create(agent, {
+        type: 'incident',
+        title: 'x',
+        ciIds: ['web-1', 'db-1'],
+        serviceId: 'svc-crm',
+      });
+      expect(t).toMatchObject({
+        serviceId: 'svc-crm',
+        serviceIdSource: 'manual',
+        affectedServices: [
+          { id: 'svc-crm', name: 'CRM' },
+          { id: 'svc-web', name: 'Web shop' },
+          { id: 'svc-mail', name: 'Mail' },
+        ],
+      });
+      const cleared = await service.update(agent, t.id, { serviceId: null });
+      expect(cleared).toMatchObject({
+        serviceId: null,
+        serviceIdSource: null,
+        affectedServices: [
+          { id: 'svc-web', name: 'Web shop' },
+          { id: 'svc-mail', name: 'Mail' },
+        ],
+      });
+      const moved = await service.update(agent, t.id, { ciIds: ['mail-1'] });
+      expect(moved.affectedServices).toEqual([{ id: 'svc-mail', name: 'Mail' }]);
+      expect(moved.serviceId).toBeNull(); // adopting a service is for create only
+      const linked = await service.link(agent, t.id, { type: 'affects', targetId: 'lb-1' });
+      expect(linked.affectedServices.map((s) => s.id)).toEqual(['svc-mail', 'svc-web']);
+      const [, clearing, moving] = (await service.listHistory(agent, t.id, { limit: 10 })).items;
+      expect(clearing!.changes).toEqual([
+        { field: 'serviceId', from: 'svc-crm', to: null },
+        { field: 'serviceIdSource', from: 'manual', to: null },
+        { field: 'affectedServices', from: t.affectedServices, to: cleared.affectedServices },
+      ]);
+      expect(moving!.changes.map((c) => c.field)).toEqual(['ciIds', 'affectedServices', 'links']);
+      // Other changes leave them as they are.
+      expect(await service.update(agent, t.id, { title: 'renamed' })).toMatchObject({
+        affectedServices: linked.affectedServices,
+      });
+    });
+
+    it('a ticket naming no service takes the one service its CIs affect (source ci), not one of two', async () => {
+      const one = await service.create(alice, { type: 'incident', title: 'x', ciIds: ['web-1', 'lb-1'] });
+      expect(one).toMatchObject({
+        serviceId: 'svc-web',
+        serviceIdSource: 'ci',
+        affectedServices: [{ id: 'svc-web', name: 'Web shop' }],
+      });
+      const two = await service.create(agent, { type: 'incident', title: 'x', ciIds: ['web-1', 'mail-1'] });
+      expect(two).toMatchObject({ serviceId: null, serviceIdSource: null });
+      expect(two.affectedServices).toHaveLength(2);
+      const none = await service.create(agent, { type: 'incident', title: 'x' });
+      expect(none).toMatchObject({
+        serviceId: null,
+        serviceIdSource: null,
+        affectedServices: [],
+        unknownCiIds: [],
+      });
+      const alert = await service.create(agent, {
+        type: 'incident',
+        title: 'x',
+        source: 'alert',
+        serviceId: 'svc-mail',
+      });
+      expect(alert.serviceIdSource).toBe('alert');
+    });
+
+    it('requesters may name a service when filing, not change it later', async () => {
+      const t = await service.create(alice, { type: 'incident', title: 'x', serviceId: 'svc-mail' });
+      expect(t).toMatchObject({ serviceId: 'svc-mail', serviceIdSource: 'manual' });
+      expect(await rejection(service.update(alice, t.id, { serviceId: 'svc-web' }))).toBeInstanceOf(
+        ForbiddenError,
+      );
+      expect((await service.update(agent, t.id, { serviceId: 'svc-web' })).serviceIdSource).toBe('manual');
+    });
+
+    it('serviceId must be a live service: else 422 service_not_live at serviceId', async () => {
+      for (const serviceId of ['svc-legacy', 'web-1', 'nope']) {
+        expect(
+          await unprocessable(service.create(agent, { type: 'incident', title: 'x', serviceId })),
+        ).toMatchObject({ code: 'service_not_live', errors: [{ path: 'serviceId' }] });
+      }
+      const t = await service.create(agent, { type: 'incident', title: 'x', serviceId: 'svc-crm' });
+      expect(await unprocessable(service.update(agent, t.id, { serviceId: 'svc-legacy' }))).toMatchObject({
+        code: 'service_not_live',
+      });
+      // The service already on the ticket is not checked again, even once it left the portfolio.
+      w.addCi(
+        aService('svc-crm', {
+          service: { portfolioStatus: 'retired', serviceHoursCalendarId: '24x7', availabilityTarget: null },
+        }),
+      );
+      expect((await service.update(agent, t.id, { serviceId: 'svc-crm', title: 'y' })).title).toBe('y');
+    });
+
+    it("without a group: the most critical CI's support group (ties: first listed), else the service's, else the default", async () => {
+      const routed = w.service(w.tickets, { defaultGroup: 'service-desk' });
+      const group = async (input: { ciIds?: string[]; serviceId?: string; group?: string }) =>
+        (await routed.create(agent, { type: 'incident', title: 'x', ...input })).group;
+      expect(await group({ ciIds: ['web-1', 'db-1', 'mail-1'] })).toBe('dba');
+      expect(await group({ ciIds: ['mail-1', 'web-1'] })).toBe('mail-ops');
+      expect(await group({ ciIds: ['web-1', 'mail-1'] })).toBe('web-ops');
+      w.addCi(aCi('printer-1', { supportGroup: null }));
+      expect(await group({ ciIds: ['printer-1'], serviceId: 'svc-crm' })).toBe('crm-team');
+      expect(await group({ serviceId: 'svc-crm' })).toBe('crm-team');
+      expect(await group({ ciIds: ['printer-1'] })).toBe('service-desk');
+      expect(await group({})).toBe('service-desk');
+      expect(await group({ ciIds: ['db-1'], group: 'service-desk' })).toBe('service-desk');
+      // A requester's ticket is routed the same way.
+      expect((await routed.create(alice, { type: 'incident', title: 'x', ciIds: ['lb-1'] })).group).toBe(
+        'net',
+      );
+    });
+
+    it('a serviceId change re-selects the SLA policy, as a priority change does', async () => {
+      await w.slaConfig.putPolicy(
+        {
+          id: 'crm-gold',
+          name: 'CRM gold',
+          order: 5,
+          match: { serviceIds: ['svc-crm'] },
+          calendarId: '24x7',
+          targets: { firstResponse: 5, resolution: 60 },
+          warnAt: 0.8,
+          pauseOn: ['on_hold'],
+          version: 1,
+          updatedAt: at(0),
+        },
+        0,
+      );
+      const t = await service.create(agent, { type: 'incident', title: 'x', impact: 2, urgency: 2 });
+      expect(t.sla!.policyId).toBe('p3');
+      w.clock.set(new Date(at(1)));
+      const gold = await service.update(agent, t.id, { serviceId: 'svc-crm' });
+      expect(gold.sla).toMatchObject({ policyId: 'crm-gold', calendarId: '24x7' });
+      expect(gold.sla!.firstResponse).toMatchObject({ startedAt: at(0), dueAt: at(5) });
+      expect((await service.update(agent, t.id, { serviceId: null })).sla!.policyId).toBe('p3');
+      // Adopted from the CIs, the service selects the policy from the start.
+      w.addCi(aCi('crm-db', { closure: closure('svc-crm') }));
+      const adopted = await service.create(agent, { type: 'incident', title: 'y', ciIds: ['crm-db'] });
+      expect(adopted).toMatchObject({ serviceId: 'svc-crm', sla: { policyId: 'crm-gold' } });
+    });
+
+    it('create reads the CIs and the service in one batch; service names come from the cache', async () => {
+      w.cmdb.reads.cis.length = 0;
+      await service.create(agent, {
+        type: 'incident',
+        title: 'x',
+        ciIds: ['web-1', 'db-1'],
+        serviceId: 'svc-crm',
+      });
+      expect(w.cmdb.reads.cis).toEqual([['web-1', 'db-1', 'svc-crm']]);
+      expect(w.cmdb.reads.services).toEqual([['svc-web', 'svc-mail']]);
+      // Nothing is asked of the CMDB for a ticket that names nothing in it.
+      await service.create(agent, { type: 'incident', title: 'x' });
+      expect(w.cmdb.reads.cis).toHaveLength(1);
+    });
+  });
+
   describe('concurrent writers', () => {
     it('a write landing between read and commit: the update is re-read and re-applied, both changes land', async () => {
       const racing = new RacingTicketStore(w.tickets);
@@ -276,6 +521,7 @@ describe('TicketService', () => {
     });
 
     it('a comment and a link racing another write also land with it', async () => {
+      w.addCi(aCi('db-1'), aCi('db-2'));
       const racing = new RacingTicketStore(w.tickets);
       const t = await fileFor();
       racing.beforeNextCommit(() => w.service().update(admin, t.id, { category: 'network' }));
@@ -294,6 +540,7 @@ describe('TicketService', () => {
     });
 
     it('parallel read-modify-writes of one list all land', async () => {
+      w.addCi(...Array.from({ length: 10 }, (_, i) => aCi(`ci-${i}`)));
       const t = await fileFor();
       const writers = Array.from({ length: 10 }, (_, i) =>
         service.link(agent, t.id, { type: 'affects', targetId: `ci-${i}` }),

@@ -20,7 +20,7 @@ export const CHANGES_CONTRACT = {
   'POST /changes': {
     summary: 'Submit a change: saved, then assessed and approved by its Step Functions workflow',
     description:
-      'Agents and admins. Saves the change as a `draft` and starts its Step Functions workflow, which assesses risk and conflicts and asks for the approvals (normal: every group in `approvalGroups`; emergency: `ecab`; standard: none). Answers the change as saved; its status moves on within moments. If the workflow could not start the draft is kept and the answer is 503 `workflow_not_started`: POST /changes/{id}/submit retries.',
+      'Agents and admins. Saves the change as a `draft` and starts its Step Functions workflow, which assesses risk and conflicts and asks for the approvals (normal: every group in `approvalGroups`; emergency: `ecab`; standard: none). Answers the change as saved; its status moves on within moments. If the workflow could not start the draft is kept and the answer is 503 `workflow_not_started`: POST /changes/{id}/submit retries. Each CI id must be in the CMDB and not retired (422 `unknown_ci` / `retired_ci` at `ciIds.<i>`); with strict CI ids off, unknown ones are accepted and listed in `unknownCiIds`.',
     body: createChangeBody,
     success: { status: 201, schema: changeSchema, headers: ['Location', 'ETag'] },
     errors: [409, 422, 503],
@@ -101,7 +101,7 @@ export const CHANGES_CONTRACT = {
     creates: true,
     summary: 'Create or replace a freeze window (201 when created)',
     description:
-      'Creates the window (201 with `Location`) or replaces it (200). Admins only. Normal and standard changes whose window meets it are rejected at assessment; emergency changes pass, recorded as a non-blocking conflict. No `ciIds` freezes every CI.',
+      'Creates the window (201 with `Location`) or replaces it (200). Admins only. Normal and standard changes whose window meets it are rejected at assessment; emergency changes pass, recorded as a non-blocking conflict. It freezes the CIs in `ciIds` and, for each service in `serviceIds`, the service and every CI of its closure; naming neither freezes every CI.',
     body: putFreezeWindowBody,
     success: { status: 200, schema: freezeWindowSchema, headers: ['ETag'] },
     errors: [412, 503],

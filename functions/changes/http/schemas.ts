@@ -17,6 +17,7 @@ import {
   APPROVAL_STATUSES,
   CHANGE_STATUSES,
   CHANGE_TYPES,
+  CONFLICT_VIAS,
   IMPLEMENTATION_OUTCOMES,
   RISK_LEVELS,
 } from '../model.js';
@@ -37,7 +38,10 @@ export const createChangeBody = withMeta(
     type: z.enum(CHANGE_TYPES),
     title,
     description: z.optional(longText),
-    ciIds: z.array(identifier).check(z.minLength(1), z.maxLength(20)),
+    ciIds: described(
+      z.array(identifier).check(z.minLength(1), z.maxLength(20)),
+      'CMDB CI ids; with strict CI ids (the default) each must exist and not be retired (422 unknown_ci / retired_ci)',
+    ),
     plannedStart: isoTime,
     plannedEnd: isoTime,
     implementationPlan: described(plan, 'missing plans raise the risk; no backout plan makes it high'),
@@ -138,7 +142,11 @@ export const putFreezeWindowBody = withMeta(
     reason: z.optional(z.nullable(longText)),
     ciIds: described(
       z.optional(z.array(identifier).check(z.maxLength(100))),
-      'empty or absent: every CI is frozen',
+      'CIs frozen; with no serviceIds either, every CI is frozen',
+    ),
+    serviceIds: described(
+      z.optional(z.array(identifier).check(z.maxLength(50))),
+      'services frozen: each service and every CI of its closure',
     ),
   }),
   {
@@ -161,7 +169,19 @@ const conflict = z.union([
   z.object({
     kind: z.literal('change'),
     changeId: z.string(),
-    ciIds: z.array(z.string()),
+    via: described(
+      z.enum(CONFLICT_VIAS),
+      'the strongest link to the other change: same_ci > related_ci (one impact edge apart) > shared_service',
+    ),
+    ciIds: described(z.array(z.string()), 'the CIs both changes name (empty unless via is same_ci)'),
+    path: described(
+      z.optional(z.tuple([z.string(), z.string()])),
+      "related_ci: [this change's CI, the other change's CI], one impact edge apart either way",
+    ),
+    serviceId: described(
+      z.optional(z.string()),
+      "shared_service: a live business service both changes' closures list",
+    ),
     plannedStart: isoTime,
     plannedEnd: isoTime,
   }),
@@ -174,6 +194,13 @@ const conflict = z.union([
     blocking: z.boolean(),
   }),
 ]);
+
+const impactedService = z.object({
+  id: z.string(),
+  name: z.string(),
+  criticality: z.int().check(z.gte(1), z.lte(4)),
+  level: z.int().check(z.gte(1)),
+});
 
 const approval = z.object({
   stage: z.enum(APPROVAL_STAGES),
@@ -196,6 +223,14 @@ export const changeSchema = withMeta(
     status: z.enum(CHANGE_STATUSES),
     risk: described(z.nullable(risk), 'null until assessed'),
     ciIds: z.array(z.string()),
+    unknownCiIds: described(
+      z.array(z.string()),
+      'read-only: CIs the CMDB did not know at creation (accepted only with strict CI ids off)',
+    ),
+    impactedServices: described(
+      z.array(impactedService),
+      'read-only: services a downstream impact analysis from the CIs reaches (depth 5, redundancy applied), nearest first; empty until assessed',
+    ),
     plannedStart: isoTime,
     plannedEnd: isoTime,
     implementationPlan: z.nullable(z.string()),
@@ -246,6 +281,7 @@ export const freezeWindowSchema = withMeta(
     end: isoTime,
     reason: z.nullable(z.string()),
     ciIds: z.array(z.string()),
+    serviceIds: z.array(z.string()),
     createdAt: isoTime,
     updatedAt: isoTime,
     version: z.int().check(z.gte(1)),

@@ -47,6 +47,12 @@ export interface ChangeWrite {
   readonly after: Change;
   readonly history: ChangeHistoryEntry;
   readonly callback?: CallbackWrite;
+  /**
+   * Live business services the change's closures list (the assessment's): one item per service
+   * (`CHANGE#id / SERVICE#serviceId`, in byCi under `change-service#<serviceId>`), written once, so a
+   * `shared_service` check reads one key range per service.
+   */
+  readonly services?: readonly string[];
 }
 
 /** The callback item was not in the state the write required (answered already, or re-registered). */
@@ -73,6 +79,11 @@ export interface ChangeWindow {
   readonly plannedEnd: string;
 }
 
+/** A change's claim on a service (through its CIs' closures) for a window. */
+export interface ServiceWindow extends ChangeWindow {
+  readonly serviceId: string;
+}
+
 export interface ChangeStore {
   nextSequence(): Promise<number>;
   get(id: string): Promise<Change | undefined>;
@@ -83,6 +94,11 @@ export interface ChangeStore {
   listHistory(changeId: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>>;
   /** Windows on any of these CIs that start in [from, to): the candidates an overlap check needs. */
   windowsOnCis(ciIds: readonly string[], from: string, to: string): Promise<ChangeWindow[]>;
+  /**
+   * Windows whose changes' closures list any of these services, starting in [from, to): one key
+   * range per service; at most MAX_WINDOWS_PER_SERVICE per service (the earliest), never an error.
+   */
+  windowsOnServices(serviceIds: readonly string[], from: string, to: string): Promise<ServiceWindow[]>;
   getCallback(changeId: string, key: CallbackKey): Promise<PendingCallback | undefined>;
   /** Stores a fresh token on an absent or open callback (a re-request after escalation); else CallbackConflictError. */
   registerCallback(changeId: string, key: CallbackKey, taskToken: string, at: string): Promise<void>;

@@ -17,16 +17,20 @@ import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.j
 import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Change, ChangeHistoryEntry } from '../model.js';
-import { CHANGE_PREFIX } from '../model.js';
+import { CHANGE_PREFIX, withChangeDefaults } from '../model.js';
 import {
   callbackItemKey,
   changeCiItem,
+  changeFromItem,
   changeIndexKeys,
   changeKey,
   changePk,
+  changeServiceItem,
   ciIndexValue,
   indexForChangeQuery,
+  MAX_WINDOWS_PER_SERVICE,
   matchesChangeQuery,
+  serviceIndexValue,
 } from './change-keys.js';
 import {
   CallbackConflictError,
@@ -37,12 +41,15 @@ import {
   type ChangeWindow,
   type ChangeWrite,
   type PendingCallback,
+  type ServiceWindow,
 } from './change-store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Upper bound on queries one CI's overlap check may take (100 windows each). */
 const MAX_WINDOW_QUERIES = 10;
+/** Overlap queries in flight at once: a related-CI check may read up to 2,000 CIs' windows. */
+const WINDOW_QUERIES_IN_FLIGHT = 16;
 
 /** Positions of the actions in a change commit, to read cancellation reasons back. */
 const CHANGE_ACTION = 0;
@@ -70,13 +77,13 @@ export class DynamoChangeRepository implements ChangeStore {
 
   async get(id: string): Promise<Change | undefined> {
     const out = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: changeKey(id) }));
-    return out.Item ? withoutKeys<Change>(out.Item) : undefined;
+    return out.Item ? changeFromItem(out.Item) : undefined;
   }
 
   /** One BatchGetItem per 100 ids, keeping the order of `ids`. */
   async getMany(ids: readonly string[]): Promise<Change[]> {
     const items = await batchGet(this.dynamo, this.tableName, ids.map(changeKey));
-    const byId = new Map(items.map((item) => [item.id as string, withoutKeys<Change>(item)]));
+    const byId = new Map(items.map((item) => [item.id as string, changeFromItem(item)]));
     return ids.map((id) => byId.get(id)).filter((change): change is Change => change !== undefined);
   }
 
@@ -110,6 +117,9 @@ export class DynamoChangeRepository implements ChangeStore {
     if (!before) {
       for (const ciId of after.ciIds)
         items.push({ Put: { TableName: this.tableName, Item: changeCiItem(after, ciId) } });
+    }
+    for (const serviceId of new Set(write.services ?? [])) {
+      items.push({ Put: { TableName: this.tableName, Item: changeServiceItem(after, serviceId) } });
     }
     try {
       // A retried transaction with the same token is applied once (10-minute window).
@@ -213,12 +223,13 @@ export class DynamoChangeRepository implements ChangeStore {
     };
   }
 
-  list(query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
-    return listFromIndex<Change>(this.dynamo, this.tableName, indexForChangeQuery(query), page, {
+  async list(query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
+    const found = await listFromIndex<Change>(this.dynamo, this.tableName, indexForChangeQuery(query), page, {
       matches: (change) => matchesChangeQuery(change, query),
       membershipId: 'changeId',
       getMany: (ids) => this.getMany(ids),
     });
+    return { ...found, items: found.items.map(withChangeDefaults) };
   }
 
   listHistory(changeId: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>> {
@@ -237,12 +248,28 @@ export class DynamoChangeRepository implements ChangeStore {
   }
 
   async windowsOnCis(ciIds: readonly string[], from: string, to: string): Promise<ChangeWindow[]> {
-    const perCi = await Promise.all(ciIds.map((ciId) => this.windowsOnCi(ciId, from, to)));
+    const perCi = await inWaves(ciIds, (ciId) => this.windowsIn(ciIndexValue(ciId), from, to, true));
     return perCi.flat();
   }
 
-  /** `listSk` is `<plannedStart>#<id>`: a range on it selects windows starting in [from, to). */
-  private async windowsOnCi(ciId: string, from: string, to: string): Promise<ChangeWindow[]> {
+  async windowsOnServices(serviceIds: readonly string[], from: string, to: string): Promise<ServiceWindow[]> {
+    const perService = await inWaves(serviceIds, async (serviceId) =>
+      (await this.windowsIn(serviceIndexValue(serviceId), from, to, false)).map((w) => ({ ...w, serviceId })),
+    );
+    return perService.flat();
+  }
+
+  /**
+   * `listSk` is `<plannedStart>#<id>`: a range on it selects windows starting in [from, to). Past the
+   * bound a CI's read fails (as it always has); a service's stops at the earliest
+   * MAX_WINDOWS_PER_SERVICE (a shared-service link is advisory).
+   */
+  private async windowsIn(
+    partition: string,
+    from: string,
+    to: string,
+    failPastBound: boolean,
+  ): Promise<ChangeWindow[]> {
     const windows: ChangeWindow[] = [];
     let startKey: Record<string, unknown> | undefined;
     for (let round = 0; round < MAX_WINDOW_QUERIES; round++) {
@@ -252,7 +279,7 @@ export class DynamoChangeRepository implements ChangeStore {
           IndexName: INDEXES.byCi.name,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
           ExpressionAttributeNames: { '#pk': INDEXES.byCi.partitionKey, '#sk': LIST_SORT_KEY },
-          ExpressionAttributeValues: { ':pk': ciIndexValue(ciId), ':from': from, ':to': to },
+          ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': to },
           Limit: 100,
           ExclusiveStartKey: startKey,
         }),
@@ -267,6 +294,16 @@ export class DynamoChangeRepository implements ChangeStore {
       startKey = out.LastEvaluatedKey;
       if (!startKey) return windows;
     }
-    throw new Error(`more than ${MAX_WINDOW_QUERIES * 100} change windows on CI ${ciId} in one range`);
+    if (!failPastBound) return windows.slice(0, MAX_WINDOWS_PER_SERVICE);
+    throw new Error(`more than ${MAX_WINDOW_QUERIES * 100} change windows on ${partition} in one range`);
   }
+}
+
+/** `read` for every id, at most WINDOW_QUERIES_IN_FLIGHT at once, results in the order of `ids`. */
+async function inWaves<T>(ids: readonly string[], read: (id: string) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let start = 0; start < ids.length; start += WINDOW_QUERIES_IN_FLIGHT) {
+    results.push(...(await Promise.all(ids.slice(start, start + WINDOW_QUERIES_IN_FLIGHT).map(read))));
+  }
+  return results;
 }

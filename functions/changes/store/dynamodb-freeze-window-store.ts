@@ -1,11 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { listKind } from '../../shared/dynamodb/indexed-list.js';
-import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { versionedPut } from '../../shared/dynamodb/versioned-put.js';
 import type { Page, PageRequest } from '../../shared/store.js';
-import type { FreezeWindow } from '../model.js';
-import { FREEZE_KIND, freezeWindowKey } from './change-keys.js';
+import { type FreezeWindow, withFreezeWindowDefaults } from '../model.js';
+import { FREEZE_KIND, freezeWindowFromItem, freezeWindowKey } from './change-keys.js';
 import type { FreezeWindowStore } from './change-store.js';
 
 /** Upper bound on queries an overlap lookup takes; freeze windows number in the dozens. */
@@ -22,7 +21,7 @@ export class DynamoFreezeWindowRepository implements FreezeWindowStore {
     const out = await this.dynamo.send(
       new GetCommand({ TableName: this.tableName, Key: freezeWindowKey(id) }),
     );
-    return out.Item ? withoutKeys<FreezeWindow>(out.Item) : undefined;
+    return out.Item ? freezeWindowFromItem(out.Item) : undefined;
   }
 
   put(window: FreezeWindow, expectedVersion: number): Promise<void> {
@@ -35,8 +34,9 @@ export class DynamoFreezeWindowRepository implements FreezeWindowStore {
     return versionedPut(this.dynamo, this.tableName, item, expectedVersion);
   }
 
-  list(page: PageRequest): Promise<Page<FreezeWindow>> {
-    return listKind<FreezeWindow>(this.dynamo, this.tableName, FREEZE_KIND, page);
+  async list(page: PageRequest): Promise<Page<FreezeWindow>> {
+    const found = await listKind<FreezeWindow>(this.dynamo, this.tableName, FREEZE_KIND, page);
+    return { ...found, items: found.items.map(withFreezeWindowDefaults) };
   }
 
   /** Windows starting before `to` (a key range) and ending after `from` (a filter). */
@@ -59,7 +59,7 @@ export class DynamoFreezeWindowRepository implements FreezeWindowStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      windows.push(...(out.Items ?? []).map((item) => withoutKeys<FreezeWindow>(item)));
+      windows.push(...(out.Items ?? []).map((item) => freezeWindowFromItem(item)));
       startKey = out.LastEvaluatedKey;
       if (!startKey) return windows;
     }

@@ -17,14 +17,19 @@ import { CHANGE_PREFIX } from '../model.js';
 import {
   callbackItemKey,
   changeCiItem,
+  changeFromItem,
   changeIndexKeys,
   changeKey,
   changePk,
+  changeServiceItem,
   ciIndexValue,
   FREEZE_KIND,
+  freezeWindowFromItem,
   freezeWindowKey,
   indexForChangeQuery,
+  MAX_WINDOWS_PER_SERVICE,
   matchesChangeQuery,
+  serviceIndexValue,
 } from './change-keys.js';
 import {
   CallbackConflictError,
@@ -36,6 +41,7 @@ import {
   type ChangeWrite,
   type FreezeWindowStore,
   type PendingCallback,
+  type ServiceWindow,
 } from './change-store.js';
 
 /**
@@ -69,13 +75,13 @@ export class InMemoryChangeStore implements ChangeStore {
 
   async get(id: string): Promise<Change | undefined> {
     const item = this.table.get(changeKey(id));
-    return item ? withoutKeys<Change>(item) : undefined;
+    return item ? changeFromItem(item) : undefined;
   }
 
   /** In the order of `ids`; like BatchGetItem, refuses a duplicate id within one 100-id batch. */
   async getMany(ids: readonly string[]): Promise<Change[]> {
     const items = this.table.batchGet(ids.map(changeKey));
-    const byId = new Map(items.map((item) => [item.id as string, withoutKeys<Change>(item)]));
+    const byId = new Map(items.map((item) => [item.id as string, changeFromItem(item)]));
     return ids.map((id) => byId.get(id)).filter((change): change is Change => change !== undefined);
   }
 
@@ -99,6 +105,8 @@ export class InMemoryChangeStore implements ChangeStore {
     if (callback) actions.push(callbackAction(after.id, callback, history.at));
     // Windows are fixed once created, so the per-CI items are written with the change, once.
     if (!before) for (const ciId of after.ciIds) actions.push({ put: changeCiItem(after, ciId) });
+    for (const serviceId of new Set(write.services ?? []))
+      actions.push({ put: changeServiceItem(after, serviceId) });
     try {
       // As DynamoDB's ClientRequestToken: a retried commit with the same history id is applied once.
       this.table.transactWrite(actions, { token: history.id, fingerprint: JSON.stringify(write) });
@@ -142,7 +150,7 @@ export class InMemoryChangeStore implements ChangeStore {
     const matches = (change: Change) => matchesChangeQuery(change, query);
     if (target.index !== 'byCi') {
       return queryPageInMemory(this.table, base, page.limit, page.startKey, (item) => {
-        const change = withoutKeys<Change>(item);
+        const change = changeFromItem(item);
         return matches(change) ? change : undefined;
       });
     }
@@ -168,17 +176,26 @@ export class InMemoryChangeStore implements ChangeStore {
   }
 
   async windowsOnCis(ciIds: readonly string[], from: string, to: string): Promise<ChangeWindow[]> {
-    return ciIds.flatMap((ciId) => this.windowsOnCi(ciId, from, to));
+    return ciIds.flatMap((ciId) => this.windowsIn(ciIndexValue(ciId), from, to, true));
   }
 
-  /** `listSk` is `<plannedStart>#<id>`: BETWEEN from AND to selects windows starting in [from, to). */
-  private windowsOnCi(ciId: string, from: string, to: string): ChangeWindow[] {
+  async windowsOnServices(serviceIds: readonly string[], from: string, to: string): Promise<ServiceWindow[]> {
+    return serviceIds.flatMap((serviceId) =>
+      this.windowsIn(serviceIndexValue(serviceId), from, to, false).map((w) => ({ ...w, serviceId })),
+    );
+  }
+
+  /**
+   * `listSk` is `<plannedStart>#<id>`: BETWEEN from AND to selects windows starting in [from, to).
+   * Past the bound a CI's read fails, a service's stops (as in DynamoDB).
+   */
+  private windowsIn(partition: string, from: string, to: string, failPastBound: boolean): ChangeWindow[] {
     const windows: ChangeWindow[] = [];
     let startKey: Record<string, unknown> | undefined;
     for (let round = 0; round < MAX_WINDOW_QUERIES; round++) {
       const out = this.table.query({
         index: 'byCi',
-        partition: ciIndexValue(ciId),
+        partition,
         range: (sk) => compareKeys(sk, from) >= 0 && compareKeys(sk, to) <= 0,
         limit: 100,
         startKey,
@@ -193,7 +210,8 @@ export class InMemoryChangeStore implements ChangeStore {
       startKey = out.lastKey;
       if (!startKey) return windows;
     }
-    throw new Error(`more than ${MAX_WINDOW_QUERIES * 100} change windows on CI ${ciId} in one range`);
+    if (!failPastBound) return windows.slice(0, MAX_WINDOWS_PER_SERVICE);
+    throw new Error(`more than ${MAX_WINDOW_QUERIES * 100} change windows on ${partition} in one range`);
   }
 }
 
@@ -203,7 +221,7 @@ export class InMemoryFreezeWindowStore implements FreezeWindowStore {
 
   async get(id: string): Promise<FreezeWindow | undefined> {
     const item = this.table.get(freezeWindowKey(id));
-    return item ? withoutKeys<FreezeWindow>(item) : undefined;
+    return item ? freezeWindowFromItem(item) : undefined;
   }
 
   /** versionedPut (shared/dynamodb/versioned-put.ts): StaleWriteError naming the current version. */
@@ -233,7 +251,7 @@ export class InMemoryFreezeWindowStore implements FreezeWindowStore {
       { index: 'byKind', partition: FREEZE_KIND },
       page.limit,
       page.startKey,
-      (item) => withoutKeys<FreezeWindow>(item),
+      (item) => freezeWindowFromItem(item),
     );
   }
 
@@ -249,7 +267,7 @@ export class InMemoryFreezeWindowStore implements FreezeWindowStore {
         filter: (item) => typeof item.end === 'string' && compareKeys(item.end, from) > 0,
         startKey,
       });
-      windows.push(...out.items.map((item) => withoutKeys<FreezeWindow>(item)));
+      windows.push(...out.items.map((item) => freezeWindowFromItem(item)));
       startKey = out.lastKey;
       if (!startKey) return windows;
     }

@@ -1,3 +1,4 @@
+import { ciDirectory, cmdbStore } from '../../cmdb/store/wiring.js';
 import { idsOn } from '../../shared/clock/ids.js';
 import type { TableDeps } from '../../shared/wiring/deps.js';
 import { defineEnvironment, required } from '../../shared/wiring/environment.js';
@@ -8,7 +9,8 @@ import { ChangeWorkflowSteps } from './workflow-steps.js';
 
 /**
  * The change workflow's task function (every task state of the state machine invokes it): the
- * table only; approval notices are events the email notifier mails.
+ * table only (changes, and the CMDB's CIs and graph the assessment reads); approval notices are
+ * events the email notifier mails.
  */
 export const CHANGE_TASKS_ENVIRONMENT = defineEnvironment({ TABLE_NAME: required() });
 
@@ -18,6 +20,7 @@ export function assembleChangeTasks(deps: TableDeps): ChangeTaskHandler {
     new DynamoFreezeWindowRepository(deps.dynamo, deps.tableName),
     deps.clock,
     idsOn(deps.clock),
+    { directory: ciDirectory(deps), graph: cmdbStore(deps).graph() },
   );
   return createChangeTasksHandler(steps);
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock/clock.js';
 import { withOptimisticRetry } from '../../shared/optimistic.js';
 import { type ApprovalPlan, approvalPlan, findApproval } from '../approvals.js';
+import { type ChangeCmdb, NO_CMDB } from '../change-cmdb.js';
 import { changeConflicts, freezeConflicts } from '../conflicts.js';
 import type { Approval, ApprovalStage, Change } from '../model.js';
 import { assessRisk } from '../risk.js';
@@ -29,10 +30,12 @@ import {
   type ChangeStore,
   type FreezeWindowStore,
 } from '../store/change-store.js';
-import { MAX_WINDOW_DAYS, WORKFLOW_ERRORS } from './workflow-contract.js';
+import { readAssessmentInputs } from './assessment-reads.js';
+import { WORKFLOW_ERRORS } from './workflow-contract.js';
 import { ChangeBusyError, StepNotApplicableError } from './workflow-errors.js';
 
-const DAY_MS = 86_400_000;
+/** A step to commit; the assessment also writes the change's per-service items. */
+type StepWrite = ChangeStep & { readonly services?: readonly string[] };
 
 export interface ApprovalTask {
   readonly changeId: string;
@@ -63,6 +66,8 @@ export class ChangeWorkflowSteps {
     private readonly freezes: FreezeWindowStore,
     private readonly clock: Clock,
     private readonly newId: () => string,
+    /** The CMDB the assessment reads (criticality, closures, impact); none: every CI unknown. */
+    private readonly cmdb: ChangeCmdb = NO_CMDB,
   ) {}
 
   async submit(changeId: string): Promise<void> {
@@ -81,15 +86,20 @@ export class ChangeWorkflowSteps {
         return undefined;
       }
       if (change.status !== 'assessing') throw notApplicable(change, 'assess');
+      const inputs = await readAssessmentInputs(change, {
+        changes: this.store,
+        freezes: this.freezes,
+        cmdb: this.cmdb,
+      });
       const conflicts = [
-        ...changeConflicts(change, await this.overlappingCandidates(change)),
-        ...freezeConflicts(change, await this.freezes.overlapping(change.plannedStart, change.plannedEnd)),
+        ...changeConflicts(change, inputs.others, inputs.links),
+        ...freezeConflicts(change, inputs.freezes, inputs.closureServiceIds),
       ];
-      const risk = assessRisk(change, conflicts);
+      const risk = assessRisk(change, conflicts, inputs.risk);
       const plan = approvalPlan(change.type, risk.level, change.approvalGroups);
-      const assessment = { risk, conflicts, plan };
+      const assessment = { risk, conflicts, plan, impactedServices: inputs.impactedServices };
       result = { route: routeOf(assessment), ...plan };
-      return assessed(change, assessment, this.stamp());
+      return { ...assessed(change, assessment, this.stamp()), services: inputs.services };
     });
     return result!;
   }
@@ -237,7 +247,7 @@ export class ChangeWorkflowSteps {
   /** Read, decide, write: `decide` returns the step to commit, or undefined when nothing is to do. */
   private step(
     changeId: string,
-    decide: (change: Change) => ChangeStep | undefined | Promise<ChangeStep | undefined>,
+    decide: (change: Change) => StepWrite | undefined | Promise<StepWrite | undefined>,
     callback?: CallbackWrite,
   ): Promise<Change> {
     return withOptimisticRetry(async () => {
@@ -250,6 +260,7 @@ export class ChangeWorkflowSteps {
           after: next.change,
           history: next.history,
           ...(callback && { callback }),
+          ...(next.services && next.services.length > 0 && { services: next.services }),
         }),
       );
       return next.change;
@@ -296,14 +307,6 @@ export class ChangeWorkflowSteps {
     await this.mapCallbackConflict(() =>
       this.store.registerCallback(changeId, key, taskToken, this.clock.now().toISOString()),
     );
-  }
-
-  /** Changes whose windows on this change's CIs may overlap it (windows last at most MAX_WINDOW_DAYS). */
-  private async overlappingCandidates(change: Change): Promise<Change[]> {
-    const from = new Date(Date.parse(change.plannedStart) - MAX_WINDOW_DAYS * DAY_MS).toISOString();
-    const windows = await this.store.windowsOnCis(change.ciIds, from, change.plannedEnd);
-    const ids = [...new Set(windows.map((w) => w.changeId).filter((id) => id !== change.id))];
-    return ids.length === 0 ? [] : this.store.getMany(ids);
   }
 
   private async mapCallbackConflict(write: () => Promise<void>): Promise<void> {

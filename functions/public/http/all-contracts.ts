@@ -1,6 +1,7 @@
 import { ADMIN_CONTRACT } from '../../admin/http/contract.js';
 import { ATTACHMENTS_CONTRACT } from '../../attachments/http/contract.js';
 import { CHANGES_CONTRACT } from '../../changes/http/contract.js';
+import { CMDB_CONTRACT } from '../../cmdb/http/contract.js';
 import { TICKETS_CONTRACT } from '../../tickets/http/contract.js';
 import { PUBLIC_CONTRACT } from './contract.js';
 
@@ -16,6 +17,7 @@ export const CONTRACT = {
   ...ATTACHMENTS_CONTRACT,
   ...ADMIN_CONTRACT,
   ...CHANGES_CONTRACT,
+  ...CMDB_CONTRACT,
 } as const;
 
 export type ContractKey = keyof typeof CONTRACT;

@@ -7,6 +7,7 @@ import {
   IMPLEMENTATION_OUTCOMES,
 } from '../../changes/model.js';
 import type { DeadTokenReason } from '../../changes/workflow/change-workflow.js';
+import { CI_STATUSES, PORTFOLIO_STATUSES } from '../../cmdb/model.js';
 import { MAX_BODY_BYTES } from '../../shared/http/decode.js';
 import { PATH_ID_PATTERN } from '../../shared/http/pipeline.js';
 import { type FunctionName, ROUTES, type RouteDefinition, routeKey } from '../../shared/http/routes.js';
@@ -39,6 +40,11 @@ export const TAGS: Record<FunctionName, { readonly name: string; readonly descri
     name: 'changes',
     description:
       'Change management: submission, risk and conflicts, approvals, implementation and review; freeze windows',
+  },
+  cmdb: {
+    name: 'cmdb',
+    description:
+      'Configuration management: CIs, classes, typed relationships, impact analysis, and business and technical services',
   },
 };
 
@@ -88,10 +94,15 @@ const DEAD_TOKEN_REASONS = Object.keys({
  * Problem members whose values are a capability's closed set. Problem is declared in shared/,
  * which knows no capability, so the document narrows them here. Each path must exist.
  */
+/** Every status an `invalid_transition` names: tickets, changes, CIs and service portfolios. */
+export const TRANSITION_STATUSES = [
+  ...new Set([...TICKET_STATUSES, ...CHANGE_STATUSES, ...CI_STATUSES, ...PORTFOLIO_STATUSES]),
+];
+
 const PROBLEM_ENUMS: readonly (readonly [path: string, values: readonly string[]])[] = [
-  ['properties.from', [...TICKET_STATUSES, ...CHANGE_STATUSES]],
-  ['properties.to', [...TICKET_STATUSES, ...CHANGE_STATUSES]],
-  ['properties.allowed.items', [...TICKET_STATUSES, ...CHANGE_STATUSES]],
+  ['properties.from', TRANSITION_STATUSES],
+  ['properties.to', TRANSITION_STATUSES],
+  ['properties.allowed.items', TRANSITION_STATUSES],
   ['properties.ticketStatus', TICKET_STATUSES],
   ['properties.changeStatus', CHANGE_STATUSES],
   ['properties.reason', ['link_cycle', 'ci_limit', 'hierarchy_too_deep', ...DEAD_TOKEN_REASONS]],
@@ -242,7 +253,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           [contract.success.status]: success('Replaced: the record existed'),
           201: success('Created: the record did not exist; Location names it', ['Location']),
         }
-      : { [contract.success.status]: success(contract.summary) };
+      : {
+          [contract.success.status]: success(contract.summary),
+          ...('existing' in contract && contract.existing ? { 200: success(contract.existing) } : {}),
+        };
     for (const status of shape.errorStatuses) {
       responses[status] = errorResponse(status, shape);
     }

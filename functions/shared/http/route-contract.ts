@@ -23,6 +23,11 @@ export interface RouteContract {
   };
   /** A create-or-replace PUT: also answers 201, with Location and the success headers, when it created the record. */
   readonly creates?: true;
+  /**
+   * An idempotent create (success 201): it answers 200 with the stored record when that exists
+   * already. The text describes that answer in the document.
+   */
+  readonly existing?: string;
   /** Client-error statuses this route can answer besides 400/401/403. */
   readonly errors?: readonly number[];
 }

@@ -3,7 +3,7 @@
  * points it at the entry's function; the local server matches requests against the same list; the
  * OpenAPI document is generated from it. Paths use API Gateway's `{param}` syntax.
  */
-export type FunctionName = 'public' | 'tickets' | 'attachments' | 'admin' | 'changes';
+export type FunctionName = 'public' | 'tickets' | 'attachments' | 'admin' | 'changes' | 'cmdb';
 
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -218,6 +218,76 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'changes',
     authenticated: true,
     operationId: 'putFreezeWindow',
+  },
+  { method: 'GET', path: '/cis', function: 'cmdb', authenticated: true, operationId: 'listCis' },
+  { method: 'GET', path: '/cis/{id}', function: 'cmdb', authenticated: true, operationId: 'getCi' },
+  { method: 'PUT', path: '/cis/{id}', function: 'cmdb', authenticated: true, operationId: 'putCi' },
+  {
+    method: 'GET',
+    path: '/cis/{id}/history',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'listCiHistory',
+  },
+  {
+    method: 'GET',
+    path: '/cis/{id}/relationships',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'listCiRelationships',
+  },
+  {
+    method: 'POST',
+    path: '/cis/{id}/relationships',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'addCiRelationship',
+  },
+  {
+    method: 'DELETE',
+    path: '/cis/{id}/relationships/{type}/{target}',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'removeCiRelationship',
+  },
+  {
+    method: 'GET',
+    path: '/cis/{id}/impact',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'getCiImpact',
+  },
+  {
+    method: 'POST',
+    path: '/impact-analysis',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'analyseImpact',
+  },
+  {
+    method: 'GET',
+    path: '/ci-relationship-types',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'listCiRelationshipTypes',
+  },
+  { method: 'GET', path: '/ci-classes', function: 'cmdb', authenticated: true, operationId: 'listCiClasses' },
+  {
+    method: 'PUT',
+    path: '/ci-classes/{id}',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'putCiClass',
+  },
+  { method: 'GET', path: '/services', function: 'cmdb', authenticated: true, operationId: 'listServices' },
+  { method: 'GET', path: '/services/{id}', function: 'cmdb', authenticated: true, operationId: 'getService' },
+  { method: 'PUT', path: '/services/{id}', function: 'cmdb', authenticated: true, operationId: 'putService' },
+  {
+    method: 'POST',
+    path: '/services/{id}/dependencies',
+    function: 'cmdb',
+    authenticated: true,
+    operationId: 'addServiceDependencies',
   },
 ];
 

@@ -108,6 +108,16 @@ export const problemSchema = withMeta(
       '409: why, as a code (`link_cycle`, `ci_limit`, `hierarchy_too_deep`, kept for compatibility: `code` says the same; `TaskTimedOut` and the other Step Functions causes for `task_token_gone`)',
     ),
     limit: described(z.optional(z.int()), '409: the limit the request would exceed'),
+    identifier: described(z.optional(z.string()), '409 `identifier_taken`: the identifier another CI holds'),
+    assetTag: described(z.optional(z.string()), '409 `asset_tag_taken`: the asset tag another CI carries'),
+    ciId: described(
+      z.optional(z.string()),
+      '409: the CI concerned (the holder of an identifier or asset tag, the CI at its relationship limit)',
+    ),
+    containedBy: described(
+      z.optional(z.string()),
+      '409 `already_contained`: the CI that contains the target',
+    ),
     existing: described(
       z.optional(z.object({ type: z.string(), targetId: z.string() })),
       '409 duplicate link: the link that already exists',

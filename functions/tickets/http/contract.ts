@@ -19,7 +19,7 @@ export const TICKETS_CONTRACT = {
   'POST /tickets': {
     summary: 'Create a ticket',
     description:
-      "Files an incident, service request or problem. Everyone with a role files for themself; agents and admins may file on someone's behalf (`requester`) and set `source: alert`. `impact` and `urgency` default to 3, and `priority` is impact + urgency − 1 (P1 … P5); the first matching SLA policy starts the ticket's clocks. Answers the ticket with `Location` and `ETag`.",
+      "Files an incident, service request or problem. Everyone with a role files for themself; agents and admins may file on someone's behalf (`requester`) and set `source: alert`. `impact` and `urgency` default to 3, and `priority` is impact + urgency − 1 (P1 … P5); the first matching SLA policy starts the ticket's clocks. `ciIds` must name CIs of the CMDB that are not retired (422 `unknown_ci` / `retired_ci` at `ciIds.<index>`, unless `cmdb.strictCiIds` is off) and `serviceId` a live service (422 `service_not_live`); `affectedServices` lists the services they affect, and a ticket naming no service takes the one its CIs affect when there is exactly one. Without `group` it goes to its most critical CI's support group, else its service's, else the default group. Answers the ticket with `Location` and `ETag`.",
     body: createTicketBody,
     success: { status: 201, schema: ticketSchema, headers: ['Location', 'ETag'] },
     errors: [409, 422],
@@ -41,10 +41,10 @@ export const TICKETS_CONTRACT = {
   'PATCH /tickets/{id}': {
     summary: 'Update, assign or transition a ticket',
     description:
-      'Changes the fields sent. Agents and admins change any field, assign (`assignee`, `group`) and transition (`status`; moving `on_hold` needs `holdReason`, `resolved` needs `resolution`; a move the lifecycle forbids is 409 `invalid_transition` with `from`, `to` and `allowed`). A requester edits `title` and `description` while the ticket is `new` and reopens it when `resolved`; approvers may read but not edit (403). Without `If-Match` a lost race is re-applied on the server, so no concurrent change is lost.',
+      'Changes the fields sent. Agents and admins change any field, assign (`assignee`, `group`), name the service (`serviceId`, a live one, else 422 `service_not_live`; it re-selects the SLA policy as a priority change does) and transition (`status`; moving `on_hold` needs `holdReason`, `resolved` needs `resolution`; a move the lifecycle forbids is 409 `invalid_transition` with `from`, `to` and `allowed`). New `ciIds` must be in the CMDB and not retired (422 `unknown_ci` / `retired_ci`, unless `cmdb.strictCiIds` is off); changing `ciIds` or `serviceId` recomputes `affectedServices`. A requester edits `title` and `description` while the ticket is `new` and reopens it when `resolved`; approvers may read but not edit (403). Without `If-Match` a lost race is re-applied on the server, so no concurrent change is lost.',
     body: updateTicketBody,
     success: { status: 200, schema: ticketSchema, headers: ['ETag'] },
-    errors: [404, 409, 412, 503],
+    errors: [404, 409, 412, 422, 503],
   },
   'POST /tickets/{id}/comments': {
     summary: 'Comment on a ticket (public or internal)',
@@ -73,7 +73,7 @@ export const TICKETS_CONTRACT = {
   'POST /tickets/{id}/links': {
     summary: 'Link a ticket to another ticket or a CI',
     description:
-      'Agents and admins only (403 for everyone else, before the ticket is read). `duplicate_of`, `caused_by`, `parent_of`, `child_of` and `relates_to` link two tickets and are stored on both, the target getting the inverse; `affects` adds a CI to `ciIds`. Answers the updated source ticket. A ticket keeps at most 100 links and 20 CIs, and a parent chain may not loop (409 with a specific `code`).',
+      'Agents and admins only (403 for everyone else, before the ticket is read). `duplicate_of`, `caused_by`, `parent_of`, `child_of` and `relates_to` link two tickets and are stored on both, the target getting the inverse; `affects` adds a CI to `ciIds` (one the CMDB knows and has not retired, else 422 `unknown_ci` / `retired_ci` at `targetId`, unless `cmdb.strictCiIds` is off). Answers the updated source ticket. A ticket keeps at most 100 links and 20 CIs, and a parent chain may not loop (409 with a specific `code`).',
     body: addLinkBody,
     success: { status: 201, schema: ticketSchema, headers: ['ETag'] },
     errors: [404, 409, 422, 503],

@@ -17,6 +17,7 @@ import {
   INVERSE_LINK,
   LINK_TYPES,
   RESOLUTION_CODES,
+  SERVICE_ID_SOURCES,
   TICKET_STATUSES,
   TICKET_TYPES,
   type TicketLink,
@@ -51,7 +52,14 @@ export const createTicketBody = withMeta(
     impact: z.optional(level),
     urgency: z.optional(level),
     category: z.optional(z.nullable(identifier)),
-    ciIds: z.optional(ciIds),
+    ciIds: described(
+      z.optional(ciIds),
+      'CIs the ticket affects; each must be in the CMDB and not retired (422 `unknown_ci` / `retired_ci`) unless `cmdb.strictCiIds` is off',
+    ),
+    serviceId: described(
+      z.optional(identifier),
+      'the primary service, a live one (else 422 `service_not_live`); without it, the one service the CIs affect, if exactly one',
+    ),
     assignee: z.optional(z.nullable(identifier)),
     group: z.optional(z.nullable(groupId)),
     requester: described(
@@ -81,7 +89,14 @@ export const updateTicketBody = withMeta(
       assignee: z.optional(z.nullable(identifier)),
       group: z.optional(z.nullable(groupId)),
       category: z.optional(z.nullable(identifier)),
-      ciIds: z.optional(ciIds),
+      ciIds: described(
+        z.optional(ciIds),
+        'replaces the CIs; new ones must be in the CMDB and not retired unless `cmdb.strictCiIds` is off',
+      ),
+      serviceId: described(
+        z.optional(z.nullable(identifier)),
+        'agents and admins only: the primary service, a live one (else 422 `service_not_live`); null clears it',
+      ),
     })
     .check(z.refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })),
   {
@@ -164,6 +179,19 @@ export const ticketSchema = withMeta(
     group: z.nullable(z.string()),
     category: z.nullable(z.string()),
     ciIds: z.array(z.string()),
+    serviceId: described(z.nullable(z.string()), 'the primary service; null when none'),
+    serviceIdSource: described(
+      z.nullable(z.enum(SERVICE_ID_SOURCES)),
+      'how `serviceId` was chosen: named (`manual`), taken from the CIs (`ci`), by an alert or a catalog item; null when there is no service',
+    ),
+    affectedServices: described(
+      z.array(z.object({ id: z.string(), name: z.string() })),
+      "read-only: the services the ticket affects, its CIs' service closures plus `serviceId`, computed when either is written",
+    ),
+    unknownCiIds: described(
+      z.array(z.string()),
+      'read-only: ids in `ciIds` the CMDB did not know when they were written (only ever non-empty with `cmdb.strictCiIds` off)',
+    ),
     source: z.enum(['api', 'email', 'alert']),
     createdAt: isoTime,
     updatedAt: isoTime,

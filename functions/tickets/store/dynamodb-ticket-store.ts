@@ -19,7 +19,7 @@ import {
 import { mergedPage } from '../../shared/merged-pages.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
-import { TICKET_PREFIX } from '../model.js';
+import { TICKET_PREFIX, withTicketDefaults } from '../model.js';
 import {
   COMMENT_PREFIX,
   ciMembershipKey,
@@ -62,7 +62,7 @@ export class DynamoTicketRepository implements TicketStore {
 
   async get(id: string): Promise<Ticket | undefined> {
     const out = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: ticketKey(id) }));
-    return out.Item ? withoutKeys<Ticket>(out.Item) : undefined;
+    return out.Item ? ticketOf(out.Item) : undefined;
   }
 
   async commit(writes: readonly TicketWrite[], companion?: CommitCompanion): Promise<void> {
@@ -175,17 +175,18 @@ export class DynamoTicketRepository implements TicketStore {
         REQUESTER_MERGE_KEYS,
       );
     }
-    return listFromIndex<Ticket>(this.dynamo, this.tableName, indexForQuery(query), page, {
+    const listed = listFromIndex<Ticket>(this.dynamo, this.tableName, indexForQuery(query), page, {
       matches: (ticket) => matchesQuery(ticket, query),
       membershipId: 'ticketId',
       getMany: (ids) => this.getMany(ids),
     });
+    return listed.then((result) => ({ ...result, items: result.items.map(withTicketDefaults) }));
   }
 
   /** One BatchGetItem (a page is at most 100 ids), keeping the order of `ids`. */
   private async getMany(ids: readonly string[]): Promise<Ticket[]> {
     const items = await batchGet(this.dynamo, this.tableName, ids.map(ticketKey));
-    const byId = new Map(items.map((item) => [item.id as string, withoutKeys<Ticket>(item)]));
+    const byId = new Map(items.map((item) => [item.id as string, ticketOf(item)]));
     return ids.map((id) => byId.get(id)).filter((ticket): ticket is Ticket => ticket !== undefined);
   }
 
@@ -230,7 +231,7 @@ export class DynamoTicketRepository implements TicketStore {
       },
       page.limit,
       page.startKey,
-      (item) => withoutKeys<Ticket>(item),
+      ticketOf,
     );
   }
 
@@ -248,7 +249,7 @@ export class DynamoTicketRepository implements TicketStore {
       },
       page.limit,
       page.startKey,
-      (item) => withoutKeys<Ticket>(item),
+      ticketOf,
     );
   }
 
@@ -260,4 +261,9 @@ export class DynamoTicketRepository implements TicketStore {
       ScanIndexForward: true,
     };
   }
+}
+
+/** A ticket item as the model has it now (items written before a field existed get its default). */
+function ticketOf(item: Record<string, unknown>): Ticket {
+  return withTicketDefaults(withoutKeys<Ticket>(item));
 }

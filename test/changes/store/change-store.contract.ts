@@ -348,6 +348,49 @@ export function changeStoreContract(adapter: string, open: () => Promise<ChangeS
       });
     });
 
+    describe('windows on services', () => {
+      it('finds the windows of changes whose commit named the service, by planned start, per service', async () => {
+        const one = await create(aChange(1, { ciIds: ['ci-a'], plannedStart: at(100), plannedEnd: at(200) }));
+        const two = await create(aChange(2, { ciIds: ['ci-b'], plannedStart: at(50), plannedEnd: at(60) }));
+        await create(aChange(3, { ciIds: ['ci-c'], plannedStart: at(70), plannedEnd: at(80) }));
+        // The assessment records the services: on a later version, once each.
+        await store.commit({
+          before: one,
+          after: next(one),
+          history: anEntry(next(one)),
+          services: ['svc-x', 'svc-x'],
+        });
+        await store.commit({
+          before: two,
+          after: next(two),
+          history: anEntry(next(two)),
+          services: ['svc-x', 'svc-y'],
+        });
+        expect(await store.windowsOnServices(['svc-x', 'svc-y'], at(0), at(300))).toEqual([
+          { changeId: 'CHG-000002', serviceId: 'svc-x', plannedStart: at(50), plannedEnd: at(60) },
+          { changeId: 'CHG-000001', serviceId: 'svc-x', plannedStart: at(100), plannedEnd: at(200) },
+          { changeId: 'CHG-000002', serviceId: 'svc-y', plannedStart: at(50), plannedEnd: at(60) },
+        ]);
+        expect(await store.windowsOnServices(['svc-x'], at(60), at(300))).toEqual([
+          { changeId: 'CHG-000001', serviceId: 'svc-x', plannedStart: at(100), plannedEnd: at(200) },
+        ]);
+        expect(await store.windowsOnServices([], at(0), at(1000))).toEqual([]);
+      });
+
+      it('keeps service claims apart from CI claims: a CI list or window read never sees them', async () => {
+        const one = await create(aChange(1, { ciIds: ['ci-a'], plannedStart: at(100), plannedEnd: at(200) }));
+        await store.commit({
+          before: one,
+          after: next(one),
+          history: anEntry(next(one)),
+          services: ['ci-b'],
+        });
+        expect(await store.windowsOnCis(['ci-b'], at(0), at(1000))).toEqual([]);
+        expect((await store.list({ ciId: 'ci-b' }, { limit: 50 })).items).toEqual([]);
+        expect(await store.windowsOnServices(['ci-a'], at(0), at(1000))).toEqual([]);
+      });
+    });
+
     describe('callbacks', () => {
       it('has none until the workflow registers one; then it is open with that token', async () => {
         const change = await create(aChange(1));
