@@ -318,6 +318,27 @@ describe('CMDB over HTTP', () => {
     expect((await agent.request('PUT', '/ci-classes/x', { body: { name: 'x' } })).status).toBe(403);
   });
 
+  it('announces a warranty once, 30 days before it ends, from the sweeper', async () => {
+    rt.clock.freeze(new Date('2027-03-01T08:00:00.000Z'));
+    await put('wty-1', { class: 'server', name: 'Old box', asset: { warrantyUntil: '2027-03-20' } });
+    await put('wty-2', { class: 'server', name: 'New box', asset: { warrantyUntil: '2027-09-30' } });
+    // The first sweep also announces the warranties of earlier tests (nd-1, st-1) that are due.
+    const first = await admin.request('POST', '/_local/sweep');
+    expect(first.json.warrantyNotices).toBe(3);
+    expect((await admin.request('POST', '/_local/sweep')).json.warrantyNotices).toBe(0);
+    await rt.flushEvents();
+    const events = await admin.request('GET', '/_local/events?detailType=CI%20Warranty%20Expiring');
+    const announced = events.json.items.map((e: { detail: { ciId: string } }) => e.detail.ciId);
+    expect(announced.sort()).toEqual(['nd-1', 'st-1', 'wty-1']);
+    // Extended: re-armed, due again 30 days before the new date.
+    await put('wty-1', { class: 'server', name: 'Old box', asset: { warrantyUntil: '2027-04-15' } });
+    expect((await admin.request('POST', '/_local/sweep')).json.warrantyNotices).toBe(0);
+    rt.clock.set(new Date('2027-03-16T00:00:00.000Z'));
+    expect((await admin.request('POST', '/_local/sweep')).json.warrantyNotices).toBe(1);
+    const history = await agent.request('GET', '/cis/wty-1/history');
+    expect(history.json.items.filter((e: { action: string }) => e.action === 'warranty')).toHaveLength(2);
+  });
+
   it('lists the fixed relationship types', async () => {
     const types = await agent.request('GET', '/ci-relationship-types');
     expect(types.json.items).toContainEqual(
