@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startLocalRuntime } from '../bin/local/runtime.js';
 import { benchBundles, printBundles } from './bundles.js';
+import { benchCmdb, printCmdb } from './cmdb.js';
 import { benchEmail, printEmail } from './email.js';
 import { progress } from './progress.js';
 import { benchRoundTrips, printRoundTrips } from './round-trips.js';
@@ -16,7 +17,7 @@ import { benchSlaSweep, printSlaSweep } from './sla-sweep.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = [1, 8, 32];
-/** Comma-separated sections to skip: bundles, roundtrips, email (e.g. BENCH_SKIP=bundles for a quick run). */
+/** Comma-separated sections to skip: bundles, roundtrips, cmdb, email (e.g. BENCH_SKIP=bundles for a quick run). */
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 
 interface Result {
@@ -132,6 +133,17 @@ if (!SKIP.has('roundtrips')) {
   progress('DynamoDB round trips and capacity per operation');
   extra.roundTrips = await benchRoundTrips();
   printRoundTrips(extra.roundTrips as Awaited<ReturnType<typeof benchRoundTrips>>);
+}
+if (!SKIP.has('cmdb')) {
+  // Its own DynamoDB Local and table: a 2,000-CI graph, impact walks, relationship writes, closures.
+  progress('CMDB: impact walks, relationship writes and closure maintenance on a 2,000-CI graph');
+  const cmdb = await benchCmdb();
+  printCmdb(cmdb);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/cmdb.json',
+    `${JSON.stringify({ at: new Date().toISOString(), ...cmdb }, null, 2)}\n`,
+  );
 }
 if (!SKIP.has('email')) {
   progress('mail over SMTP');

@@ -71,18 +71,20 @@ export function checkCiIds(
     readonly strict: boolean;
     readonly alreadyOnRecord?: readonly string[];
     readonly field?: string;
+    /** Where the id at an index sits in the body, when not at `<field>.<index>` (a link's `targetId`). */
+    readonly at?: string;
   },
 ): { unknownCiIds: string[] } {
   const field = options.field ?? 'ciIds';
+  const pathOf = (index: number) => options.at ?? `${field}.${index}`;
   const old = new Set(options.alreadyOnRecord ?? []);
   const unknown: FieldError[] = [];
   const retired: FieldError[] = [];
   ciIds.forEach((id, index) => {
     if (old.has(id)) return;
     const ci = found.get(id);
-    if (!ci) unknown.push({ path: `${field}.${index}`, message: `unknown CI ${id}` });
-    else if (ci.status === 'retired')
-      retired.push({ path: `${field}.${index}`, message: `CI ${id} is retired` });
+    if (!ci) unknown.push({ path: pathOf(index), message: `unknown CI ${id}` });
+    else if (ci.status === 'retired') retired.push({ path: pathOf(index), message: `CI ${id} is retired` });
   });
   if (options.strict && unknown.length > 0)
     throw new UnprocessableError(

@@ -1,6 +1,7 @@
 import { actorOf, type Caller, isAdmin } from '../shared/authz.js';
 import { ConflictError } from '../shared/errors.js';
 import {
+  CI_INPUT_FIELDS,
   CI_STATUSES,
   CI_TRANSITIONS,
   type Ci,
@@ -64,29 +65,11 @@ export function assertStatusMove(before: Ci | undefined, status: CiStatus, calle
   }
 }
 
-const TRACKED = [
-  'class',
-  'name',
-  'description',
-  'status',
-  'environment',
-  'criticality',
-  'owner',
-  'ownerGroup',
-  'supportGroup',
-  'location',
-  'asset',
-  'identifiers',
-  'attributes',
-  'redundancy',
-  'service',
-] as const;
-
 /** Field-level from→to for history; values compared structurally. */
 export function ciChanges(before: Ci, after: Ci): { field: string; from: unknown; to: unknown }[] {
-  return TRACKED.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field])).map(
-    (field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }),
-  );
+  return CI_INPUT_FIELDS.filter(
+    (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  ).map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
 }
 
 /**

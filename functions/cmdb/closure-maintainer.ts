@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock/clock.js';
 import { diffMembership, serviceMembers } from './closure.js';
 import { analyseImpact } from './impact.js';
 import { CMDB_LIMITS } from './model.js';
+import { isRelationshipType, RELATIONSHIP_TYPE_INFO, type RelationshipType } from './relationship-types.js';
 import type { CmdbStore } from './store/cmdb-store.js';
 
 /** The events after which some service's membership may have changed (docs/cmdb.md#closures). */
@@ -41,9 +42,22 @@ export class ClosureMaintainer {
   ) {}
 
   async onEvents(events: readonly ClosureEvent[]): Promise<ClosureOutcome> {
+    const relevant = events.filter((event) =>
+      (CLOSURE_DETAIL_TYPES as readonly string[]).includes(event.detailType),
+    );
+    // An added relationship only ever adds members: the cheap path, walking from the new edge alone.
+    if (relevant.length > 0 && relevant.every((event) => event.detailType === 'CI Relationship Added')) {
+      let changed = 0;
+      const services = new Set<string>();
+      for (const event of relevant) {
+        const outcome = await this.onAdded(event.detail);
+        changed += outcome.changed;
+        for (const id of outcome.services) services.add(id);
+      }
+      return { services: [...services].sort(), changed };
+    }
     const touched = new Set<string>();
-    for (const event of events) {
-      if (!(CLOSURE_DETAIL_TYPES as readonly string[]).includes(event.detailType)) continue;
+    for (const event of relevant) {
       for (const key of ['source', 'target', 'ciId'] as const) {
         const value = event.detail[key];
         if (typeof value === 'string') touched.add(value);
@@ -51,6 +65,44 @@ export class ClosureMaintainer {
     }
     if (touched.size === 0) return { services: [], changed: 0 };
     return this.recompute([...touched]);
+  }
+
+  /**
+   * An impact edge `from ⇒ to` was added: every service that `to` belongs to (or is) gains `from`
+   * and everything upstream of it that it did not have. Costs a walk over what is new, not over
+   * the service. (The walk is bounded at the membership depth from `from`, so in a graph deeper
+   * than that a member may sit a little past the bound a full recompute keeps; the next removal or
+   * status change recomputes the service whole.)
+   */
+  private async onAdded(detail: Record<string, unknown>): Promise<ClosureOutcome> {
+    const edge = impactEdgeOf(detail);
+    if (!edge) return { services: [], changed: 0 };
+    const [ends, upstream, still] = await Promise.all([
+      this.store.getCis([edge.to]),
+      serviceMembers(this.store.graph(), edge.from),
+      this.store.getRelationship(edge.source, edge.type, 'out', edge.target),
+    ]);
+    const to = ends.get(edge.to);
+    // Removed again since (events may arrive out of order): the removal's recompute decides.
+    if (!to || !still) return { services: [], changed: 0 };
+    const services = new Set(to.closure.serviceIds);
+    if (to.service && to.status !== 'retired' && to.service.portfolioStatus !== 'retired')
+      services.add(to.id);
+    const candidates = new Set([edge.from, ...upstream.members]);
+    const at = this.clock.now().toISOString();
+    let changed = 0;
+    for (const serviceId of [...services].sort()) {
+      const stored = await this.store.serviceMembers(serviceId);
+      const added = [...candidates].filter((id) => id !== serviceId && !stored.has(id)).sort();
+      if (added.length === 0) continue;
+      await this.store.applyServiceMembership(
+        serviceId,
+        { added, removed: [], truncated: upstream.truncated },
+        at,
+      );
+      changed += added.length;
+    }
+    return { services: [...services].sort(), changed };
   }
 
   async recompute(ciIds: readonly string[]): Promise<ClosureOutcome> {
@@ -94,4 +146,17 @@ export class ClosureMaintainer {
     await this.store.applyServiceMembership(serviceId, { added, removed, truncated: now.truncated }, at);
     return added.length + removed.length;
   }
+}
+
+/** The impact edge a relationship carries (`from` fails ⇒ `to` is impacted), if any. */
+function impactEdgeOf(
+  detail: Record<string, unknown>,
+): { from: string; to: string; source: string; type: RelationshipType; target: string } | undefined {
+  const { source, type, target } = detail;
+  if (typeof source !== 'string' || typeof target !== 'string' || typeof type !== 'string') return undefined;
+  if (!isRelationshipType(type)) return undefined;
+  const flow = RELATIONSHIP_TYPE_INFO[type].impact;
+  if (flow === 'none') return undefined;
+  const ends = flow === 'target_to_source' ? { from: target, to: source } : { from: source, to: target };
+  return { ...ends, source, type, target };
 }

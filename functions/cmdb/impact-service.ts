@@ -17,9 +17,12 @@ export class ImpactService {
   constructor(private readonly store: CmdbStore) {}
 
   async ofCi(id: string, direction: ImpactDirection, options: ImpactOptions): Promise<ImpactResult> {
-    const ci = await this.store.getCi(id);
-    if (!ci) throw new NotFoundError(`CI ${id} not found`);
-    return this.walk([id], direction, options);
+    const result = await this.walk([id], direction, options);
+    // The walk read the CI first; only a root it did not walk from (absent, or retired and left
+    // out) needs asking whether it exists at all.
+    if (result.roots.length === 0 && !(await this.store.getCi(id)))
+      throw new NotFoundError(`CI ${id} not found`);
+    return result;
   }
 
   /** POST /impact-analysis: the CIs in `down` fail together (every one must exist). */

@@ -75,6 +75,25 @@ export interface Ci {
 /** What a CI write may set: everything but the read-only fields. */
 export type CiInput = Omit<Ci, 'id' | 'closure' | 'version' | 'createdAt' | 'updatedAt'>;
 
+/** The fields of a CI write, in history order: what a PUT sets and what history compares. */
+export const CI_INPUT_FIELDS = [
+  'class',
+  'name',
+  'description',
+  'status',
+  'environment',
+  'criticality',
+  'owner',
+  'ownerGroup',
+  'supportGroup',
+  'location',
+  'asset',
+  'identifiers',
+  'attributes',
+  'redundancy',
+  'service',
+] as const satisfies readonly (keyof CiInput)[];
+
 /**
  * Lifecycle moves (docs/cmdb.md#lifecycle): forward through procurement, active ⇄ maintenance, and
  * any non-retired status to retired. Leaving retired is an admin's correction, to any status.

@@ -95,12 +95,18 @@ export class RelationshipService {
   async remove(caller: Caller, id: string, label: string, otherId: string): Promise<void> {
     const resolved = resolveLabel(label);
     if (!resolved) throw new NotFoundError(`CI ${id} has no ${label} relationship with ${otherId}`);
-    const cis = await this.store.getCis([id, otherId]);
+    // The CIs and the relationship items in one parallel round.
+    const [cis, ...held] = await Promise.all([
+      this.store.getCis([id, otherId]),
+      ...resolved.directions.map((direction) =>
+        this.store.getRelationship(id, resolved.type, direction, otherId),
+      ),
+    ]);
     const self = cis.get(id);
     const other = cis.get(otherId);
     if (!self) throw new NotFoundError(`CI ${id} not found`);
-    for (const direction of resolved.directions) {
-      const stored = other && (await this.store.getRelationship(id, resolved.type, direction, otherId));
+    for (const [index, direction] of resolved.directions.entries()) {
+      const stored = held[index];
       if (!stored || !other) continue;
       const [source, target] = direction === 'out' ? [self, other] : [other, self];
       const relationship: Relationship = {

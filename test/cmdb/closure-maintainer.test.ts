@@ -169,4 +169,29 @@ describe('ClosureMaintainer', () => {
     expect(await w.closures.recompute(['lonely'])).toEqual({ services: [], changed: 0 });
     expect(await w.closures.recompute(['ghost'])).toEqual({ services: [], changed: 0 });
   });
+
+  it('adds what a new edge brings from that edge alone, and an added edge already removed adds nothing', async () => {
+    await w.publish();
+    await w.put('disk', { class: 'storage_device' });
+    await w.relate('host', 'depends_on', 'disk');
+    const relationshipEvents = async () =>
+      (await w.pendingEvents()).filter((event) => event.detailType.startsWith('CI Relationship'));
+    const [added] = await relationshipEvents();
+    expect(added?.detailType).toBe('CI Relationship Added');
+    expect(await w.closures.onEvents([added!])).toEqual({ services: ['orders'], changed: 1 });
+    expect(await members('orders')).toEqual(['app', 'db', 'disk', 'host', 'vm']);
+
+    // Added and removed again, the removal's event handled first: the late add must not bring it back.
+    await w.put('nic', { class: 'network_device' });
+    await w.relate('host', 'depends_on', 'nic');
+    await w.relationships.remove(agent, 'host', 'depends_on', 'nic');
+    const [late, removal] = await relationshipEvents();
+    expect([late?.detailType, removal?.detailType]).toEqual([
+      'CI Relationship Added',
+      'CI Relationship Removed',
+    ]);
+    await w.closures.onEvents([removal!]);
+    expect(await w.closures.onEvents([late!])).toEqual({ services: [], changed: 0 });
+    expect(await members('orders')).not.toContain('nic');
+  });
 });

@@ -9,9 +9,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
-import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
+import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
-import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
+import { counterKey, HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
@@ -104,13 +104,7 @@ export class DynamoChangeRepository implements ChangeStore {
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...historyKey(changePk(after.id), history.at, history.id), ...packHistoryEvents(history) },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
+      historyPutAction(this.tableName, changePk(after.id), history),
     ];
     if (callback) items.push(this.callbackAction(after.id, callback, history.at));
     // Windows are fixed once created, so the per-CI items are written with the change, once.

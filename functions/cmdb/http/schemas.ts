@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import {
   described,
   groupId,
+  historyEntrySchema,
   identifier,
   isoTime,
   longText,
@@ -418,17 +419,9 @@ export const dependenciesResult = withMeta(
   { id: 'ServiceDependencies' },
 );
 
-export const ciHistorySchema = withMeta(
-  z.object({
-    id: z.string(),
-    recordId: z.string(),
-    at: isoTime,
-    actor: z.object({ id: z.string(), name: z.nullable(z.string()) }),
-    action: z.enum(['created', 'updated', 'relationship_added', 'relationship_removed', 'warranty']),
-    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
-    events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
-  }),
-  { id: 'CiHistoryEntry' },
+export const ciHistorySchema = historyEntrySchema(
+  ['created', 'updated', 'relationship_added', 'relationship_removed', 'warranty'],
+  'CiHistoryEntry',
 );
 
 export const ciPage = pageOf(ciSchema, 'CiPage');

@@ -1,6 +1,5 @@
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
-import type { Ci } from '../model.js';
-import { isServiceClass } from '../model.js';
+import { CI_INPUT_FIELDS, type Ci, isServiceClass } from '../model.js';
 import {
   type ImpactSide,
   impactSide,
@@ -105,21 +104,7 @@ export const BOOKKEEPING = {
 /** The fields a CI write sets (everything of the CI but its closure, which the maintainer keeps). */
 export const CI_OWN_FIELDS = [
   'id',
-  'class',
-  'name',
-  'description',
-  'status',
-  'environment',
-  'criticality',
-  'owner',
-  'ownerGroup',
-  'supportGroup',
-  'location',
-  'asset',
-  'identifiers',
-  'attributes',
-  'redundancy',
-  'service',
+  ...CI_INPUT_FIELDS,
   'version',
   'createdAt',
   'updatedAt',

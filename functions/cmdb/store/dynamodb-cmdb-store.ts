@@ -6,8 +6,8 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
-import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
-import { HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
+import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
+import { HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { cancellationReasons, isContention, type TransactItem } from '../../shared/dynamodb/transactions.js';
@@ -510,13 +510,7 @@ export class DynamoCmdbRepository implements CmdbStore {
   }
 
   private historyPut(ciId: string, history: CiHistoryEntry): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...historyKey(ciPk(ciId), history.at, history.id), ...packHistoryEvents(history) },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    };
+    return historyPutAction(this.tableName, ciPk(ciId), history);
   }
 
   private childrenQuery(pk: string, prefix: string) {

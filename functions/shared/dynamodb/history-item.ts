@@ -1,3 +1,6 @@
+import { historyKey } from './keys.js';
+import type { TransactItem } from './transactions.js';
+
 /**
  * A history entry is also the outbox record of its events, and most events repeat the entry's
  * `changes` in their detail. Stored twice, a PATCH of two 64 KiB texts (each change keeps `from` and
@@ -38,5 +41,23 @@ export function unpackHistoryEvents<T extends EntryShape>(item: T): T {
     events: item.events.map(({ changesOfEntry, ...event }) =>
       changesOfEntry ? { ...event, detail: { ...event.detail, changes: item.changes ?? [] } } : event,
     ),
+  };
+}
+
+/**
+ * The transaction action that writes a history entry under its record (`<record PK>` /
+ * `HISTORY#<at>#<id>`), never over an existing one: every capability's outbox write.
+ */
+export function historyPutAction<T extends EntryShape & { readonly at: string; readonly id: string }>(
+  tableName: string,
+  recordPk: string,
+  entry: T,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...historyKey(recordPk, entry.at, entry.id), ...packHistoryEvents(entry) },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
   };
 }

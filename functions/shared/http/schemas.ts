@@ -180,6 +180,25 @@ export function pageOf<T extends z.ZodMiniType>(item: T, id: string) {
   return withMeta(z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) }), { id });
 }
 
+/**
+ * A history entry as every capability's history route answers it: who did what when, the field
+ * changes, and the events the change raised. `actions` is the capability's closed set.
+ */
+export function historyEntrySchema(actions: readonly [string, ...string[]], id: string) {
+  return withMeta(
+    z.object({
+      id: z.string(),
+      recordId: z.string(),
+      at: isoTime,
+      actor: z.object({ id: z.string(), name: z.nullable(z.string()) }),
+      action: z.enum(actions),
+      changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+      events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
+    }),
+    { id },
+  );
+}
+
 /** Someone a record is raised for (agents on behalf of a requester): id required, contact optional. */
 export const personInput = z.strictObject({
   id: identifier,
