@@ -8,7 +8,8 @@
  *   test/, bench/             outermost
  * Nothing inner imports something outer, and there are no cycles.
  */
-const CAPABILITIES = '(tickets|sla|groups|changes|email|attachments|admin|public|seed|cmdb)';
+const CAPABILITIES =
+  '(tickets|sla|groups|changes|email|attachments|admin|public|seed|cmdb|search|alerts|catalog|problems)';
 
 module.exports = {
   forbidden: [

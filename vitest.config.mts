@@ -9,7 +9,8 @@ import { defineConfig } from 'vitest/config';
  *   (`*.dynamodb.test.ts`), the local runtime over HTTP, the local stream poller and workflow.
  *   One DynamoDB Local per run, started by the global setup.
  */
-const CAPABILITIES = 'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed,cmdb}';
+const CAPABILITIES =
+  'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed,cmdb,search,alerts,catalog,problems}';
 
 export default defineConfig({
   test: {

@@ -8,16 +8,21 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startLocalRuntime } from '../bin/local/runtime.js';
+import { benchAlerts, printAlerts } from './alerts.js';
 import { benchBundles, printBundles } from './bundles.js';
+import { benchCatalog, printCatalog } from './catalog.js';
 import { benchCmdb, printCmdb } from './cmdb.js';
 import { benchEmail, printEmail } from './email.js';
+import { benchProblems, printProblems } from './problems-csat.js';
 import { progress } from './progress.js';
+import { benchQueues, printQueues } from './queues.js';
 import { benchRoundTrips, printRoundTrips } from './round-trips.js';
+import { benchSearch, printSearch } from './search.js';
 import { benchSlaSweep, printSlaSweep } from './sla-sweep.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = [1, 8, 32];
-/** Comma-separated sections to skip: bundles, roundtrips, cmdb, email (e.g. BENCH_SKIP=bundles for a quick run). */
+/** Comma-separated sections to skip: bundles, roundtrips, cmdb, problems, queues, alerts, search, catalog, email (e.g. BENCH_SKIP=bundles for a quick run). */
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 
 interface Result {
@@ -143,6 +148,56 @@ if (!SKIP.has('cmdb')) {
   await writeFile(
     'bench/results/cmdb.json',
     `${JSON.stringify({ at: new Date().toISOString(), ...cmdb }, null, 2)}\n`,
+  );
+}
+if (!SKIP.has('problems')) {
+  // Its own DynamoDB Local and table: ticket create with and without matching known errors.
+  progress('known errors: suggestion cost on ticket create, apply');
+  const problems = await benchProblems();
+  printProblems(problems);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/problems.json',
+    `${JSON.stringify({ at: new Date().toISOString(), rows: problems }, null, 2)}\n`,
+  );
+}
+if (!SKIP.has('queues')) {
+  // Its own DynamoDB Local and table: a generated desk, a page of every sort, counts, index write cost.
+  progress('agent queues: a page of every sort, live counts, index write cost');
+  const queues = await benchQueues();
+  printQueues(queues);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/queues.json',
+    `${JSON.stringify({ at: new Date().toISOString(), ...queues }, null, 2)}\n`,
+  );
+}
+if (!SKIP.has('alerts')) {
+  // Its own local runtime: an alert storm through the intake (issue 17; BENCH_ALERT_DELIVERIES to size it).
+  progress('alert storm through the local intake');
+  extra.alerts = await benchAlerts();
+  printAlerts(extra.alerts as Awaited<ReturnType<typeof benchAlerts>>);
+}
+if (!SKIP.has('search')) {
+  // Its own DynamoDB Local and table: the search index at 10k and 100k tickets, query and write costs.
+  progress('full-text search: query cost at 10,000 and 100,000 indexed tickets, index write cost');
+  const search = await benchSearch();
+  printSearch(search);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/search.json',
+    `${JSON.stringify({ at: new Date().toISOString(), ...search }, null, 2)}\n`,
+  );
+}
+if (!SKIP.has('catalog')) {
+  // Its own DynamoDB Local and table: catalog request round trips; 50-field form validation (issue 16).
+  progress('service catalog: request round trips and form validation');
+  const catalog = await benchCatalog();
+  printCatalog(catalog);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/catalog.json',
+    `${JSON.stringify({ at: new Date().toISOString(), ...catalog }, null, 2)}\n`,
   );
 }
 if (!SKIP.has('email')) {

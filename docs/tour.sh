@@ -58,7 +58,7 @@ awk -v dir="$work" '
   inside { print > (dir "/" n ".sh") }
 ' README.md
 blocks=$(find "$work" -name '[0-9]*.sh' | wc -l)
-[ "$blocks" -eq 6 ] || fail "README.md has $blocks sh blocks; this script checks 6: give a new one its checks"
+[ "$blocks" -eq 7 ] || fail "README.md has $blocks sh blocks; this script checks 7: give a new one its checks"
 grep -q 'npm start' "$work/1.sh" || fail "README.md's first sh block is not the set-up one"
 
 run_block() {
@@ -94,12 +94,17 @@ expect_statuses '20[01]' '20[01]' '20[01]' '20[01]' '20[01]' '20[01]' '20[01]' '
 [ "$(get "/tickets/$CI_INC" "$AGENT" | field affectedServices.0.id)" = payroll ] || fail "$CI_INC does not name the Payroll service"
 [ "$(get "/tickets/$CI_INC" "$AGENT" | field serviceId)" = payroll ] || fail "$CI_INC did not take its one service"
 
-run_block "Changes" 5
+run_block "Agent queues and search" 5
+expect_statuses 200 201 200 200 200 400
+[ "$(get "/tickets?view=$VIEW" "$AGENT" | field items.length)" -ge 0 ] || fail "the saved view $VIEW does not list"
+wait_for "/tickets?q=vpn%20since" "$AGENT" items.0.id "$ID"
+
+run_block "Changes" 6
 expect_statuses 200 '20[01]' 201 200 200 200 200 200 # the group: 201 created, 200 on a second run
 wait_for "/changes/$CHG" "$AGENT" status closed
 
 mails_before=$(get /_local/outbox "$ADMIN_CHECK" | field items.length)
-run_block "Email to ticket and attachments" 6
+run_block "Email to ticket and attachments" 7
 expect_statuses 200
 # Mail sent since the block started (the API tickets had acknowledgements of their own before).
 new_mail() {

@@ -15,9 +15,12 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ADMIN_ENVIRONMENT } from '../functions/admin/function.js';
+import { ALERTS_ENVIRONMENT } from '../functions/alerts/function.js';
 import { ATTACHMENTS_ENVIRONMENT } from '../functions/attachments/function.js';
+import { CATALOG_ENVIRONMENT } from '../functions/catalog/function.js';
 import { CHANGES_ENVIRONMENT } from '../functions/changes/function.js';
 import { CMDB_ENVIRONMENT } from '../functions/cmdb/function.js';
+import { PROBLEMS_ENVIRONMENT } from '../functions/problems/function.js';
 import { PUBLIC_ENVIRONMENT } from '../functions/public/function.js';
 import {
   type FunctionName,
@@ -35,6 +38,9 @@ import { createOpsdeskFunction, environmentFor } from './lambda.js';
 const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 /** Unauthenticated routes are the cheapest to abuse, so they get a lower ceiling of their own. */
 const PUBLIC_ROUTE_THROTTLE = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } as const;
+/** Alert intake (§10): monitoring bursts in storms, so its own ceiling per route (docs/alerts.md#limits). */
+const ALERT_INTAKE_THROTTLE = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 50 } as const;
+const isAlertIntake = (route: RouteDefinition) => route.path.startsWith('/alerts/');
 
 const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
   public: 'Opsdesk unauthenticated routes (health, OpenAPI document)',
@@ -43,10 +49,22 @@ const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
   admin: 'Opsdesk configuration: groups, SLA policies, calendars',
   changes: 'Opsdesk changes: submission, approvals, implementation, review; freeze windows',
   cmdb: 'Opsdesk CMDB: CIs, relationships, impact analysis, classes, services',
+  alerts: 'Opsdesk monitoring integrations and alert intake (alerts become incidents)',
+  catalog: 'Opsdesk service catalog: items, request submission, approvals, fulfilment tasks',
+  problems: 'Opsdesk known errors: records, suggestions on incidents, applying workarounds',
 };
 
 /** Functions that read and write the table; `public` serves static answers and gets no access. */
-const TABLE_USERS: readonly FunctionName[] = ['tickets', 'attachments', 'admin', 'changes', 'cmdb'];
+const TABLE_USERS: readonly FunctionName[] = [
+  'tickets',
+  'attachments',
+  'admin',
+  'changes',
+  'cmdb',
+  'alerts',
+  'catalog',
+  'problems',
+];
 
 export interface ApiConstructProps {
   readonly config: StackConfig;
@@ -131,6 +149,14 @@ export class ApiConstruct extends Construct {
       admin: environmentFor(ADMIN_ENVIRONMENT, overTable),
       changes: environmentFor(CHANGES_ENVIRONMENT, { ...overTable, ...strict }, ['STATE_MACHINE_ARN']),
       cmdb: environmentFor(CMDB_ENVIRONMENT, overTable),
+      catalog: environmentFor(CATALOG_ENVIRONMENT, overTable),
+      problems: environmentFor(PROBLEMS_ENVIRONMENT, { ...overTable, ...strict }),
+      alerts: environmentFor(ALERTS_ENVIRONMENT, {
+        ...overTable,
+        ...strict,
+        DEFAULT_GROUP: defaultGroupOf(config),
+        ALERTS_EVENTBRIDGE_INTEGRATION: 'aws-cloudwatch',
+      }),
     };
     const make = (name: FunctionName): NodejsFunction =>
       createOpsdeskFunction(this, `${capitalise(name)}Function`, {
@@ -146,6 +172,9 @@ export class ApiConstruct extends Construct {
       admin: make('admin'),
       changes: make('changes'),
       cmdb: make('cmdb'),
+      alerts: make('alerts'),
+      catalog: make('catalog'),
+      problems: make('problems'),
     };
     for (const name of TABLE_USERS) {
       data.grantRequestPathAccess(functions[name]);
@@ -191,7 +220,10 @@ export class ApiConstruct extends Construct {
 
     // HttpStage has no per-route settings; the L1 property takes route keys.
     const publicRouteSettings = Object.fromEntries(
-      ROUTES.filter((route) => !route.authenticated).map((route) => [routeKey(route), PUBLIC_ROUTE_THROTTLE]),
+      ROUTES.filter((route) => !route.authenticated).map((route) => [
+        routeKey(route),
+        isAlertIntake(route) ? ALERT_INTAKE_THROTTLE : PUBLIC_ROUTE_THROTTLE,
+      ]),
     );
     (stage.node.defaultChild as CfnStage).routeSettings = publicRouteSettings;
     // CloudFormation rejects route settings that name a route not created yet.
@@ -245,7 +277,9 @@ function acknowledgePublicRoute(routes: readonly HttpRoute[], route: RouteDefini
   for (const added of routes) {
     Validations.of(added).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: `${routeKey(route)} is public by design (docs/api.md#authentication-and-roles): health checks and API discovery run without a token. It reads no data and is throttled lower than the rest of the API.`,
+      reason: isAlertIntake(route)
+        ? `${routeKey(route)} is outside the JWT authorizer by design (docs/alerts.md#sending-alerts): monitoring systems (Alertmanager, EventBridge API destinations, PagerDuty-style senders) cannot obtain user JWTs. The function authenticates every delivery with the integration secret (SHA-256 digest, constant-time compare; unknown integrations answer like wrong secrets), and the route is throttled to 20 req/s, burst 50.`
+        : `${routeKey(route)} is public by design (docs/api.md#authentication-and-roles): health checks and API discovery run without a token. It reads no data and is throttled lower than the rest of the API.`,
     });
   }
 }

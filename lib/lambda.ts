@@ -24,10 +24,16 @@ export const LAMBDA_ENTRIES = {
   admin: 'functions/admin/entry.ts',
   changes: 'functions/changes/entry.ts',
   cmdb: 'functions/cmdb/entry.ts',
+  alerts: 'functions/alerts/entry.ts',
+  catalog: 'functions/catalog/entry.ts',
+  problems: 'functions/problems/entry.ts',
+  'problem-events': 'functions/problems/events.entry.ts',
   'cmdb-closures': 'functions/cmdb/closures.entry.ts',
+  'search-indexer': 'functions/search/indexer.entry.ts',
   'change-tasks': 'functions/changes/workflow/tasks.entry.ts',
   'sla-sweeper': 'functions/sla/sweeper.entry.ts',
   'stream-publisher': 'functions/shared/outbox/stream-publisher.entry.ts',
+  'ticket-counts': 'functions/tickets/counts.entry.ts',
   'email-ingest': 'functions/email/ingest.entry.ts',
   'email-notifier': 'functions/email/notifier.entry.ts',
   seed: 'functions/seed/entry.ts',
@@ -79,7 +85,7 @@ export function createOpsdeskFunction(
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
-      'resource-level permissions (Resource must be "*"); the stream publisher also gets ' +
+      'resource-level permissions (Resource must be "*"); the stream consumers (publisher, queue counter) also get ' +
       'dynamodb:ListStreams, likewise resource-less. test/infra pins every "*" statement to exactly these actions.',
   });
 

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AlertsConstruct } from './alerts.js';
 import { ApiConstruct } from './api.js';
 import { ChangesConstruct } from './changes.js';
 import { CHANGES_CONSTRUCT_ID } from './changes-ids.js';
@@ -9,6 +10,9 @@ import { DataConstruct } from './data.js';
 import { EmailConstruct } from './email.js';
 import { EventsConstruct } from './events.js';
 import { ObservabilityConstruct } from './observability.js';
+import { ProblemsConstruct } from './problems.js';
+import { QueuesConstruct } from './queues.js';
+import { SearchConstruct } from './search.js';
 import { SeedConstruct } from './seed.js';
 import { SlaConstruct } from './sla.js';
 import { StorageConstruct } from './storage.js';
@@ -26,6 +30,10 @@ export class OpsdeskStack extends Stack {
   readonly sla: SlaConstruct;
   readonly changes: ChangesConstruct;
   readonly cmdb: CmdbConstruct;
+  readonly problems: ProblemsConstruct;
+  readonly search: SearchConstruct;
+  readonly queues: QueuesConstruct;
+  readonly alerts: AlertsConstruct;
   readonly observability: ObservabilityConstruct;
   readonly storage: StorageConstruct;
   readonly email?: EmailConstruct;
@@ -46,6 +54,15 @@ export class OpsdeskStack extends Stack {
     });
 
     this.cmdb = new CmdbConstruct(this, 'Cmdb', { config, data: this.data, bus: this.events.bus });
+    this.problems = new ProblemsConstruct(this, 'Problems', {
+      config,
+      data: this.data,
+      bus: this.events.bus,
+    });
+    this.search = new SearchConstruct(this, 'Search', { config, data: this.data, bus: this.events.bus });
+    this.queues = new QueuesConstruct(this, 'Queues', { config, data: this.data });
+    // CloudWatch alarms of this account, from the default bus, straight into alert intake.
+    this.alerts = new AlertsConstruct(this, 'Alerts', { config, intake: this.api.functions.alerts });
 
     this.storage = new StorageConstruct(this, 'Storage', {
       config,

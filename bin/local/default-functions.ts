@@ -1,8 +1,11 @@
 import { assembleAdmin } from '../../functions/admin/function.js';
+import { assembleAlerts } from '../../functions/alerts/function.js';
 import { assembleAttachments } from '../../functions/attachments/function.js';
+import { assembleCatalog } from '../../functions/catalog/function.js';
 import { assembleChanges } from '../../functions/changes/function.js';
 import { assembleCmdb } from '../../functions/cmdb/function.js';
 import { strictCiIdsFrom } from '../../functions/cmdb/strict-ci-ids.js';
+import { assembleProblems } from '../../functions/problems/function.js';
 import { assemblePublic } from '../../functions/public/function.js';
 import { seedDefaults } from '../../functions/seed/defaults.js';
 import { assembleStreamPublisher } from '../../functions/shared/outbox/stream-publisher.function.js';
@@ -23,6 +26,9 @@ export const defaultFunctions: LocalFunctions = {
     admin: assembleAdmin,
     changes: (deps) => assembleChanges(deps, { strictCiIds: localStrictCiIds() }),
     cmdb: assembleCmdb,
+    alerts: (deps) => assembleAlerts(deps, { strictCiIds: localStrictCiIds() }),
+    catalog: assembleCatalog,
+    problems: (deps) => assembleProblems(deps, { strictCiIds: localStrictCiIds() }),
   },
   streamPublisher: assembleStreamPublisher,
   seed: seedDefaults,

@@ -8,6 +8,7 @@ import { TestClock } from '../../functions/shared/clock/test-clock.js';
 import { type FunctionName, ROUTES } from '../../functions/shared/http/routes.js';
 import { RecordingEventBus } from '../../functions/shared/outbox/recording-bus.js';
 import { documentClient } from '../../functions/shared/wiring/aws.js';
+import { assembleTicketCounts } from '../../functions/tickets/counts.function.js';
 import { GROUPS_CLAIM, mintToken, verifyAuthorization } from './auth.js';
 import { localDynamoClient, localStreamsClient } from './aws-clients.js';
 import { withClosures } from './cmdb-closures.js';
@@ -18,6 +19,8 @@ import { type LocalFunctions, resolveFunctions } from './functions.js';
 import { createLocalRoutes, type OutboxMessage, type SweepFunction } from './local-routes.js';
 import { consoleLogger, type Logger } from './log.js';
 import { startLocalObjects } from './objects.js';
+import { withProblemEvents } from './problem-events.js';
+import { withSearchIndex } from './search-indexer.js';
 import { createLocalServer, type LambdaHttpHandler } from './server.js';
 import { defaultStateDir, loadOrCreateSigningKey } from './signing-key.js';
 import { startLocalSweeper } from './sla-sweeper.js';
@@ -232,9 +235,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamo: client,
       streams,
       tableName,
-      // The recording bus, plus the notifier and the CMDB closure maintainer attached as the
-      // EventBridge rules attach them on AWS.
-      handler: functions.streamPublisher({ bus: withClosures(mailGateway.bus, deps, log) }),
+      // The recording bus, plus the notifier, the CMDB closure maintainer and the search indexer
+      // attached as the EventBridge rules attach them on AWS.
+      handler: functions.streamPublisher({
+        bus: withProblemEvents(
+          withSearchIndex(withClosures(mailGateway.bus, deps, log), deps, log),
+          deps,
+          log,
+        ),
+      }),
       log,
       pollMs: options.streamPollMs ?? 250,
       ...(dataDir && {
@@ -244,6 +253,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
     });
     cleanup.add('stream poller', () => poller.stop());
+    // The queue counters' consumer: a second mapping on the same stream, as on AWS (lib/events.ts),
+    // with its own checkpoints; it only acts on ticket items (the AWS mapping's filter).
+    const countsPoller = startStreamPoller({
+      dynamo: client,
+      streams,
+      tableName,
+      handler: assembleTicketCounts(deps),
+      log,
+      pollMs: options.streamPollMs ?? 250,
+      ...(dataDir && {
+        checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-counts-${tableName}.json`)),
+        deadLetterFile: join(dataDir, `stream-dead-letters-counts-${tableName}.jsonl`),
+      }),
+    });
+    cleanup.add('queue counts poller', () => countsPoller.stop());
 
     // The notices' fallback address is the mail gateway's (oncall@opsdesk.local unless the options say otherwise).
     const localSweeper = startLocalSweeper(deps, log, options.slaSweepMs, {
@@ -318,7 +342,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       setSweeper: (next) => {
         sweeper = next;
       },
-      flushEvents: (timeoutMs) => poller.drain(timeoutMs),
+      flushEvents: async (timeoutMs) => {
+        await Promise.all([poller.drain(timeoutMs), countsPoller.drain(timeoutMs)]);
+      },
       stop: () => {
         stopping ??= cleanup.runAll();
         return stopping;

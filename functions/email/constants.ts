@@ -21,5 +21,8 @@ export const NOTIFIED_DETAIL_TYPES = [
   'Change Approval Requested',
   'Change Approval Escalated',
   'Change Approval Expired',
+  // Catalog request approvals (docs/catalog.md#approvals): to the approval groups.
+  'Request Approval Requested',
+  'Request Approval Escalated',
   MAIL_TOO_LARGE,
 ] as const;

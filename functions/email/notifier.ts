@@ -16,6 +16,10 @@ import {
   approvalNoticeGroups,
   approvalNoticeMail,
   approvalNoticeRecipients,
+  isRequestApprovalNotice,
+  type RequestApprovalNoticeKind,
+  requestApprovalGroups,
+  requestApprovalMail,
   slaNoticeMail,
   slaNoticeOf,
   slaNoticeRecipients,
@@ -119,6 +123,11 @@ export class EmailNotifier {
     if (staff === 'sla-notice') {
       return typeof ticketId === 'string' ? () => this.notifySla(event, ticketId) : undefined;
     }
+    if (staff && isRequestApprovalNotice(staff)) {
+      return typeof ticketId === 'string'
+        ? () => this.notifyRequestApproval(staff, event, ticketId)
+        : undefined;
+    }
     if (staff) {
       return typeof changeId === 'string' ? () => this.notifyApproval(staff, event, changeId) : undefined;
     }
@@ -145,6 +154,32 @@ export class EmailNotifier {
     if (to.length === 0) return 'no-recipient';
     const { settings } = this.deps;
     await this.deps.mail.send(slaNoticeMail({ eventId: event.detail.eventId, ticket, notice, to, settings }));
+    return 'sent';
+  }
+
+  /** A catalog request's approval asked for or overdue: to the approval groups' addresses, else the fallback. */
+  private async notifyRequestApproval(
+    kind: RequestApprovalNoticeKind,
+    event: DomainEventInput,
+    ticketId: string,
+  ): Promise<NotifyOutcome> {
+    const ids = requestApprovalGroups(event.detail);
+    if (ids.length === 0) return 'not-applicable';
+    const [ticket, ...groups] = await Promise.all([
+      this.deps.tickets.get(ticketId),
+      ...ids.map((id) => this.deps.groups.get(id)),
+    ]);
+    if (!ticket) return 'not-applicable';
+    const addresses = groups
+      .map((group) => group?.email)
+      .filter((address): address is string => Boolean(address));
+    const fallback = this.deps.settings.fallbackAddress;
+    const to = addresses.length > 0 ? [...new Set(addresses)] : fallback ? [fallback] : [];
+    if (to.length === 0) return 'no-recipient';
+    const { settings } = this.deps;
+    await this.deps.mail.send(
+      requestApprovalMail({ kind, eventId: event.detail.eventId, ticket, groups: ids, to, settings }),
+    );
     return 'sent';
   }
 

@@ -10,14 +10,71 @@ import { type EmailSettings, supportAddress } from './settings.js';
  * one-mail-per-event ledger as ticket mail; the Message-ID derives from the event id, so a
  * redelivered event after a crash mid-send produces the very same mail.
  */
-export type StaffNoticeKind = 'sla-notice' | 'approval-requested' | 'approval-escalated' | 'approval-expired';
+export type StaffNoticeKind =
+  | 'sla-notice'
+  | 'approval-requested'
+  | 'approval-escalated'
+  | 'approval-expired'
+  | RequestApprovalNoticeKind;
+
+/** Catalog request approvals (docs/catalog.md#approvals): requested, and overdue (escalated). */
+export type RequestApprovalNoticeKind = 'request-approval-requested' | 'request-approval-escalated';
 
 const KIND_OF_DETAIL_TYPE: Readonly<Record<string, StaffNoticeKind>> = {
   'SLA Notice Due': 'sla-notice',
   'Change Approval Requested': 'approval-requested',
   'Change Approval Escalated': 'approval-escalated',
   'Change Approval Expired': 'approval-expired',
+  'Request Approval Requested': 'request-approval-requested',
+  'Request Approval Escalated': 'request-approval-escalated',
 };
+
+export function isRequestApprovalNotice(kind: StaffNoticeKind): kind is RequestApprovalNoticeKind {
+  return kind === 'request-approval-requested' || kind === 'request-approval-escalated';
+}
+
+/** The groups a request approval notice goes to: the one escalated, or every group asked. */
+export function requestApprovalGroups(detail: Readonly<Record<string, unknown>>): string[] {
+  if (typeof detail.group === 'string') return [detail.group];
+  return Array.isArray(detail.groups) ? detail.groups.filter((g): g is string => typeof g === 'string') : [];
+}
+
+export function requestApprovalMail(input: {
+  readonly kind: RequestApprovalNoticeKind;
+  readonly eventId: string;
+  readonly ticket: Pick<Ticket, 'id' | 'title' | 'createdAt' | 'requester'>;
+  readonly groups: readonly string[];
+  readonly to: readonly string[];
+  readonly settings: EmailSettings;
+}): OutboundMail {
+  const { ticket, settings } = input;
+  const who = ticket.requester.name ?? ticket.requester.id;
+  const [subject, lines] =
+    input.kind === 'request-approval-requested'
+      ? [
+          `Approval requested: ${ticket.id} ${ticket.title}`,
+          [
+            `Service request ${ticket.id} from ${who} waits for the ${input.groups.join(', ')} approval.`,
+            `Decide with POST /tickets/${ticket.id}/approvals.`,
+          ],
+        ]
+      : [
+          `Approval overdue: ${ticket.id} ${ticket.title}`,
+          [
+            `The ${input.groups.join(', ')} approval of service request ${ticket.id} has waited since ${ticket.createdAt}.`,
+            'Unless decided, it expires and the request is cancelled.',
+            `Decide with POST /tickets/${ticket.id}/approvals.`,
+          ],
+        ];
+  return {
+    to: input.to,
+    subject: `[${ticket.id}] ${subject}`,
+    text: `${lines.join('\n')}\n`,
+    messageId: `<${ticket.id}.${input.eventId}@${settings.domain}>`,
+    automatic: true,
+    headers: { 'X-Opsdesk-Ticket': ticket.id, 'X-Loop': supportAddress(settings) },
+  };
+}
 
 export function staffNoticeFor(detailType: string): StaffNoticeKind | undefined {
   return KIND_OF_DETAIL_TYPE[detailType];
@@ -60,7 +117,7 @@ export function slaNoticeMail(input: {
   };
 }
 
-export type ApprovalNoticeKind = Exclude<StaffNoticeKind, 'sla-notice'>;
+export type ApprovalNoticeKind = Exclude<StaffNoticeKind, 'sla-notice' | RequestApprovalNoticeKind>;
 
 /** Groups whose addresses an approval notice goes to: the approval's, and the change managers' once overdue. */
 export function approvalNoticeGroups(kind: ApprovalNoticeKind, group: string): string[] {

@@ -29,6 +29,12 @@ export const ERROR_CODES = {
     description:
       'The request is malformed or breaks a field rule: invalid JSON, an unknown field, a wrong type or value, a malformed path id, query, header, `If-Match` or cursor, a body on a route that takes none, an unknown group or ticket named in the body. `errors` names each fault.',
   },
+  step_cycle: {
+    status: 400,
+    title: 'Step cycle',
+    description:
+      "A catalog item's `fulfilment.steps` name each other in a cycle through `after`; `errors` names the steps on it.",
+  },
   unauthorized: {
     status: 401,
     title: 'Unauthorized',
@@ -39,6 +45,12 @@ export const ERROR_CODES = {
     title: 'Forbidden',
     description:
       "The caller's roles do not allow this action (on this record, or on this route for every record).",
+  },
+  integration_disabled: {
+    status: 403,
+    title: 'Integration disabled',
+    description:
+      'Alert intake (docs/alerts.md#errors): the credentials are right but the integration is switched off (`enabled: false`); nothing was recorded.',
   },
   not_found: {
     status: 404,
@@ -55,6 +67,29 @@ export const ERROR_CODES = {
     status: 409,
     title: 'Conflict',
     description: "Any other conflict with the record's current state.",
+  },
+  not_an_incident: {
+    status: 409,
+    title: 'Not an incident',
+    description: 'Known errors apply to incidents only; the ticket is a service request or a problem.',
+  },
+  awaiting_approval: {
+    status: 409,
+    title: 'Awaiting approval',
+    description:
+      'The service request waits for its approvals (`holdReason: awaiting_approval`): only a decision (`POST /tickets/{id}/approvals`), expiry or cancellation ends that hold. `allowed`.',
+  },
+  catalog_item_not_published: {
+    status: 409,
+    title: 'Catalog item not published',
+    description:
+      'Requests are submitted only against a `published` catalog item; this one is a draft or retired. `itemStatus`.',
+  },
+  invalid_task_transition: {
+    status: 409,
+    title: 'Invalid task transition',
+    description:
+      'A fulfilment task cannot move from its status to the one asked for (`pending` tasks open by themselves). `from`, `to`, `allowed`.',
   },
   invalid_transition: {
     status: 409,
@@ -211,6 +246,12 @@ export const ERROR_CODES = {
     status: 422,
     title: 'Unprocessable request',
     description: 'Any other well-formed request that cannot be processed.',
+  },
+  known_error_required: {
+    status: 422,
+    title: 'Known error required',
+    description:
+      'A problem moves to `known_error` only with a known error on record: `knownErrorId` (an existing one) or `workaround` (one the same write publishes). `errors` names `workaround`.',
   },
   unknown_ci: {
     status: 422,

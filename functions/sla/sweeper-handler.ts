@@ -1,19 +1,35 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SlaSweeper, SweepSummary } from './sweeper.js';
 
-/** Other timers in the due index that run with each sweep (CMDB warranty reminders). */
+/** Other timers in the due index that run with each sweep (CMDB warranty reminders, request approvals). */
 export interface DueJobs {
   readonly warranty: { run(): Promise<{ noticed: number }> };
+  /** Catalog request approval escalation and expiry (docs/catalog.md#approval-timers). */
+  readonly requestApprovals?: { run(): Promise<{ escalated: number; expired: number }> };
 }
 
-export type SweepRun = SweepSummary & { readonly warrantyNotices: number };
+export type SweepRun = SweepSummary & {
+  readonly warrantyNotices: number;
+  readonly approvalsEscalated: number;
+  readonly approvalsExpired: number;
+};
 
 /** The table alone: notices are events the email notifier mails, the sweeper sends nothing. */
 export function createSlaSweepHandler(sweeper: SlaSweeper, jobs: DueJobs): () => Promise<SweepRun> {
   const logger = new Logger({ serviceName: 'opsdesk' });
   return async () => {
-    const [sla, warranty] = await Promise.all([sweeper.sweep(), jobs.warranty.run()]);
-    const summary: SweepRun = { ...sla, warrantyNotices: warranty.noticed };
+    const [sla, warranty, approvals] = await Promise.all([
+      sweeper.sweep(),
+      jobs.warranty.run(),
+      jobs.requestApprovals?.run() ?? { escalated: 0, expired: 0 },
+    ]);
+    const summary: SweepRun = {
+      ...sla,
+      warrantyNotices: warranty.noticed,
+      approvalsEscalated: approvals.escalated,
+      approvalsExpired: approvals.expired,
+    };
+    if (approvals.escalated + approvals.expired > 0) logger.info('Request approval timers', { ...approvals });
     if (summary.warrantyNotices > 0) logger.info('Warranty reminders', { noticed: summary.warrantyNotices });
     if (summary.examined > 0) logger.info('SLA sweep', { ...summary });
     // Owed, recorded, but mailed to nobody: say so (docs/sla.md#the-sweeper), never drop it silently.

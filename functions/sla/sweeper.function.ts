@@ -1,3 +1,5 @@
+import { ApprovalTimers } from '../catalog/approval-timers.js';
+import { catalogStore } from '../catalog/store/wiring.js';
 import { cmdbStore } from '../cmdb/store/wiring.js';
 import { WarrantyReminders } from '../cmdb/warranty.js';
 import { groupStore } from '../groups/store/wiring.js';
@@ -41,5 +43,12 @@ export function assembleSlaSweeper(deps: TableDeps, routing: NoticeRouting) {
     routing,
   );
   const warranty = new WarrantyReminders(cmdbStore(deps), deps.clock, idsOn(deps.clock));
-  return createSlaSweepHandler(sweeper, { warranty });
+  const requestApprovals = new ApprovalTimers(
+    ticketStore(deps),
+    catalogStore(deps),
+    slaConfigStore(deps),
+    deps.clock,
+    idsOn(deps.clock),
+  );
+  return createSlaSweepHandler(sweeper, { warranty, requestApprovals });
 }

@@ -55,5 +55,28 @@ export function assertStaff(caller: Caller, action: string): void {
   if (!isStaff(caller)) throw new ForbiddenError(`only agents and admins may ${action}`);
 }
 
+/**
+ * The ticket as this caller reads it: `suggestedKnownErrors` is for agent read rights only
+ * (docs/problems.md#suggestions); requesters get the ticket without it.
+ */
+export function forCaller(ticket: Ticket, caller: Caller): Ticket | Omit<Ticket, 'suggestedKnownErrors'> {
+  if (canReadAllTickets(caller)) return ticket;
+  const { suggestedKnownErrors: _hidden, ...rest } = ticket;
+  return rest;
+}
+
 /** Fields a requester may change on their own ticket while it is still `new`. */
 export const REQUESTER_EDITABLE_FIELDS = ['title', 'description'] as const;
+
+/**
+ * The ticket as `caller` may see it: a requester sees a catalog request's fulfilment tasks as
+ * names and statuses only (docs/catalog.md#fulfilment); instructions, notes and assignees are the
+ * fulfillers' working notes.
+ */
+export function asSeenBy(ticket: Ticket, caller: Caller): Ticket {
+  if (canReadAllTickets(caller) || ticket.tasks.length === 0) return ticket;
+  return {
+    ...ticket,
+    tasks: ticket.tasks.map((task) => ({ ...task, instructions: null, assignee: null, notes: null })),
+  };
+}

@@ -30,20 +30,8 @@ export function checkWrittenCis(
   lookup: CiLookup,
   options: { readonly strict: boolean; readonly alreadyOnRecord: readonly string[]; readonly at?: string },
 ): string[] {
-  try {
-    const { unknownCiIds } = checkCiIds(written, lookup.found, options);
-    return [...new Set(unknownCiIds)];
-  } catch (error) {
-    const at = options.at;
-    if (at === undefined || !(error instanceof UnprocessableError) || error.code === 'unprocessable')
-      throw error;
-    const errors = (error.extensions.errors ?? []) as readonly { message: string }[];
-    throw new UnprocessableError(
-      error.message.replace(/ciIds\.\d+/g, at),
-      error.code as 'unknown_ci' | 'retired_ci',
-      errors.map(({ message }) => ({ path: at, message })),
-    );
-  }
+  const { unknownCiIds } = checkCiIds(written, lookup.found, options);
+  return [...new Set(unknownCiIds)];
 }
 
 /** A ticket may name only a live service: else 422 `service_not_live` at `serviceId`. */

@@ -21,8 +21,25 @@ export const TICKET_STATUSES = [
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const HOLD_REASONS = ['awaiting_customer', 'awaiting_vendor', 'scheduled'] as const;
+export const HOLD_REASONS = [
+  'awaiting_customer',
+  'awaiting_vendor',
+  'scheduled',
+  'awaiting_approval',
+  'awaiting_problem',
+] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
+/**
+ * Hold reasons a PATCH may set: `awaiting_approval` is the catalog's (docs/catalog.md#approvals),
+ * set when a request is submitted and ended only by a decision, expiry or cancellation.
+ */
+export const SETTABLE_HOLD_REASONS = [
+  'awaiting_customer',
+  'awaiting_vendor',
+  'scheduled',
+  // Incidents linked caused_by a problem (docs/problems.md#incidents-awaiting-a-problem).
+  'awaiting_problem',
+] as const;
 
 export const RESOLUTION_CODES = [
   'fixed',
@@ -31,6 +48,8 @@ export const RESOLUTION_CODES = [
   'not_reproducible',
   'no_action_needed',
   'other',
+  /** Set only by alert intake: the monitoring alert cleared (docs/alerts.md#rules). */
+  'alert_cleared',
 ] as const;
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
@@ -89,6 +108,49 @@ export interface Resolution {
   readonly notes: string;
 }
 
+/** A catalog request's approval by one group (docs/catalog.md#approvals). */
+export interface RequestApproval {
+  readonly group: string;
+  readonly decision: 'approve' | 'reject' | null;
+  readonly approver: string | null;
+  readonly comment: string | null;
+  readonly decidedAt: string | null;
+}
+
+/** The approval policy a request was submitted under, with its due times (the sweeper's). */
+export interface ApprovalTerms {
+  readonly policy: 'all' | 'any';
+  readonly escalateAt: string;
+  readonly expireAt: string;
+  readonly escalatedAt: string | null;
+}
+
+export const TASK_STATUSES = [
+  'pending',
+  'open',
+  'in_progress',
+  'done',
+  'skipped',
+  'failed',
+  'cancelled',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A fulfilment task: one step of the catalog item's DAG, as data on the request (docs/catalog.md#fulfilment). */
+export interface RequestTask {
+  readonly id: string;
+  readonly name: string;
+  readonly groupId: string;
+  readonly after: readonly string[];
+  readonly instructions: string | null;
+  readonly status: TaskStatus;
+  readonly assignee: string | null;
+  readonly notes: string | null;
+}
+
+export const CANCEL_REASONS = ['approval_rejected', 'approval_expired'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
 export interface Ticket {
   readonly id: string;
   readonly type: TicketType;
@@ -127,7 +189,49 @@ export interface Ticket {
   readonly sla: TicketSla | null;
   /** Ticket-to-ticket links (both directions) plus `affects` for each CI. */
   readonly links: readonly TicketLink[];
+  /** A catalog request's item, pinned at the version it was submitted against; null otherwise. */
+  readonly catalogItem: { readonly id: string; readonly version: number } | null;
+  /** The catalog form as submitted (valid against the pinned item's schema); null otherwise. */
+  readonly form: Readonly<Record<string, unknown>> | null;
+  /** Approvals a catalog request waits for or got; empty when none is needed. */
+  readonly approvals: readonly RequestApproval[];
+  /** Policy and due times of `approvals`; null when there are none. */
+  readonly approvalTerms: ApprovalTerms | null;
+  /** Fulfilment tasks of a catalog request; empty otherwise. */
+  readonly tasks: readonly RequestTask[];
+  /** Why a ticket was cancelled automatically; null otherwise. */
+  readonly cancelReason: CancelReason | null;
+  /** Read-only, agents only: published known errors matching the incident when it was created. */
+  readonly suggestedKnownErrors: readonly SuggestedKnownError[];
+  /** Problems: the known error recording its workaround (set on the move to `known_error`); else null. */
+  readonly knownErrorId: string | null;
+  /** Problems: the cascade the last resolution asked for; else null. */
+  readonly cascade: ProblemCascade | null;
   readonly version: number;
+}
+
+/** Where a known error matched a ticket (docs/problems.md#suggestions). */
+export type KnownErrorMatch =
+  | { readonly ciId: string }
+  | { readonly serviceId: string }
+  | { readonly errorCode: string };
+
+/** A published known error suggested for an incident at creation, ranked (at most 5). */
+export interface SuggestedKnownError {
+  readonly id: string;
+  readonly score: number;
+  readonly matchedOn: readonly KnownErrorMatch[];
+}
+
+/** What resolving a problem does to the incidents it caused (docs/problems.md#cascade). */
+export const CASCADE_MODES = ['none', 'awaiting_problem', 'all_open'] as const;
+export type CascadeMode = (typeof CASCADE_MODES)[number];
+
+/** The cascade a problem's resolution asked for: incidents still to resolve, and those left as they were. */
+export interface ProblemCascade {
+  readonly mode: CascadeMode;
+  readonly pending: readonly string[];
+  readonly skipped: readonly string[];
 }
 
 export interface Comment {
@@ -159,7 +263,20 @@ export interface HistoryEntry {
 }
 
 /** Fields added after tickets were first stored; an item written before them lacks them. */
-type LaterFields = 'serviceId' | 'serviceIdSource' | 'affectedServices' | 'unknownCiIds';
+type LaterFields =
+  | 'serviceId'
+  | 'serviceIdSource'
+  | 'affectedServices'
+  | 'unknownCiIds'
+  | 'catalogItem'
+  | 'form'
+  | 'approvals'
+  | 'approvalTerms'
+  | 'tasks'
+  | 'cancelReason'
+  | 'suggestedKnownErrors'
+  | 'knownErrorId'
+  | 'cascade';
 
 /**
  * A stored ticket as the current model has it: an item written before a field existed reads with
@@ -175,6 +292,15 @@ export function withTicketDefaults(
     serviceIdSource: stored.serviceIdSource ?? null,
     affectedServices: stored.affectedServices ?? [],
     unknownCiIds: stored.unknownCiIds ?? [],
+    catalogItem: stored.catalogItem ?? null,
+    form: stored.form ?? null,
+    approvals: stored.approvals ?? [],
+    approvalTerms: stored.approvalTerms ?? null,
+    tasks: stored.tasks ?? [],
+    cancelReason: stored.cancelReason ?? null,
+    suggestedKnownErrors: stored.suggestedKnownErrors ?? [],
+    knownErrorId: stored.knownErrorId ?? null,
+    cascade: stored.cascade ?? null,
   };
 }
 

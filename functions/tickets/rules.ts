@@ -1,13 +1,23 @@
 import { actorOf, type Caller, isStaff } from '../shared/authz.js';
-import { ConflictError, type FieldError, ForbiddenError, ValidationError } from '../shared/errors.js';
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  UnprocessableError,
+  ValidationError,
+} from '../shared/errors.js';
 import { isRequesterOf, REQUESTER_EDITABLE_FIELDS } from './access.js';
 import { allowedTransitions, isFinal, isReopen } from './lifecycle.js';
 import type {
+  ApprovalTerms,
+  CascadeMode,
   Comment,
   FieldChange,
   HistoryEntry,
   HoldReason,
   Person,
+  RequestApproval,
+  RequestTask,
   Resolution,
   ServiceIdSource,
   Ticket,
@@ -36,7 +46,11 @@ export interface CreateTicketInput {
   assignee?: string | null;
   group?: string | null;
   requester?: { id: string; email?: string | null; name?: string | null };
+  /** Error codes an alert names (label `error_code`/`errorCode`, PagerDuty `class`); not accepted over HTTP. */
+  errorCodes?: readonly string[];
   source?: TicketSource;
+  /** A catalog request's parts (functions/catalog/, docs/catalog.md); not accepted over HTTP. */
+  catalog?: CatalogRequestParts;
 }
 
 export interface UpdateTicketInput {
@@ -53,6 +67,12 @@ export interface UpdateTicketInput {
   ciIds?: string[];
   /** Staff only; null clears it. A new service is `manual`. */
   serviceId?: string | null;
+  /** Problems moving to `known_error`: an existing known error (docs/problems.md#problems). */
+  knownErrorId?: string;
+  /** Problems moving to `known_error`: the workaround of a known error the same write publishes. */
+  workaround?: string;
+  /** Problems moving to `resolved`: what happens to the incidents it caused (default `none`). */
+  cascade?: CascadeMode;
 }
 
 export interface AddCommentInput {
@@ -126,6 +146,15 @@ export function newTicket(id: string, input: CreateTicketInput, caller: Caller, 
     autoCloseAt: null,
     sla: null,
     links: ciIds.map((ci) => ({ type: 'affects' as const, targetId: ci })),
+    suggestedKnownErrors: [],
+    knownErrorId: null,
+    cascade: null,
+    catalogItem: input.catalog?.catalogItem ?? null,
+    form: input.catalog?.form ?? null,
+    approvals: input.catalog?.approvals ?? [],
+    approvalTerms: input.catalog?.approvalTerms ?? null,
+    tasks: input.catalog?.tasks ?? [],
+    cancelReason: null,
     version: 1,
   };
 }
@@ -172,6 +201,7 @@ export function applyUpdate(
   stamp: Stamp,
 ): UpdateResult {
   assertMayUpdate(ticket, input, caller);
+  assertApprovalHoldKept(ticket, input);
   const next: { -readonly [K in keyof Ticket]: Ticket[K] } = { ...ticket };
   const errors: FieldError[] = [];
 
@@ -199,7 +229,14 @@ export function applyUpdate(
       else errors.push({ path: 'resolution', message: 'only allowed when status is or becomes resolved' });
     }
   }
+  for (const field of ['knownErrorId', 'workaround'] as const) {
+    if (input[field] !== undefined && (input.status !== 'known_error' || ticket.status === 'known_error'))
+      errors.push({ path: field, message: 'only allowed when a problem moves to known_error' });
+  }
+  if (input.cascade !== undefined && (input.status !== 'resolved' || ticket.type !== 'problem'))
+    errors.push({ path: 'cascade', message: 'only allowed when a problem moves to resolved' });
   if (errors.length > 0) throw new ValidationError(errors);
+  assertAwaitingProblem(ticket, next);
 
   next.links = [
     ...ticket.links.filter((link) => link.type !== 'affects'),
@@ -244,6 +281,18 @@ function applyStatus(
   }
   next.status = to;
 
+  if (to === 'known_error') {
+    // A problem becomes a known error only with one on record (docs/problems.md#problems).
+    if (input.knownErrorId === undefined && input.workaround === undefined) {
+      throw new UnprocessableError(
+        `${before.id} needs a known error to move to known_error: give knownErrorId or workaround`,
+        'known_error_required',
+        [{ path: 'workaround', message: 'required (or knownErrorId) when status becomes known_error' }],
+      );
+    }
+    if (input.knownErrorId !== undefined) next.knownErrorId = input.knownErrorId;
+  }
+
   if (to === 'on_hold') {
     if (input.holdReason === undefined)
       errors.push({ path: 'holdReason', message: 'required when status is on_hold' });
@@ -266,8 +315,28 @@ function applyStatus(
   if (isReopen(before.status, to)) {
     next.resolvedAt = null;
     next.resolution = null;
+    // A problem's cascade belongs to the resolution it came with (docs/problems.md#cascade).
+    next.cascade = null;
   }
   if (to === 'closed') next.closedAt = now;
+  // Cancelling a catalog request cancels its unfinished fulfilment tasks (docs/catalog.md#fulfilment).
+  if (to === 'cancelled') next.tasks = cancelUnfinishedTasks(before.tasks);
+}
+
+/**
+ * `awaiting_problem` (docs/problems.md#incidents-awaiting-a-problem): only an incident linked
+ * `caused_by` a problem waits on one; else 422 at `holdReason`.
+ */
+function assertAwaitingProblem(before: Ticket, next: Ticket): void {
+  if (next.holdReason !== 'awaiting_problem' || before.holdReason === 'awaiting_problem') return;
+  const linked = before.links.some((link) => link.type === 'caused_by');
+  if (before.type !== 'incident' || !linked) {
+    throw new UnprocessableError(
+      `${before.id} is not an incident linked caused_by a problem; it cannot await one`,
+      'unprocessable',
+      [{ path: 'holdReason', message: 'awaiting_problem needs an incident linked caused_by a problem' }],
+    );
+  }
 }
 
 export function updateHistory(
@@ -400,6 +469,11 @@ const TRACKED_FIELDS = [
   'resolvedAt',
   'closedAt',
   'links',
+  'knownErrorId',
+  'cascade',
+  'approvals',
+  'tasks',
+  'cancelReason',
 ] as const;
 
 /** Field-level from→to for history; values compared structurally. */
@@ -415,4 +489,38 @@ export function diff(before: Ticket, after: Ticket): FieldChange[] {
 
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
+}
+
+/** What a catalog request adds to a new service request; the catalog's request service builds it. */
+export interface CatalogRequestParts {
+  readonly catalogItem: { readonly id: string; readonly version: number };
+  readonly form: Readonly<Record<string, unknown>>;
+  readonly approvals: readonly RequestApproval[];
+  readonly approvalTerms: ApprovalTerms | null;
+  readonly tasks: readonly RequestTask[];
+}
+
+/** Tasks after their request is cancelled: every one not yet final becomes `cancelled` (docs/catalog.md#fulfilment). */
+export function cancelUnfinishedTasks(tasks: readonly RequestTask[]): RequestTask[] {
+  return tasks.map((task) =>
+    task.status === 'done' || task.status === 'skipped' || task.status === 'cancelled'
+      ? task
+      : { ...task, status: 'cancelled' as const },
+  );
+}
+
+/**
+ * A catalog request awaiting approval leaves that hold only by a decision, expiry or cancellation
+ * (docs/catalog.md#approvals): a PATCH that would end it, or change its reason, is 409.
+ */
+function assertApprovalHoldKept(ticket: Ticket, input: UpdateTicketInput): void {
+  if (ticket.status !== 'on_hold' || ticket.holdReason !== 'awaiting_approval') return;
+  const leaves = input.status !== undefined && input.status !== 'on_hold' && input.status !== 'cancelled';
+  const reasoned = input.holdReason !== undefined && input.holdReason !== 'awaiting_approval';
+  if (leaves || reasoned) {
+    throw new ConflictError(
+      `${ticket.id} is awaiting approval; only a decision (POST /tickets/${ticket.id}/approvals), expiry or cancellation ends that hold`,
+      { code: 'awaiting_approval', allowed: ['cancelled'] },
+    );
+  }
 }

@@ -2,6 +2,8 @@ import type { CiDirectory } from '../cmdb/ci-directory.js';
 import { defaultGroupFor } from '../cmdb/ci-directory.js';
 import { type Ci, isLiveService } from '../cmdb/model.js';
 import type { GroupStore } from '../groups/store/group-store.js';
+import { searchPage } from '../search/ticket-hits.js';
+import type { TicketSearch } from '../search/ticket-search.js';
 import { type Caller, canReadAllTickets, requesterIdsOf } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
@@ -9,7 +11,14 @@ import { withOptimisticRetry } from '../shared/optimistic.js';
 import { type Page, type PageRequest, StaleWriteError } from '../shared/store.js';
 import { type SlaConfig, trackSla } from '../sla/clocks.js';
 import type { SlaConfigStore } from '../sla/store/sla-config-store.js';
-import { assertStaff, canSeeComment, isRequesterOf, readTicket, readVisibleTicket } from './access.js';
+import {
+  asSeenBy,
+  assertStaff,
+  canSeeComment,
+  isRequesterOf,
+  readTicket,
+  readVisibleTicket,
+} from './access.js';
 import {
   affectedIdsOf,
   assertLiveService,
@@ -21,12 +30,20 @@ import {
 } from './affected-services.js';
 import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
 import { assertNoParentCycle } from './hierarchy.js';
+import {
+  classifyCascade,
+  type KnownErrorIndex,
+  type KnownErrorRecords,
+  NO_KNOWN_ERRORS,
+  rankKnownErrors,
+} from './known-error-suggestions.js';
 import { linkTickets } from './links.js';
 import {
   type Comment,
   formatTicketId,
   type HistoryEntry,
   MAX_CIS_PER_TICKET,
+  type ProblemCascade,
   type StoredLinkType,
   type Ticket,
 } from './model.js';
@@ -43,7 +60,7 @@ import {
   type UpdateTicketInput,
   updateHistory,
 } from './rules.js';
-import type { ReadHint, TicketQuery, TicketStore } from './store/ticket-store.js';
+import { matchesQuery, type ReadHint, type TicketQuery, type TicketStore } from './store/ticket-store.js';
 
 export interface LinkInput {
   type: StoredLinkType | 'affects';
@@ -63,6 +80,12 @@ export interface TicketServiceOptions {
    * (422 `unknown_ci` / `retired_ci`); off, unknown ones are accepted and listed in `unknownCiIds`.
    */
   readonly strictCiIds?: boolean;
+  /** Full-text search for `GET /tickets?q=` (docs/search.md); none: `q` is refused. */
+  readonly search?: TicketSearch;
+  /** Published known errors, suggested on incidents at creation (docs/problems.md#suggestions). */
+  readonly knownErrors?: KnownErrorIndex;
+  /** Known error records a problem's move to `known_error` names or creates (docs/problems.md#problems). */
+  readonly knownErrorRecords?: KnownErrorRecords;
 }
 
 /** Ticket use cases: authorization, rules and persistence in the order docs/api.md#authentication-and-roles gives. */
@@ -90,11 +113,14 @@ export class TicketService {
     // gap. The CMDB's answer comes in the same parallel round trip as the number (create stays at
     // two sequential round trips), so a refused CI or service does leave one.
     const draft = newTicket('', input, caller, stamp);
-    const [sequence, config, fallbackGroup, cis] = await Promise.all([
+    // Published known errors come in the same round (a per-container copy checked by one GetItem),
+    // so suggesting them adds no sequential round trip (docs/problems.md#suggestions).
+    const [sequence, config, fallbackGroup, cis, published] = await Promise.all([
       this.store.nextSequence(input.type),
       this.slaConfig.load(),
       draft.group ?? this.defaultGroup(),
       this.lookUp(cmdbIdsOf(draft)),
+      input.type === 'incident' ? (this.options.knownErrors ?? NO_KNOWN_ERRORS).published() : [],
     ]);
     const unknownCiIds = checkWrittenCis(input.ciIds ?? [], cis, {
       strict: this.strictCiIds,
@@ -124,9 +150,21 @@ export class TicketService {
       ...(adopted ? { serviceId: adopted, serviceIdSource: 'ci' as const } : {}),
       affectedServices,
       unknownCiIds,
+      suggestedKnownErrors: rankKnownErrors(published, {
+        ciIds: draft.ciIds,
+        serviceIds: affectedServices.map((service) => service.id),
+        errorCodes: input.errorCodes ?? [],
+      }),
     };
-    const { ticket: created, events } = withSla(undefined, numbered, config, stamp);
+    const { ticket: created, events: slaEvents } = withSla(undefined, numbered, config, stamp);
     const history = creationHistory(created, caller, stamp);
+    const events = [...slaEvents];
+    if (created.suggestedKnownErrors.length > 0) {
+      events.push({
+        detailType: 'Known Error Suggested',
+        detail: { ticketId: created.id, suggestions: created.suggestedKnownErrors },
+      });
+    }
     await this.store.commit([
       { after: created, history: { ...history, events: [...history.events, ...events] } },
     ]);
@@ -134,11 +172,28 @@ export class TicketService {
   }
 
   async get(caller: Caller, id: string): Promise<Ticket> {
-    return readVisibleTicket(this.store, caller, id);
+    return asSeenBy(await readVisibleTicket(this.store, caller, id), caller);
   }
 
   /** Requesters only ever list their own tickets, whatever they filter on. */
-  list(caller: Caller, query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+  async list(
+    caller: Caller,
+    query: TicketQuery & { readonly q?: string },
+    page: PageRequest,
+  ): Promise<Page<Ticket>> {
+    const found = await this.listVisible(caller, query, page);
+    return { ...found, items: found.items.map((ticket) => asSeenBy(ticket, caller)) };
+  }
+
+  private listVisible(
+    caller: Caller,
+    query: TicketQuery & { readonly q?: string },
+    page: PageRequest,
+  ): Promise<Page<Ticket>> {
+    if (query.q !== undefined) {
+      const { q, ...filters } = query;
+      return this.search(caller, q, filters, page);
+    }
     if (canReadAllTickets(caller)) return this.store.list(query, page);
     // Under each id a ticket may name them by (docs/api.md#one-person-across-channels), or only the
     // one they filter on when it is one of theirs.
@@ -148,8 +203,36 @@ export class TicketService {
     return this.store.list({ ...rest, requesters }, page);
   }
 
+  /**
+   * `q` (docs/search.md): ranked by relevance; the other filters narrow the hits on the tickets as
+   * they are now. Requesters search their own tickets' public text only.
+   */
+  private search(caller: Caller, q: string, query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+    const search = this.options.search;
+    if (!search) throw new ValidationError([{ path: 'q', message: 'full-text search is not set up here' }]);
+    const read = (id: string) => this.store.get(id);
+    if (canReadAllTickets(caller)) {
+      return searchPage(search, read, { internal: true }, q, page, (ticket) => matchesQuery(ticket, query));
+    }
+    const { requester, ...rest } = query;
+    const own = requesterIdsOf(caller);
+    const requesters = requester !== undefined && own.includes(requester) ? [requester] : own;
+    return searchPage(search, read, { requesterIds: requesters, internal: false }, q, page, (ticket) =>
+      matchesQuery(ticket, { ...rest, requesters }),
+    );
+  }
+
   /** PATCH. With `ifMatch` a stale version is 412; without, a lost race is re-read and re-applied. */
-  update(caller: Caller, id: string, input: UpdateTicketInput, ifMatch?: number): Promise<Ticket> {
+  async update(caller: Caller, id: string, input: UpdateTicketInput, ifMatch?: number): Promise<Ticket> {
+    return asSeenBy(await this.updateVisible(caller, id, input, ifMatch), caller);
+  }
+
+  private updateVisible(
+    caller: Caller,
+    id: string,
+    input: UpdateTicketInput,
+    ifMatch?: number,
+  ): Promise<Ticket> {
     const hint: ReadHint = ifMatch === undefined ? { recent: true } : { version: ifMatch };
     // The CIs and service the body names, read once, in parallel with the first ticket read.
     const cis = this.lookUp(cmdbIdsOf(input));
@@ -168,10 +251,19 @@ export class TicketService {
     ifMatch: number | undefined,
     cis: Promise<CiLookup>,
   ): Promise<Ticket> {
-    const [before, config, lookup] = await Promise.all([
+    const records = this.options.knownErrorRecords;
+    const [before, config, lookup, knownError] = await Promise.all([
       readVisibleTicket(this.store, caller, id, hint),
       this.slaConfig.load(),
       cis,
+      // A problem's known error, checked or numbered in the same round (docs/problems.md#problems).
+      input.status === 'known_error' && records
+        ? input.knownErrorId !== undefined
+          ? records.exists(input.knownErrorId).then((found) => ({ found, id: input.knownErrorId! }))
+          : input.workaround !== undefined
+            ? records.nextId().then((next) => ({ found: false, id: next }))
+            : undefined
+        : undefined,
     ]);
     if (ifMatch !== undefined && before.version !== ifMatch) {
       throw new PreconditionFailedError(
@@ -180,7 +272,33 @@ export class TicketService {
         'stale_version',
       );
     }
-    return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined, lookup);
+    if (knownError && input.knownErrorId !== undefined && !knownError.found && before.type === 'problem') {
+      throw new ValidationError([
+        { path: 'knownErrorId', message: `known error ${input.knownErrorId} does not exist` },
+      ]);
+    }
+    // Resolving a problem with a cascade: its caused incidents, classified from one parallel read
+    // round (docs/problems.md#cascade; the stream consumer re-checks each).
+    const cascade =
+      before.type === 'problem' && input.status === 'resolved' && input.cascade && input.cascade !== 'none'
+        ? classifyCascade(
+            input.cascade,
+            await Promise.all(
+              before.links
+                .filter((link) => link.type === 'causes')
+                .map((link) => this.store.get(link.targetId)),
+            ),
+            before.id,
+          )
+        : before.type === 'problem' && input.status === 'resolved' && input.cascade === 'none'
+          ? { mode: 'none' as const, pending: [], skipped: [] }
+          : undefined;
+    return this.applyAndCommit(caller, before, input, config, ifMatch !== undefined, lookup, undefined, {
+      ...(cascade ? { cascade } : {}),
+      ...(knownError && input.workaround !== undefined && records && before.type === 'problem'
+        ? { newKnownError: { id: knownError.id, workaround: input.workaround, records } }
+        : {}),
+    });
   }
 
   private async applyAndCommit(
@@ -191,20 +309,32 @@ export class TicketService {
     strict: boolean,
     cis: CiLookup,
     ciPath?: string,
+    problem: ProblemWrite = {},
   ): Promise<Ticket> {
     const stamp = this.stamp();
-    const ruled = applyUpdate(before, input, caller, stamp);
+    const applied = applyUpdate(before, input, caller, stamp);
+    const ruled = withProblemWrite(before, applied, problem);
     // Nothing to write, so no conditional write to catch a stale copy or If-Match: ask the table.
     if (ruled.changes.length === 0) return this.unchanged(before, strict);
     const result = await this.withServices(before, ruled, input, cis, ciPath);
     if (result.ticket.group !== before.group) await this.assertGroupExists(result.ticket.group);
     const resolved = withAutoClose(before, result.ticket, this.autoCloseDays);
     const { ticket: after, events } = withSla(before, resolved, config, stamp);
-    const history = updateHistory(before, result, caller, stamp);
+    const history = cascadeInEvents(updateHistory(before, result, caller, stamp), after, caller);
+    // A workaround publishes a known error in the same transaction (docs/problems.md#problems).
+    const companion = problem.newKnownError?.records.forProblem(
+      after,
+      problem.newKnownError.id,
+      problem.newKnownError.workaround,
+      caller,
+      stamp,
+    );
     try {
-      await this.store.commit([
-        { before, after, history: { ...history, events: [...history.events, ...events] } },
-      ]);
+      await this.store.commit(
+        [{ before, after, history: { ...history, events: [...history.events, ...events] } }],
+        companion,
+      );
+      if (companion && !companion.wasCarried()) await companion.writeApart();
     } catch (error) {
       if (error instanceof StaleWriteError && strict) {
         throw new PreconditionFailedError(
@@ -411,6 +541,49 @@ export class TicketService {
   private stamp(): Stamp {
     return { now: this.clock.now().toISOString(), eventId: this.newId() };
   }
+}
+
+/** What a problem's PATCH adds to its write: a cascade classified, a known error to publish. */
+interface ProblemWrite {
+  readonly cascade?: ProblemCascade;
+  readonly newKnownError?: { id: string; workaround: string; records: KnownErrorRecords };
+}
+
+function withProblemWrite(before: Ticket, result: UpdateResult, problem: ProblemWrite): UpdateResult {
+  if (result.changes.length === 0 || (!problem.cascade && !problem.newKnownError)) return result;
+  const ticket: Ticket = {
+    ...result.ticket,
+    ...(problem.cascade ? { cascade: problem.cascade } : {}),
+    ...(problem.newKnownError ? { knownErrorId: problem.newKnownError.id } : {}),
+  };
+  return { ticket, changes: diff(before, ticket) };
+}
+
+/**
+ * A problem resolved with a cascade: its `Ticket Status Changed` event carries the cascade and the
+ * resolver, for the stream consumer that resolves the pending incidents (docs/problems.md#cascade).
+ */
+function cascadeInEvents(history: HistoryEntry, after: Ticket, caller: Caller): HistoryEntry {
+  const moved = history.changes.some((change) => change.field === 'status');
+  if (after.type !== 'problem' || after.status !== 'resolved' || !after.cascade || !moved) return history;
+  return {
+    ...history,
+    events: history.events.map((event) =>
+      event.detailType === 'Ticket Status Changed'
+        ? {
+            ...event,
+            detail: {
+              ...event.detail,
+              cascade: { mode: after.cascade!.mode, pending: after.cascade!.pending },
+              resolver: { id: caller.id, name: caller.name },
+              resolutionNotes: after.resolution?.notes ?? '',
+              eventId: history.id,
+              at: history.at,
+            },
+          }
+        : event,
+    ),
+  };
 }
 
 /**

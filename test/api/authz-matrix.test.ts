@@ -41,10 +41,18 @@ interface Fixtures extends Record<Fresh, Record<Staff, string>> {
   calendarBody: Record<string, unknown>;
   policyId: string;
   policyBody: Record<string, unknown>;
+  /** Personal views of the admin, one per route that names one (DELETE uses its own up). */
+  views: { get: string; put: string; del: string };
+  /** A published, internal known error (requesters: 404). */
+  knownError: string;
+  /** A catalog request of rita's with one open task of the network group (agent ann is not in it). */
+  catalogRequest: string;
 }
 
 /** Expected status per caller; on record routes `rita` acts on her own record, `ritaOther` on other's. */
 interface Expect {
+  /** No token; default 200 on a route outside the authorizer, else 401. */
+  anon?: number;
   rita: number;
   ritaOther?: number;
   olga: number;
@@ -63,7 +71,7 @@ interface Spec {
   /** `{id}` per caller, where each writer needs a record of its own (PUT /cis/{id} creating). */
   idFor?: (who: Who) => string;
   /** The whole path per caller, for routes with more parameters than `{id}`. */
-  pathFor?: (who: Who) => string;
+  pathFor?: (who: Who, fx: Fixtures) => string;
   query?: (fx: Fixtures) => string;
   body?: (fx: Fixtures, who: Who, id: string) => unknown;
   check?: (res: ApiResponse, fx: Fixtures, who: Who) => void;
@@ -104,6 +112,21 @@ const MATRIX: Record<string, Spec> = {
   },
   'GET /tickets': { expect: ALL, query: () => '?limit=100', check: onlyOwn('ticket') },
   'GET /tickets/{id}': { scope: 'ticket', expect: RECORD_READ },
+  // Queue counts: agent read rights; requesters 403.
+  'GET /tickets/counts': { expect: CONFIG_READ, query: () => '?by=status' },
+  // Saved views: agents and admins; a personal view is its owner's (others with the role: 404).
+  'GET /views': { expect: { ...STAFF_ONLY } },
+  'POST /views': {
+    expect: { ...STAFF_ONLY, agent: 201, admin: 201 },
+    body: () => ({ name: 'Matrix queue', query: { status: 'new', sort: 'sla' } }),
+  },
+  'GET /views/{id}': { expect: { ...STAFF_ONLY, agent: 404 }, id: (fx) => fx.views.get },
+  'PUT /views/{id}': {
+    expect: { ...STAFF_ONLY, agent: 404 },
+    id: (fx) => fx.views.put,
+    body: () => ({ name: 'Matrix queue, renamed', query: { assignee: 'none' } }),
+  },
+  'DELETE /views/{id}': { expect: { ...STAFF_ONLY, agent: 404, admin: 204 }, id: (fx) => fx.views.del },
   // A requester edits title/description while `new`; an approver may see but not edit.
   'PATCH /tickets/{id}': {
     scope: 'ticket',
@@ -242,6 +265,83 @@ const MATRIX: Record<string, Spec> = {
     id: () => 'authz-svc',
     body: () => ({ ciIds: ['authz-ci'] }),
   },
+  // Monitoring integrations are admin configuration; intake takes integration credentials, never
+  // a JWT: every caller's token is a wrong secret there (401, as for no credentials at all).
+  'GET /integrations': { expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 200 } },
+  'GET /integrations/{id}': {
+    expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 200 },
+    id: () => 'authz-int',
+  },
+  'PUT /integrations/{id}': {
+    expect: ADMIN_PUT,
+    id: () => 'authz-matrix-int',
+    body: () => ({ name: 'Matrix monitoring', kind: 'alertmanager', auth: { mode: 'bearer' } }),
+  },
+  'POST /integrations/{id}/secret': {
+    expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 201 },
+    id: () => 'authz-int',
+  },
+  'POST /alerts/{integrationId}': {
+    expect: { anon: 401, rita: 401, olga: 401, agent: 401, approver: 401, admin: 401 },
+    pathFor: () => '/alerts/authz-int',
+    body: () => ({ version: '4', alerts: [] }),
+  },
+  'POST /alerts/v2/enqueue': {
+    expect: { anon: 401, rita: 401, olga: 401, agent: 401, approver: 401, admin: 401 },
+    body: () => ({
+      routing_key: 'not-a-key',
+      event_action: 'trigger',
+      payload: { summary: 'x', source: 'y' },
+    }),
+  },
+  // Known errors (docs/problems.md#who-may-do-what): agents and admins write and apply; agent read
+  // rights read all; requesters list and read published public ones only (this one is internal: 404).
+  'POST /known-errors': {
+    expect: { rita: 403, olga: 403, agent: 201, approver: 403, admin: 201 },
+    body: () => ({ title: 'Matrix', workaround: 'Reboot' }),
+  },
+  'GET /known-errors': { expect: ALL },
+  'GET /known-errors/{id}': {
+    expect: { rita: 404, olga: 404, agent: 200, approver: 200, admin: 200 },
+    id: (fx) => fx.knownError,
+  },
+  'PATCH /known-errors/{id}': {
+    expect: { rita: 403, olga: 403, agent: 200, approver: 403, admin: 200 },
+    id: (fx) => fx.knownError,
+    body: (_fx, who) => ({ title: `Matrix known error (${who})` }),
+  },
+  'GET /tickets/{id}/known-errors': { scope: 'ticket', expect: STAFF_ONLY },
+  // The service catalog (docs/catalog.md#who-may-do-what): everyone reads and requests published
+  // items of their audience; admins write items; approvers decide; a task's group (or an admin) works it.
+  'GET /catalog/items': { expect: ALL },
+  'GET /catalog/items/{id}': { expect: ALL, id: () => 'authz-item' },
+  'PUT /catalog/items/{id}': {
+    expect: ADMIN_PUT,
+    id: () => 'authz-matrix-item',
+    body: () => ({ name: 'Matrix item', serviceId: 'authz-svc', formSchema: { type: 'object' } }),
+  },
+  'POST /catalog/items/{id}/requests': {
+    expect: { rita: 201, olga: 201, agent: 201, approver: 201, admin: 201 },
+    id: () => 'authz-item',
+    body: () => ({ form: { need: 'a mouse' } }),
+  },
+  'POST /tickets/{id}/approvals': {
+    // Role first (approvers, admins); then the request must await an approval of theirs (409 here).
+    expect: { rita: 403, olga: 403, agent: 403, approver: 409, admin: 409 },
+    pathFor: (_who, fx) => `/tickets/${fx.catalogRequest}/approvals`,
+    body: () => ({ decision: 'approve' }),
+  },
+  'GET /tickets/{id}/tasks': { scope: 'ticket', expect: RECORD_READ },
+  'PATCH /tickets/{id}/tasks/{stepId}': {
+    expect: { rita: 403, olga: 404, agent: 403, approver: 403, admin: 200 },
+    pathFor: (_who, fx) => `/tickets/${fx.catalogRequest}/tasks/fulfil`,
+    body: (_fx, who) => ({ notes: `matrix ${who}` }),
+  },
+  'POST /tickets/{id}/known-errors/{keId}/apply': {
+    expect: { rita: 403, olga: 403, agent: 200, approver: 403, admin: 200 },
+    pathFor: (_who, fx) => `/tickets/${fx.ticket.other}/known-errors/${fx.knownError}/apply`,
+    body: () => ({ visibility: 'internal' }),
+  },
 };
 
 interface Row {
@@ -264,7 +364,7 @@ function rowsOf(key: string, spec: Spec): Row[] {
   };
   const e = spec.expect;
   return [
-    row('anon', publicRoute ? 200 : 401, 'rita'),
+    row('anon', e.anon ?? (publicRoute ? 200 : 401), 'rita'),
     row('rita', e.rita, 'rita'),
     ...(spec.scope ? [row('rita', e.ritaOther ?? e.rita, 'other')] : []),
     row('olga', e.olga, 'rita'),
@@ -363,6 +463,37 @@ describe('authorization matrix: every route × caller', () => {
       portfolioStatus: 'live',
     };
     ok(await http.request('PUT', '/services/authz-svc', { ...admin, body: service }), 'service');
+    const integration = { name: 'Matrix fixture', kind: 'alertmanager', auth: { mode: 'bearer' } };
+    ok(await http.request('PUT', '/integrations/authz-int', { ...admin, body: integration }), 'integration');
+    const knownErrorBody = { title: 'Matrix known error', workaround: 'Restart it', status: 'published' };
+    const knownError = ok(
+      await http.request('POST', '/known-errors', { ...admin, body: knownErrorBody }),
+      'known error',
+    ).id as string;
+    const item = {
+      name: 'Matrix catalog item',
+      serviceId: 'authz-svc',
+      status: 'published',
+      formSchema: { type: 'object', properties: { need: { type: 'string' } } },
+      fulfilment: { steps: [{ id: 'fulfil', name: 'Fulfil', groupId: 'network' }] },
+    };
+    ok(await http.request('PUT', '/catalog/items/authz-item', { ...admin, body: item }), 'catalog item');
+    const catalogRequest = ok(
+      await http.request('POST', '/catalog/items/authz-item/requests', {
+        ...admin,
+        body: { form: { need: 'a keyboard' }, requestedFor: { id: 'rita' } },
+      }),
+      'catalog request',
+    ).id as string;
+    const view = async () =>
+      ok(
+        await http.request('POST', '/views', {
+          ...admin,
+          body: { name: 'Admin queue', query: { status: 'new' } },
+        }),
+        'view',
+      ).id as string;
+    const [viewGet, viewPut, viewDel] = [await view(), await view(), await view()];
 
     fx = {
       s,
@@ -382,6 +513,9 @@ describe('authorization matrix: every route × caller', () => {
       calendarBody: { ...calendarBody, name: 'Authz matrix hours' },
       policyId,
       policyBody: { ...policyBody, name: 'Authz matrix policy', order: 999_999, match: { type: 'problem' } },
+      views: { get: viewGet, put: viewPut, del: viewDel },
+      knownError,
+      catalogRequest,
     };
   }, 60_000);
   afterAll(() => fx?.s.rt.stop());
@@ -391,7 +525,7 @@ describe('authorization matrix: every route × caller', () => {
     const [method, template] = key.split(' ') as [string, string];
     let id = spec.idFor?.(who) ?? spec.id?.(fx) ?? '';
     if (spec.scope && record) id = spec.fresh && isStaff(who) ? fx[spec.fresh][who] : fx[spec.scope][record];
-    const path = (spec.pathFor?.(who) ?? template.replace('{id}', id)) + (spec.query?.(fx) ?? '');
+    const path = (spec.pathFor?.(who, fx) ?? template.replace('{id}', id)) + (spec.query?.(fx) ?? '');
     const res = await fx.s.http.request(method, path, {
       token: who === 'anon' ? null : fx.tokens[who],
       body: spec.body?.(fx, who, id),

@@ -137,7 +137,9 @@ describe('concurrent writers', () => {
     await http.request('GET', `/tickets/${p.id}`); // this container now holds the ticket as `new`
     // Another container moves it on: new → in_progress, from which known_error is allowed.
     await writeElsewhere(p.id, { status: 'in_progress' });
-    const patched = await http.request('PATCH', `/tickets/${p.id}`, { body: { status: 'known_error' } });
+    const patched = await http.request('PATCH', `/tickets/${p.id}`, {
+      body: { status: 'known_error', workaround: 'Restart it' },
+    });
     expect(patched.status).toBe(200);
     expect(patched.json).toMatchObject({ status: 'known_error', version: p.version + 2 });
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { CATALOG_ITEM_STATUSES } from '../../functions/catalog/model.js';
 import { CHANGE_STATUSES } from '../../functions/changes/model.js';
 import { CI_STATUSES, PORTFOLIO_STATUSES } from '../../functions/cmdb/model.js';
 import { CONTRACT, type RouteContract } from '../../functions/public/http/all-contracts.js';
@@ -12,7 +13,7 @@ import { checkIdempotencyKey } from '../../functions/shared/http/middleware/post
 import { PATH_ID_PATTERN } from '../../functions/shared/http/pipeline.js';
 import { ROUTES, type RouteDefinition, routeKey } from '../../functions/shared/http/routes.js';
 import { problemSchema } from '../../functions/shared/http/schemas.js';
-import { TICKET_STATUSES } from '../../functions/tickets/model.js';
+import { TASK_STATUSES, TICKET_STATUSES } from '../../functions/tickets/model.js';
 
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument() as {
@@ -122,7 +123,14 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
 
   it("Problem members holding a capability's closed set are enums of exactly that set", () => {
     const statuses = [
-      ...new Set([...TICKET_STATUSES, ...CHANGE_STATUSES, ...CI_STATUSES, ...PORTFOLIO_STATUSES]),
+      ...new Set([
+        ...TICKET_STATUSES,
+        ...CHANGE_STATUSES,
+        ...CI_STATUSES,
+        ...PORTFOLIO_STATUSES,
+        ...CATALOG_ITEM_STATUSES,
+        ...TASK_STATUSES,
+      ]),
     ];
     expect(problem.properties.from!.enum).toEqual(statuses);
     expect(problem.properties.to!.enum).toEqual(statuses);
@@ -155,6 +163,8 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
     '/cis/{id}',
     '/ci-classes/{id}',
     '/services/{id}',
+    '/integrations/{id}',
+    '/catalog/items/{id}',
   ])('PUT %s documents 200 (replaced) and 201 (created) with Location, both with the record', (path) => {
     const { responses } = op({ method: 'PUT', path });
     expect(Object.keys(responses)).toEqual(expect.arrayContaining(['200', '201']));
@@ -172,6 +182,7 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
         'POST /tickets',
         'POST /tickets/{id}/comments',
         'POST /tickets/{id}/links',
+        'POST /views',
         'POST /tickets/{id}/attachments',
         'POST /changes',
         'PUT /groups/{id}',
@@ -182,11 +193,38 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
         'POST /cis/{id}/relationships',
         'PUT /ci-classes/{id}',
         'PUT /services/{id}',
+        'PUT /integrations/{id}',
+        'POST /integrations/{id}/secret',
+        'POST /known-errors',
+        'PUT /catalog/items/{id}',
+        'POST /catalog/items/{id}/requests',
       ].sort(),
     );
   });
 
-  it.each(ROUTES.filter((route) => !route.authenticated).map(routeKey))(
+  it.each(ROUTES.filter((route) => route.path.startsWith('/alerts/')).map(routeKey))(
+    'alert intake %s documents its credentials (security schemes), 401, 403 and 413 as problems',
+    (key) => {
+      const route = ROUTES.find((candidate) => routeKey(candidate) === key)!;
+      const operation = op(route) as {
+        responses: Record<string, { content?: unknown }>;
+        security?: unknown[];
+      };
+      for (const status of ['400', '401', '403', '413', '500']) {
+        expect(operation.responses[status]?.content).toHaveProperty(['application/problem+json']);
+      }
+      if (route.path === '/alerts/{integrationId}') {
+        expect(operation.security).toEqual([{ integrationSecret: [] }, { integrationBasic: [] }]);
+        expect((doc.components as { securitySchemes?: unknown }).securitySchemes).toHaveProperty(
+          'integrationSecret',
+        );
+      } else {
+        expect(operation.security).toEqual([]);
+      }
+    },
+  );
+
+  it.each(ROUTES.filter((route) => !route.authenticated && !route.path.startsWith('/alerts/')).map(routeKey))(
     'public route %s documents 400 (a body sent), 413, 415 and 500 as problems',
     (key) => {
       const { responses } = op(ROUTES.find((route) => routeKey(route) === key)!);

@@ -175,6 +175,8 @@ describe('email to ticket infrastructure', () => {
           'Change Approval Requested',
           'Change Approval Escalated',
           'Change Approval Expired',
+          'Request Approval Requested',
+          'Request Approval Escalated',
           'Mail Too Large',
         ],
       },

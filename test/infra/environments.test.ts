@@ -1,14 +1,19 @@
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_ENVIRONMENT } from '../../functions/admin/function.js';
+import { ALERTS_ENVIRONMENT } from '../../functions/alerts/function.js';
 import { ATTACHMENTS_ENVIRONMENT } from '../../functions/attachments/function.js';
+import { CATALOG_ENVIRONMENT } from '../../functions/catalog/function.js';
 import { CHANGES_ENVIRONMENT } from '../../functions/changes/function.js';
 import { CHANGE_TASKS_ENVIRONMENT } from '../../functions/changes/workflow/tasks.function.js';
 import { CMDB_CLOSURES_ENVIRONMENT } from '../../functions/cmdb/closures.function.js';
 import { CMDB_ENVIRONMENT } from '../../functions/cmdb/function.js';
 import { EMAIL_INGEST_ENVIRONMENT } from '../../functions/email/ingest.function.js';
 import { EMAIL_NOTIFIER_ENVIRONMENT } from '../../functions/email/notifier.function.js';
+import { PROBLEM_EVENTS_ENVIRONMENT } from '../../functions/problems/events.function.js';
+import { PROBLEMS_ENVIRONMENT } from '../../functions/problems/function.js';
 import { PUBLIC_ENVIRONMENT } from '../../functions/public/function.js';
+import { SEARCH_INDEXER_ENVIRONMENT } from '../../functions/search/indexer.function.js';
 import { SEED_ENVIRONMENT } from '../../functions/seed/function.js';
 import { STREAM_PUBLISHER_ENVIRONMENT } from '../../functions/shared/outbox/stream-publisher.function.js';
 import {
@@ -17,6 +22,7 @@ import {
   variableNames,
 } from '../../functions/shared/wiring/environment.js';
 import { SLA_SWEEPER_ENVIRONMENT } from '../../functions/sla/sweeper.function.js';
+import { TICKET_COUNTS_ENVIRONMENT } from '../../functions/tickets/counts.function.js';
 import { TICKETS_ENVIRONMENT } from '../../functions/tickets/function.js';
 import { logicalIdOf, synthOpsdesk } from './synth.js';
 
@@ -47,6 +53,12 @@ describe('each function gets exactly the environment its function.ts declares', 
     ['change-tasks', stack.changes.taskFunction, CHANGE_TASKS_ENVIRONMENT],
     ['cmdb', stack.api.functions.cmdb, CMDB_ENVIRONMENT],
     ['cmdb-closures', stack.cmdb.closures, CMDB_CLOSURES_ENVIRONMENT],
+    ['search-indexer', stack.search.indexer, SEARCH_INDEXER_ENVIRONMENT],
+    ['ticket-counts', stack.queues.counter, TICKET_COUNTS_ENVIRONMENT],
+    ['alerts', stack.api.functions.alerts, ALERTS_ENVIRONMENT],
+    ['catalog', stack.api.functions.catalog, CATALOG_ENVIRONMENT],
+    ['problems', stack.api.functions.problems, PROBLEMS_ENVIRONMENT],
+    ['problem-events', stack.problems.consumer, PROBLEM_EVENTS_ENVIRONMENT],
   ];
 
   it.each(cases)('%s', (_name, construct, schema) => {

@@ -23,7 +23,8 @@ describe('domain events', () => {
   });
 
   it('are read from the table stream in batches, with retries, splitting and a DLQ', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // The publisher's, and the queue counter's (lib/queues.ts, filtered to ticket items).
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: publisherId },
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.data.table), 'StreamArn'] },
@@ -33,6 +34,22 @@ describe('domain events', () => {
       MaximumRetryAttempts: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+  });
+
+  it('feed the queue counter through a second mapping filtered to ticket items, with its own DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(stack.queues.counter) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.data.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { SK: { S: ['TICKET'] } } } }) }],
+      },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.queues.deadLetterQueue), 'Arn'] } },
+      },
     });
   });
 

@@ -104,14 +104,17 @@ describe('alarms', () => {
     );
   });
 
-  it('fire when the stream publisher lags five minutes behind the table', () => {
-    const [lag, ...others] = withMetric(alarms, 'IteratorAge');
-    expect(others).toEqual([]);
-    expect(lag?.Properties).toMatchObject({
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.events.publisher) } }],
-      Statistic: 'Maximum',
-      Threshold: 300_000,
-    });
+  it('fire when a stream consumer (the publisher, the queue counter) lags five minutes behind the table', () => {
+    const lags = withMetric(alarms, 'IteratorAge');
+    expect(lags.map((lag) => lag.Properties.Dimensions)).toEqual(
+      expect.arrayContaining([
+        [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.events.publisher) } }],
+        [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.queues.counter) } }],
+      ]),
+    );
+    expect(lags).toHaveLength(2);
+    for (const lag of lags)
+      expect(lag.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 300_000 });
   });
 
   it('fire on SLA breaches counted by the stream publisher for this stage', () => {
@@ -344,6 +347,7 @@ describe('dashboard', () => {
     ]);
     expect(graph('Event stream lag')).toEqual([
       ['AWS/Lambda', 'IteratorAge', 'FunctionName', `Ref:${logicalIdOf(stack.events.publisher)}`],
+      ['AWS/Lambda', 'IteratorAge', 'FunctionName', `Ref:${logicalIdOf(stack.queues.counter)}`],
     ]);
     expect(widgets.some((w) => w.properties.title === 'Workflow executions')).toBe(true);
   });

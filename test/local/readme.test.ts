@@ -28,7 +28,7 @@ describe('README.md', () => {
   it('has the set-up block first, then the blocks docs/tour.sh runs', () => {
     const blocks = shellBlocks();
     expect(blocks[0]).toContain('npm start');
-    expect(blocks).toHaveLength(5); // docs/tour.sh checks each of them; a new one needs its checks
+    expect(blocks).toHaveLength(7); // docs/tour.sh checks each of them; a new one needs its checks
   });
 
   it('never assumes the id of what it created (the banner or an earlier run may have made one)', () => {
@@ -45,6 +45,7 @@ describe('README.md', () => {
           expect(set, `$${used[1]} in: ${line}`).toContain(used[1]);
         }
         for (const assigned of line.matchAll(/(?:^|[;\s])([A-Za-z_]\w*)=/g)) set.add(assigned[1]!);
+        for (const loop of line.matchAll(/\bfor\s+([A-Za-z_]\w*)\s+in\b/g)) set.add(loop[1]!);
       }
     }
   });

@@ -45,6 +45,9 @@ const fakeFunctions: LocalFunctions = {
     admin: echoFactory('admin'),
     changes: echoFactory('changes'),
     cmdb: echoFactory('cmdb'),
+    alerts: echoFactory('alerts'),
+    catalog: echoFactory('catalog'),
+    problems: echoFactory('problems'),
   },
   // Publishes one event per inserted item, named after the item's `kind`.
   streamPublisher:
@@ -312,6 +315,10 @@ describe('local runtime (fake functions)', () => {
         unnotified: 0,
         unnotifiedNotices: [],
         closed: 0,
+        // The other jobs of the due index: CMDB warranty reminders, catalog approval timers.
+        warrantyNotices: 0,
+        approvalsEscalated: 0,
+        approvalsExpired: 0,
       });
       rt.setSweeper(async () => ({ warned: 1, breached: 0 }));
       const swept = await admin.request('POST', '/_local/sweep');

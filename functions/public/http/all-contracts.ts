@@ -1,7 +1,10 @@
 import { ADMIN_CONTRACT } from '../../admin/http/contract.js';
+import { ALERTS_CONTRACT } from '../../alerts/http/contract.js';
 import { ATTACHMENTS_CONTRACT } from '../../attachments/http/contract.js';
+import { CATALOG_CONTRACT } from '../../catalog/http/contract.js';
 import { CHANGES_CONTRACT } from '../../changes/http/contract.js';
 import { CMDB_CONTRACT } from '../../cmdb/http/contract.js';
+import { PROBLEMS_CONTRACT } from '../../problems/http/contract.js';
 import { TICKETS_CONTRACT } from '../../tickets/http/contract.js';
 import { PUBLIC_CONTRACT } from './contract.js';
 
@@ -18,6 +21,9 @@ export const CONTRACT = {
   ...ADMIN_CONTRACT,
   ...CHANGES_CONTRACT,
   ...CMDB_CONTRACT,
+  ...ALERTS_CONTRACT,
+  ...CATALOG_CONTRACT,
+  ...PROBLEMS_CONTRACT,
 } as const;
 
 export type ContractKey = keyof typeof CONTRACT;

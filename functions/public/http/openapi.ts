@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { CATALOG_ITEM_STATUSES } from '../../catalog/model.js';
 import {
   APPROVAL_DECISIONS,
   APPROVAL_STAGES,
@@ -12,7 +13,7 @@ import { MAX_BODY_BYTES } from '../../shared/http/decode.js';
 import { PATH_ID_PATTERN } from '../../shared/http/pipeline.js';
 import { type FunctionName, ROUTES, type RouteDefinition, routeKey } from '../../shared/http/routes.js';
 import { problemSchema, withMeta } from '../../shared/http/schemas.js';
-import { INVERSE_LINK, TICKET_STATUSES } from '../../tickets/model.js';
+import { INVERSE_LINK, TASK_STATUSES, TICKET_STATUSES } from '../../tickets/model.js';
 import { CONTRACT, type RouteContract } from './all-contracts.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -26,7 +27,7 @@ export const TAGS: Record<FunctionName, { readonly name: string; readonly descri
   tickets: {
     name: 'tickets',
     description:
-      'Incidents, service requests and problems: lifecycle, comments, history and links; the SLA report',
+      'Incidents, service requests and problems: lifecycle, comments, history and links; agent queues, live queue counts and saved views; the SLA report',
   },
   attachments: {
     name: 'attachments',
@@ -45,6 +46,21 @@ export const TAGS: Record<FunctionName, { readonly name: string; readonly descri
     name: 'cmdb',
     description:
       'Configuration management: CIs, classes, typed relationships, impact analysis, and business and technical services',
+  },
+  alerts: {
+    name: 'alerts',
+    description:
+      'Monitoring integrations and alert intake (Alertmanager, CloudWatch, PagerDuty Events v2): alerts become incidents',
+  },
+  catalog: {
+    name: 'catalog',
+    description:
+      'The service catalog: items with JSON Schema forms, request submission, approvals and fulfilment tasks',
+  },
+  problems: {
+    name: 'problems',
+    description:
+      'Problem management: known errors with their workarounds, suggested on new incidents and applied to them',
   },
 };
 
@@ -94,9 +110,19 @@ const DEAD_TOKEN_REASONS = Object.keys({
  * Problem members whose values are a capability's closed set. Problem is declared in shared/,
  * which knows no capability, so the document narrows them here. Each path must exist.
  */
-/** Every status an `invalid_transition` names: tickets, changes, CIs and service portfolios. */
+/**
+ * Every status an `invalid_transition` names: tickets, changes, CIs, service portfolios, catalog
+ * items; and fulfilment tasks (`invalid_task_transition`).
+ */
 export const TRANSITION_STATUSES = [
-  ...new Set([...TICKET_STATUSES, ...CHANGE_STATUSES, ...CI_STATUSES, ...PORTFOLIO_STATUSES]),
+  ...new Set([
+    ...TICKET_STATUSES,
+    ...CHANGE_STATUSES,
+    ...CI_STATUSES,
+    ...PORTFOLIO_STATUSES,
+    ...CATALOG_ITEM_STATUSES,
+    ...TASK_STATUSES,
+  ]),
 ];
 
 const PROBLEM_ENUMS: readonly (readonly [path: string, values: readonly string[]])[] = [
@@ -267,7 +293,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       summary: contract.summary,
       description: operationDescription(contract, shape),
       tags: [TAGS[route.function].name],
-      ...(route.authenticated ? {} : { security: [] }),
+      ...(route.authenticated ? {} : { security: contract.security ?? [] }),
       parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(contract.body
         ? {
@@ -288,8 +314,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       description:
         'Incidents, service requests and problems, changes, SLAs and their configuration. Errors are ' +
         'RFC 9457 problem details with a stable `code` (docs/api.md#error-codes); API Gateway answers ' +
-        'its own 401, 429, 500 and 503 as `{"message": ...}`. Every route but /health and ' +
-        '/openapi.json takes a bearer JWT (docs/api.md#authentication-and-roles).',
+        'its own 401, 429, 500 and 503 as `{"message": ...}`. Every route but /health, ' +
+        '/openapi.json and alert intake (/alerts/..., integration credentials: docs/alerts.md#credentials) ' +
+        'takes a bearer JWT (docs/api.md#authentication-and-roles).',
     },
     servers: SERVERS,
     security: [{ bearer: [] }],
@@ -307,6 +334,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           description:
             "A JWT of the stack's identity provider (Cognito by default) whose groups claim carries an " +
             'Opsdesk role: requester, agent, approver or admin. Locally, `npm run -s token` mints one.',
+        },
+        integrationSecret: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'Alert intake (docs/alerts.md#credentials): the secret of a monitoring integration, shown once when it is created or rotated.',
+        },
+        integrationBasic: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            'Alert intake: HTTP Basic with any user name and the integration secret as the password (EventBridge API destinations, Alertmanager basic_auth).',
         },
       },
     },

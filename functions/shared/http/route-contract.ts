@@ -28,6 +28,11 @@ export interface RouteContract {
    * already. The text describes that answer in the document.
    */
   readonly existing?: string;
+  /**
+   * Routes outside the JWT authorizer: the OpenAPI security requirements they take instead (names
+   * of the document's securitySchemes); none: the route takes no credentials at all.
+   */
+  readonly security?: readonly Record<string, readonly string[]>[];
   /** Client-error statuses this route can answer besides 400/401/403. */
   readonly errors?: readonly number[];
 }

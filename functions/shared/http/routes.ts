@@ -3,7 +3,16 @@
  * points it at the entry's function; the local server matches requests against the same list; the
  * OpenAPI document is generated from it. Paths use API Gateway's `{param}` syntax.
  */
-export type FunctionName = 'public' | 'tickets' | 'attachments' | 'admin' | 'changes' | 'cmdb';
+export type FunctionName =
+  | 'public'
+  | 'tickets'
+  | 'attachments'
+  | 'admin'
+  | 'changes'
+  | 'cmdb'
+  | 'alerts'
+  | 'catalog'
+  | 'problems';
 
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -26,6 +35,24 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   { method: 'POST', path: '/tickets', function: 'tickets', authenticated: true, operationId: 'createTicket' },
   { method: 'GET', path: '/tickets', function: 'tickets', authenticated: true, operationId: 'listTickets' },
+  {
+    method: 'GET',
+    path: '/tickets/counts',
+    function: 'tickets',
+    authenticated: true,
+    operationId: 'countTickets',
+  },
+  { method: 'GET', path: '/views', function: 'tickets', authenticated: true, operationId: 'listViews' },
+  { method: 'POST', path: '/views', function: 'tickets', authenticated: true, operationId: 'createView' },
+  { method: 'GET', path: '/views/{id}', function: 'tickets', authenticated: true, operationId: 'getView' },
+  { method: 'PUT', path: '/views/{id}', function: 'tickets', authenticated: true, operationId: 'putView' },
+  {
+    method: 'DELETE',
+    path: '/views/{id}',
+    function: 'tickets',
+    authenticated: true,
+    operationId: 'deleteView',
+  },
   {
     method: 'GET',
     path: '/tickets/{id}',
@@ -288,6 +315,142 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'cmdb',
     authenticated: true,
     operationId: 'addServiceDependencies',
+  },
+  {
+    method: 'GET',
+    path: '/integrations',
+    function: 'alerts',
+    authenticated: true,
+    operationId: 'listIntegrations',
+  },
+  {
+    method: 'GET',
+    path: '/integrations/{id}',
+    function: 'alerts',
+    authenticated: true,
+    operationId: 'getIntegration',
+  },
+  {
+    method: 'PUT',
+    path: '/integrations/{id}',
+    function: 'alerts',
+    authenticated: true,
+    operationId: 'putIntegration',
+  },
+  {
+    method: 'POST',
+    path: '/integrations/{id}/secret',
+    function: 'alerts',
+    authenticated: true,
+    operationId: 'rotateIntegrationSecret',
+  },
+  // The service catalog, and the catalog's side of service requests (docs/catalog.md#routes).
+  {
+    method: 'GET',
+    path: '/catalog/items',
+    function: 'catalog',
+    authenticated: true,
+    operationId: 'listCatalogItems',
+  },
+  {
+    method: 'GET',
+    path: '/catalog/items/{id}',
+    function: 'catalog',
+    authenticated: true,
+    operationId: 'getCatalogItem',
+  },
+  {
+    method: 'PUT',
+    path: '/catalog/items/{id}',
+    function: 'catalog',
+    authenticated: true,
+    operationId: 'putCatalogItem',
+  },
+  {
+    method: 'POST',
+    path: '/catalog/items/{id}/requests',
+    function: 'catalog',
+    authenticated: true,
+    operationId: 'submitCatalogRequest',
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{id}/approvals',
+    function: 'catalog',
+    authenticated: true,
+    operationId: 'decideRequestApproval',
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{id}/tasks',
+    function: 'catalog',
+    authenticated: true,
+    operationId: 'listRequestTasks',
+  },
+  {
+    method: 'PATCH',
+    path: '/tickets/{id}/tasks/{stepId}',
+    function: 'catalog',
+    authenticated: true,
+    operationId: 'updateRequestTask',
+  },
+  // Alert intake: integration credentials instead of a token (docs/alerts.md#sending-alerts).
+  {
+    method: 'POST',
+    path: '/alerts/v2/enqueue',
+    function: 'alerts',
+    authenticated: false,
+    operationId: 'enqueuePagerDutyEvent',
+  },
+  {
+    method: 'POST',
+    path: '/alerts/{integrationId}',
+    function: 'alerts',
+    authenticated: false,
+    operationId: 'receiveAlerts',
+  },
+  // Known errors (docs/problems.md).
+  {
+    method: 'POST',
+    path: '/known-errors',
+    function: 'problems',
+    authenticated: true,
+    operationId: 'createKnownError',
+  },
+  {
+    method: 'GET',
+    path: '/known-errors',
+    function: 'problems',
+    authenticated: true,
+    operationId: 'listKnownErrors',
+  },
+  {
+    method: 'GET',
+    path: '/known-errors/{id}',
+    function: 'problems',
+    authenticated: true,
+    operationId: 'getKnownError',
+  },
+  {
+    method: 'PATCH',
+    path: '/known-errors/{id}',
+    function: 'problems',
+    authenticated: true,
+    operationId: 'updateKnownError',
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{id}/known-errors',
+    function: 'problems',
+    authenticated: true,
+    operationId: 'listKnownErrorSuggestions',
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{id}/known-errors/{keId}/apply',
+    function: 'problems',
+    authenticated: true,
+    operationId: 'applyKnownError',
   },
 ];
 

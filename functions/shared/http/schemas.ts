@@ -99,6 +99,14 @@ export const problemSchema = withMeta(
     ),
     ticketStatus: described(z.optional(z.string()), "409: the ticket's status that forbids the action"),
     changeStatus: described(z.optional(z.string()), "409: the change's status that forbids the action"),
+    itemStatus: described(
+      z.optional(z.string()),
+      "409 `catalog_item_not_published`: the catalog item's status (`draft` or `retired`)",
+    ),
+    group: described(
+      z.optional(z.string()),
+      '409 `approval_already_decided` / `approval_not_pending`: the approval group concerned',
+    ),
     pendingGroups: described(
       z.optional(z.array(z.string())),
       '409: the groups whose approval is pending on the change',

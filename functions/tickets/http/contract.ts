@@ -9,9 +9,15 @@ import {
   createTicketBody,
   historyPage,
   listTicketsQuery,
+  listViewsQuery,
+  ticketCountsQuery,
+  ticketCountsSchema,
   ticketPage,
   ticketSchema,
   updateTicketBody,
+  viewBody,
+  viewPage,
+  viewSchema,
 } from './schemas.js';
 
 /** Tickets, comments, history, links and the SLA report (the tickets function). */
@@ -25,11 +31,54 @@ export const TICKETS_CONTRACT = {
     errors: [409, 422],
   },
   'GET /tickets': {
-    summary: 'List tickets (requesters see only their own)',
+    summary: 'List tickets: agent queues (requesters see only their own)',
     description:
-      'Tickets newest first, filtered by any combination of the query parameters. Requesters get only the tickets they requested, whatever they pass. Follow `nextCursor` (with the same filters) until it is null; a page may hold fewer than `limit` items.',
+      'Tickets filtered by any combination of the query parameters (several values per filter comma-separated, up to 10; `assignee=none` and `group=none` for unassigned and ungrouped; date ranges; `slaBreached`) in the order `sort` names (default newest first). Each page is one indexed read per filter value, merged, plus at most one batch read (docs/api.md#lists-and-pagination); an unknown value, more than 10 values, a reversed date range or an unknown sort is 400 naming the parameter. `view` applies a saved view (agents). Requesters get only the tickets they requested, whatever they pass. Follow `nextCursor` (with the same query) until it is null; a cursor from another query is 400; a page may hold fewer than `limit` items.',
     query: listTicketsQuery,
     success: { status: 200, schema: ticketPage },
+    errors: [404],
+  },
+  'GET /tickets/counts': {
+    summary: 'Live queue counts by status, group, priority or assignee',
+    description:
+      'Agents, approvers and admins (requesters 403). How many tickets are in each bucket of `by`, optionally within the values of one other dimension (`by=status&group=net`, several values summed). Counters are kept exactly from the table stream within moments of each write; a read costs one item per bucket and filter value (docs/api.md#queue-counts).',
+    query: ticketCountsQuery,
+    success: { status: 200, schema: ticketCountsSchema },
+  },
+  'GET /views': {
+    summary: "Saved views: the caller's own, or those shared with a group",
+    description:
+      "Agents and admins. Without `group`, the caller's own views (personal and shared), newest first; with `group`, the views shared with it (members of the group and admins; 404 for an unknown group).",
+    query: listViewsQuery,
+    success: { status: 200, schema: viewPage },
+    errors: [404],
+  },
+  'POST /views': {
+    summary: 'Save a view (named filters and sort over GET /tickets)',
+    description:
+      'Agents and admins. `query` holds GET /tickets parameters, checked as GET /tickets checks them (400 at `query.<name>`). `group` shares it with a group the caller belongs to (admins: any). Apply it with `GET /tickets?view=<id>`. Answers the view with `Location` and `ETag`.',
+    body: viewBody,
+    success: { status: 201, schema: viewSchema, headers: ['Location', 'ETag'] },
+  },
+  'GET /views/{id}': {
+    summary: 'Read a saved view',
+    description: 'Its owner, members of the group it is shared with, and admins; anyone else gets 404.',
+    success: { status: 200, schema: viewSchema, headers: ['ETag'] },
+    errors: [404],
+  },
+  'PUT /views/{id}': {
+    summary: 'Replace a saved view',
+    description:
+      'Its owner or an admin (other readers 403). Replaces name, group and query; `If-Match` with its `ETag` guards against a concurrent change (412).',
+    body: viewBody,
+    success: { status: 200, schema: viewSchema, headers: ['ETag'] },
+    errors: [404, 412],
+  },
+  'DELETE /views/{id}': {
+    summary: 'Delete a saved view',
+    description: 'Its owner or an admin (other readers 403). 204.',
+    success: { status: 204 },
+    errors: [404],
   },
   'GET /tickets/{id}': {
     summary: 'Read a ticket',

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
+import { MAX_QUERY_LENGTH } from '../../search/analysis.js';
 import {
   described,
   groupId,
+  historyEntrySchema,
   identifier,
   isoTime,
   longText,
@@ -13,11 +15,15 @@ import {
 import { singleLine } from '../../shared/http/text.js';
 import { ticketSlaSchema } from '../../sla/http/schemas.js';
 import {
+  CANCEL_REASONS,
+  CASCADE_MODES,
   HOLD_REASONS,
   INVERSE_LINK,
   LINK_TYPES,
   RESOLUTION_CODES,
   SERVICE_ID_SOURCES,
+  SETTABLE_HOLD_REASONS,
+  TASK_STATUSES,
   TICKET_STATUSES,
   TICKET_TYPES,
   type TicketLink,
@@ -84,7 +90,7 @@ export const updateTicketBody = withMeta(
       impact: z.optional(level),
       urgency: z.optional(level),
       status: z.optional(z.enum(TICKET_STATUSES)),
-      holdReason: z.optional(z.enum(HOLD_REASONS)),
+      holdReason: z.optional(z.enum(SETTABLE_HOLD_REASONS)),
       resolution: z.optional(resolution),
       assignee: z.optional(z.nullable(identifier)),
       group: z.optional(z.nullable(groupId)),
@@ -96,6 +102,20 @@ export const updateTicketBody = withMeta(
       serviceId: described(
         z.optional(z.nullable(identifier)),
         'agents and admins only: the primary service, a live one (else 422 `service_not_live`); null clears it',
+      ),
+      knownErrorId: described(
+        z.optional(
+          z.string().check(z.regex(/^KE-\d{6,}$/, { message: 'must be a known error id such as KE-000001' })),
+        ),
+        'problems moving to `known_error`: an existing known error (docs/problems.md#problems)',
+      ),
+      workaround: described(
+        z.optional(z.string().check(z.minLength(1), z.maxLength(65_536))),
+        'problems moving to `known_error`: the same write publishes a known error with this workaround',
+      ),
+      cascade: described(
+        z.optional(z.enum(CASCADE_MODES)),
+        'problems moving to `resolved`: `none` (default), `awaiting_problem` (its incidents on hold awaiting it) or `all_open` (its open caused_by incidents)',
       ),
     })
     .check(z.refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })),
@@ -109,22 +129,64 @@ export const updateTicketBody = withMeta(
   },
 );
 
+/** A queue parameter as sent; functions/tickets/queue.ts parses it (400 naming the parameter). */
+const queueParam = z.string().check(z.maxLength(2048));
+
 export const listTicketsQuery = withMeta(
   z.strictObject({
     ...pageQuery,
-    type: described(z.optional(z.enum(TICKET_TYPES)), 'only tickets of this type'),
-    status: described(z.optional(z.enum(TICKET_STATUSES)), 'only tickets in this status'),
-    priority: described(
-      z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(5))),
-      'only tickets of this priority, 1 (P1, highest) to 5',
+    q: described(
+      z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_QUERY_LENGTH))),
+      'full-text search over title, description, comments and mail subjects (internal comments for staff only): every word must match (stemmed, accents ignored); ticket ids and email addresses match exactly; results are ranked by relevance, narrowed by the other filters (docs/search.md)',
     ),
-    assignee: described(z.optional(identifier), 'only tickets assigned to this user id'),
-    group: described(z.optional(groupId), 'only tickets assigned to this group'),
+    type: described(
+      z.optional(queueParam),
+      `only tickets of these types (comma-separated, up to 10): ${TICKET_TYPES.join(', ')}`,
+    ),
+    status: described(
+      z.optional(queueParam),
+      `only tickets in these statuses (comma-separated, up to 10): ${TICKET_STATUSES.join(', ')}`,
+    ),
+    priority: described(
+      z.optional(queueParam),
+      'only tickets of these priorities, 1 (P1, highest) to 5, e.g. `1,2`',
+    ),
+    assignee: described(
+      z.optional(queueParam),
+      'only tickets assigned to these user ids; `none`: unassigned (comma-separated, up to 10)',
+    ),
+    group: described(
+      z.optional(queueParam),
+      'only tickets of these groups; `none`: in no group (comma-separated, up to 10)',
+    ),
     requester: described(
       z.optional(identifier),
       "only tickets requested by this user id (a requester's own lists ignore it: they only ever see theirs)",
     ),
     ciId: described(z.optional(identifier), 'only tickets affecting this CI'),
+    source: described(z.optional(queueParam), 'only tickets from these channels: api, email, alert'),
+    serviceId: described(z.optional(queueParam), 'only tickets whose primary service is one of these'),
+    createdFrom: described(
+      z.optional(queueParam),
+      'only tickets created at or after this instant (ISO 8601, UTC)',
+    ),
+    createdTo: described(
+      z.optional(queueParam),
+      'only tickets created at or before this instant; not before `createdFrom`',
+    ),
+    updatedSince: described(z.optional(queueParam), 'only tickets updated at or after this instant'),
+    slaBreached: described(
+      z.optional(queueParam),
+      '`true`: only tickets with a breached SLA clock; `false`: none',
+    ),
+    sort: described(
+      z.optional(queueParam),
+      'newest (default), oldest (created), updated (last updated first), priority (P1 first, then oldest), sla (next SLA due time first, overdue ones before; none due last)',
+    ),
+    view: described(
+      z.optional(identifier),
+      'agents: apply this saved view (its filters and sort; parameters sent alongside are 400)',
+    ),
   }),
   { id: 'ListTicketsQuery' },
 );
@@ -161,6 +223,31 @@ export const addLinkBody = withMeta(
       { type: 'affects', targetId: 'vpn-gateway-1' },
     ],
   },
+);
+
+export const requestApprovalSchema = withMeta(
+  z.object({
+    group: z.string(),
+    decision: z.nullable(z.enum(['approve', 'reject'])),
+    approver: z.nullable(z.string()),
+    comment: z.nullable(z.string()),
+    decidedAt: z.nullable(isoTime),
+  }),
+  { id: 'RequestApproval' },
+);
+
+export const requestTaskSchema = withMeta(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    groupId: z.string(),
+    after: z.array(z.string()),
+    instructions: z.nullable(z.string()),
+    status: z.enum(TASK_STATUSES),
+    assignee: z.nullable(z.string()),
+    notes: z.nullable(z.string()),
+  }),
+  { id: 'RequestTask' },
 );
 
 export const ticketSchema = withMeta(
@@ -212,6 +299,71 @@ export const ticketSchema = withMeta(
         targetId: z.string(),
       }),
     ),
+    suggestedKnownErrors: described(
+      z.optional(
+        z.array(
+          z.object({
+            id: z.string(),
+            score: z.int(),
+            matchedOn: z.array(
+              z.union([
+                z.object({ ciId: z.string() }),
+                z.object({ serviceId: z.string() }),
+                z.object({ errorCode: z.string() }),
+              ]),
+            ),
+          }),
+        ),
+      ),
+      'read-only, agents only: published known errors matching the incident at creation, best first (at most 5)',
+    ),
+    knownErrorId: described(
+      z.optional(z.nullable(z.string())),
+      'problems: the known error recording the workaround; null otherwise',
+    ),
+    cascade: described(
+      z.optional(
+        z.nullable(
+          z.object({
+            mode: z.enum(CASCADE_MODES),
+            pending: z.array(z.string()),
+            skipped: z.array(z.string()),
+          }),
+        ),
+      ),
+      'problems: the cascade its last resolution asked for: incidents being resolved (`pending`) and those left as they were (`skipped`); null otherwise',
+    ),
+    catalogItem: described(
+      z.nullable(z.object({ id: z.string(), version: z.int() })),
+      'a catalog request: its item, pinned at the version submitted against (docs/catalog.md#requests); null otherwise',
+    ),
+    form: described(
+      z.nullable(z.record(z.string(), z.unknown())),
+      "a catalog request's form as submitted; null otherwise",
+    ),
+    approvals: described(
+      z.array(requestApprovalSchema),
+      "a catalog request's approvals, one per group; empty when none is needed",
+    ),
+    approvalTerms: described(
+      z.nullable(
+        z.object({
+          policy: z.enum(['all', 'any']),
+          escalateAt: isoTime,
+          expireAt: isoTime,
+          escalatedAt: z.nullable(isoTime),
+        }),
+      ),
+      'policy and due times of `approvals`; null when there are none',
+    ),
+    tasks: described(
+      z.array(requestTaskSchema),
+      "a catalog request's fulfilment tasks (GET /tickets/{id}/tasks); empty otherwise",
+    ),
+    cancelReason: described(
+      z.nullable(z.enum(CANCEL_REASONS)),
+      'why the ticket was cancelled automatically (an approval rejected or expired); null otherwise',
+    ),
     version: z.int().check(z.gte(1)),
   }),
   { id: 'Ticket' },
@@ -230,19 +382,102 @@ export const commentSchema = withMeta(
   { id: 'Comment' },
 );
 
-export const historySchema = withMeta(
-  z.object({
-    id: z.string(),
-    recordId: z.string(),
-    at: isoTime,
-    actor: z.object({ id: z.string(), name: z.nullable(z.string()) }),
-    action: z.enum(['created', 'updated', 'commented', 'linked', 'sla']),
-    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
-    events: z.array(z.object({ detailType: z.string(), detail: z.record(z.string(), z.unknown()) })),
-  }),
-  { id: 'HistoryEntry' },
+export const historySchema = historyEntrySchema(
+  ['created', 'updated', 'commented', 'linked', 'sla'],
+  'HistoryEntry',
 );
 
 export const ticketPage = pageOf(ticketSchema, 'TicketPage');
 export const commentPage = pageOf(commentSchema, 'CommentPage');
 export const historyPage = pageOf(historySchema, 'HistoryPage');
+
+export const ticketCountsQuery = withMeta(
+  z.strictObject({
+    by: described(
+      z.string().check(z.maxLength(64)),
+      'the dimension counted: status, group, priority or assignee',
+    ),
+    status: described(
+      z.optional(z.string().check(z.maxLength(2048))),
+      'count only tickets in these statuses (comma-separated)',
+    ),
+    group: described(
+      z.optional(z.string().check(z.maxLength(2048))),
+      'count only tickets of these groups; `none`: in no group',
+    ),
+    priority: described(
+      z.optional(z.string().check(z.maxLength(2048))),
+      'count only tickets of these priorities',
+    ),
+    assignee: described(
+      z.optional(z.string().check(z.maxLength(2048))),
+      'count only tickets of these assignees; `none`: unassigned',
+    ),
+  }),
+  { id: 'TicketCountsQuery' },
+);
+
+export const ticketCountsSchema = withMeta(
+  z.object({
+    by: z.enum(['status', 'group', 'priority', 'assignee']),
+    buckets: described(
+      z.array(z.object({ value: z.string(), count: z.int() })),
+      'one per bucket (`none` for no group or assignee); statuses and priorities all listed, groups and assignees only those with tickets, largest first',
+    ),
+    total: z.int(),
+  }),
+  { id: 'TicketCounts' },
+);
+
+const viewQuery = described(
+  z.record(z.string().check(z.minLength(1), z.maxLength(32)), z.string().check(z.maxLength(2048))),
+  'the queue parameters of GET /tickets (status, group, assignee, priority, sort, …) as strings; each is checked as GET /tickets checks it (400 at `query.<name>`)',
+);
+
+export const viewBody = withMeta(
+  z.strictObject({
+    name: singleLine(100, 1),
+    group: described(
+      z.optional(z.nullable(groupId)),
+      'share with this group (you must be a member, unless an admin); null or absent: personal',
+    ),
+    query: viewQuery,
+  }),
+  {
+    id: 'SavedViewInput',
+    examples: [
+      {
+        name: 'Unassigned P1–P2 incidents, next breach first',
+        group: 'service-desk',
+        query: { type: 'incident', priority: '1,2', assignee: 'none', group: 'service-desk', sort: 'sla' },
+      },
+    ],
+  },
+);
+
+export const viewSchema = withMeta(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    owner: z.string(),
+    group: z.nullable(z.string()),
+    query: z.record(z.string(), z.string()),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    version: z.int().check(z.gte(1)),
+  }),
+  { id: 'SavedView' },
+);
+
+export const listViewsQuery = withMeta(
+  z.strictObject({
+    ...pageQuery,
+    group: described(
+      z.optional(groupId),
+      "the views shared with this group (members and admins); absent: the caller's own",
+    ),
+  }),
+  { id: 'ListViewsQuery' },
+);
+
+export const viewPage = pageOf(viewSchema, 'SavedViewPage');

@@ -1,13 +1,13 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
-import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
-import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
-import { counterKey, HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
+import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
+import { counterKey, HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import {
@@ -20,14 +20,18 @@ import { mergedPage } from '../../shared/merged-pages.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
 import { TICKET_PREFIX, withTicketDefaults } from '../model.js';
+import type { TicketFacets } from '../queue.js';
 import {
   COMMENT_PREFIX,
+  changedQueueItems,
   ciMembershipKey,
   commentKey,
-  forRequester,
-  indexForQuery,
-  REQUESTER_MERGE_KEYS,
-  requesterPartitions,
+  entryAccepted,
+  entryMergeKeys,
+  type ListedEntry,
+  planQuery,
+  type QueryPlan,
+  readAhead,
   SLA_PARTITION,
   ticketIndexKeys,
   ticketKey,
@@ -142,17 +146,14 @@ export class DynamoTicketRepository implements TicketStore {
       if (!next.has(ciId))
         actions.push({ Delete: { TableName: this.tableName, Key: ciMembershipKey(after.id, ciId) } });
     }
+    for (const item of changedQueueItems(before, after)) {
+      actions.push({ Put: { TableName: this.tableName, Item: item } });
+    }
     return actions;
   }
 
   private historyPut(recordPk: string, history: HistoryEntry): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...historyKey(recordPk, history.at, history.id), ...packHistoryEvents(history) },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    };
+    return historyPutAction(this.tableName, recordPk, history);
   }
 
   private commentPut(comment: Comment): TransactItem {
@@ -165,22 +166,78 @@ export class DynamoTicketRepository implements TicketStore {
     };
   }
 
-  list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
-    const requesters = requesterPartitions(query);
-    if (requesters) {
-      return mergedPage(
-        requesters,
-        page,
-        (requester, request) => this.list(forRequester(query, requester), request),
-        REQUESTER_MERGE_KEYS,
-      );
+  async list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
+    const plan = planQuery(query);
+    const merged = await mergedPage(
+      plan.partitions,
+      page,
+      (partition, request) => this.readPartition(plan, partition, request, query),
+      entryMergeKeys(plan.descending),
+    );
+    // Queue items and CI memberships name their tickets: the page's are read in one batch.
+    const missing = merged.items.filter((entry) => !entry.ticket).map((entry) => entry.id);
+    const fetched = new Map((missing.length > 0 ? await this.getMany(missing) : []).map((t) => [t.id, t]));
+    const items = merged.items
+      .map((entry) => entry.ticket ?? fetched.get(entry.id))
+      .filter((ticket): ticket is Ticket => ticket !== undefined && matchesQuery(ticket, query));
+    return { ...merged, items };
+  }
+
+  /** One partition of the plan's index, narrowed by what its items tell of their tickets. */
+  private readPartition(
+    plan: QueryPlan,
+    partition: string,
+    page: PageRequest,
+    query: TicketQuery,
+  ): Promise<Page<ListedEntry>> {
+    const index = INDEXES[plan.index];
+    const names: Record<string, string> = { '#pk': index.partitionKey };
+    const values: Record<string, unknown> = { ':pk': partition };
+    let condition = '#pk = :pk';
+    const { from, to } = plan.range ?? {};
+    if (from !== undefined || to !== undefined) {
+      names['#sk'] = LIST_SORT_KEY;
+      if (from !== undefined) values[':from'] = from;
+      if (to !== undefined) values[':to'] = to;
+      condition +=
+        from !== undefined && to !== undefined
+          ? ' AND #sk BETWEEN :from AND :to'
+          : from !== undefined
+            ? ' AND #sk >= :from'
+            : ' AND #sk <= :to';
     }
-    const listed = listFromIndex<Ticket>(this.dynamo, this.tableName, indexForQuery(query), page, {
-      matches: (ticket) => matchesQuery(ticket, query),
-      membershipId: 'ticketId',
-      getMany: (ids) => this.getMany(ids),
-    });
-    return listed.then((result) => ({ ...result, items: result.items.map(withTicketDefaults) }));
+    const input = {
+      TableName: this.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: !plan.descending,
+    };
+    const entryOf = (item: Record<string, unknown>): ListedEntry => {
+      const key = {
+        PK: item.PK,
+        SK: item.SK,
+        [index.partitionKey]: item[index.partitionKey],
+        [LIST_SORT_KEY]: item[LIST_SORT_KEY],
+      };
+      if (plan.projected) return { id: String(item.ticketId), key, facets: item.facets as TicketFacets };
+      if (plan.index === 'byCi' && !plan.composite) return { id: String(item.ticketId), key };
+      const ticket = ticketOf(item);
+      return { id: ticket.id, key, ticket };
+    };
+    return readAhead(
+      plan,
+      page,
+      async (limit, startKey) => {
+        const out = await this.dynamo.send(
+          new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: startKey }),
+        );
+        const items = (out.Items ?? []).map(entryOf);
+        return out.LastEvaluatedKey ? { items, lastKey: out.LastEvaluatedKey } : { items };
+      },
+      (entry) => entryAccepted(entry, query),
+    );
   }
 
   /** One BatchGetItem (a page is at most 100 ids), keeping the order of `ids`. */

@@ -10,11 +10,16 @@ import { mergedPage } from '../../shared/merged-pages.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
 import { TICKET_PREFIX } from '../model.js';
+import type { TicketFacets } from '../queue.js';
 import {
-  forRequester,
-  indexForQuery,
-  REQUESTER_MERGE_KEYS,
-  requesterPartitions,
+  changedQueueItems,
+  entryAccepted,
+  entryMergeKeys,
+  type ListedEntry,
+  planQuery,
+  type QueryPlan,
+  queueItems,
+  readAhead,
   ticketIndexKeys,
 } from './ticket-keys.js';
 import { matchesQuery, type TicketQuery, type TicketStore, type TicketWrite } from './ticket-store.js';
@@ -46,6 +51,8 @@ export class InMemoryTicketStore implements TicketStore {
   private readonly histories = new Map<string, Map<string, HistoryEntry>>();
   /** ciId → ticketId → the membership item's list sort key. */
   private readonly ciMembers = new Map<string, Map<string, string>>();
+  /** ticketId → its queue items (ticket-keys.ts `queueItems`), as the table holds them. */
+  private readonly queue = new Map<string, Record<string, unknown>[]>();
   private readonly sequences = new Map<string, number>();
   /** Request tokens of the commits that landed, with what they wrote. */
   private readonly requestTokens = new Map<string, string>();
@@ -123,6 +130,7 @@ export class InMemoryTicketStore implements TicketStore {
 
   private apply({ before, after, history, comment }: TicketWrite): void {
     this.tickets.set(after.id, { ticket: after, indexKeys: ticketIndexKeys(after) });
+    this.queue.set(after.id, storedCopy(queueItems(after)));
     childrenOf(this.histories, after.id).set(historySortKey(history), history);
     if (comment) childrenOf(this.comments, comment.ticketId).set(commentSortKey(comment), comment);
     // Membership items move with the difference between the ciIds read and written, as in DynamoDB.
@@ -137,49 +145,70 @@ export class InMemoryTicketStore implements TicketStore {
   }
 
   async list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>> {
-    const requesters = requesterPartitions(query);
-    if (requesters) {
-      return mergedPage(
-        requesters,
-        page,
-        (requester, request) => this.list(forRequester(query, requester), request),
-        REQUESTER_MERGE_KEYS,
-      );
-    }
-    const target = indexForQuery(query);
-    const index = INDEXES[target.index];
-    if (target.index === 'byCi') {
-      // Membership items name the ticket; the tickets are read in one batch, then narrowed.
-      const members = [...(this.ciMembers.get(query.ciId!) ?? new Map<string, string>())];
-      const memberships = memoryQueryPage(
-        {
-          entries: members.map(([ticketId, listSk]) => ({
-            sortKey: listSk,
-            key: {
-              PK: `TICKET#${ticketId}`,
-              SK: `CI#${query.ciId}`,
-              [index.partitionKey]: target.value,
-              [LIST_SORT_KEY]: listSk,
+    const plan = planQuery(query);
+    const merged = await mergedPage(
+      plan.partitions,
+      page,
+      async (partition, request) => this.readPartition(plan, partition, request, query),
+      entryMergeKeys(plan.descending),
+    );
+    const items = merged.items
+      .map((entry) => entry.ticket ?? this.tickets.get(entry.id)?.ticket)
+      .filter((ticket): ticket is Ticket => ticket !== undefined && matchesQuery(ticket, query))
+      .map(storedCopy);
+    return { ...merged, items };
+  }
+
+  /** One index partition as the DynamoDB adapter reads it: same items, keys, order and page bounds. */
+  private async readPartition(
+    plan: QueryPlan,
+    partition: string,
+    page: PageRequest,
+    query: TicketQuery,
+  ): Promise<Page<ListedEntry>> {
+    const index = INDEXES[plan.index];
+    const inRange = (sortKey: string) =>
+      (plan.range?.from === undefined || compareKeys(sortKey, plan.range.from) >= 0) &&
+      (plan.range?.to === undefined || compareKeys(sortKey, plan.range.to) <= 0);
+    const entries: QueryEntry<ListedEntry>[] = [];
+    const add = (pk: string, sk: string, id: string, extra: Partial<ListedEntry>, sortKey: string) => {
+      if (!inRange(sortKey)) return;
+      const key = { PK: pk, SK: sk, [index.partitionKey]: partition, [LIST_SORT_KEY]: sortKey };
+      entries.push({ sortKey, key, value: { id, key, ...extra } });
+    };
+    if (plan.projected) {
+      for (const items of this.queue.values()) {
+        for (const item of items) {
+          if (item[index.partitionKey] !== partition) continue;
+          add(
+            String(item.PK),
+            String(item.SK),
+            String(item.ticketId),
+            {
+              facets: item.facets as TicketFacets,
             },
-            value: ticketId,
-          })),
-          sortAttribute: LIST_SORT_KEY,
-          descending: true,
-        },
-        page.limit,
-        page.startKey,
-        (ticketId) => ticketId,
-      );
-      const tickets = memberships.items
-        .map((id) => this.tickets.get(id)?.ticket)
-        .filter((ticket): ticket is Ticket => ticket !== undefined && matchesQuery(ticket, query));
-      return { ...memberships, items: tickets.map(storedCopy) };
+            String(item[LIST_SORT_KEY]),
+          );
+        }
+      }
+    } else if (plan.index === 'byCi' && !plan.composite) {
+      const ciId = partition.slice('ticket#'.length);
+      for (const [ticketId, listSk] of this.ciMembers.get(ciId) ?? []) {
+        add(`TICKET#${ticketId}`, `CI#${ciId}`, ticketId, {}, listSk);
+      }
+    } else {
+      for (const { ticket, indexKeys } of this.tickets.values()) {
+        if (indexKeys[index.partitionKey] !== partition) continue;
+        add(`TICKET#${ticket.id}`, 'TICKET', ticket.id, { ticket }, indexKeys[LIST_SORT_KEY]!);
+      }
     }
-    return memoryQueryPage(
-      this.indexQuery(index, (keys) => keys[index.partitionKey] === target.value, true),
-      page.limit,
-      page.startKey,
-      (ticket) => (matchesQuery(ticket, query) ? storedCopy(ticket) : undefined),
+    const sorted = { entries, sortAttribute: LIST_SORT_KEY, descending: plan.descending };
+    // One DynamoDB query per round: memoryQueryPage with nothing discarded reads exactly `limit`.
+    return readAhead(
+      plan,
+      page,
+      async (limit, startKey) => memoryQueryPage(sorted, limit, startKey, (entry) => entry),
+      (entry) => entryAccepted(entry, query),
     );
   }
 
@@ -289,6 +318,7 @@ function itemKeys({ before, after, history, comment }: TicketWrite): string[] {
   const next = new Set(after.ciIds);
   for (const ciId of next) if (!previous.has(ciId)) keys.push(`${pk} CI#${ciId}`);
   for (const ciId of previous) if (!next.has(ciId)) keys.push(`${pk} CI#${ciId}`);
+  for (const item of changedQueueItems(before, after)) keys.push(`${pk} ${String(item.SK)}`);
   return keys;
 }
 

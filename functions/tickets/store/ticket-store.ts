@@ -1,34 +1,12 @@
 import type { Page, PageRequest } from '../../shared/store.js';
-import type { Comment, HistoryEntry, Ticket, TicketStatus, TicketType } from '../model.js';
+import type { Comment, HistoryEntry, Ticket, TicketType } from '../model.js';
+import { facetsOf, matchesFacets, type TicketQuery } from '../queue.js';
 
-/** The list filters of docs/api.md#lists-and-pagination; each is served by an index, the rest narrow that one query. */
-export interface TicketQuery {
-  readonly type?: TicketType;
-  readonly status?: TicketStatus;
-  readonly priority?: number;
-  readonly assignee?: string;
-  readonly group?: string;
-  readonly requester?: string;
-  /**
-   * Any of these requesters: one list over several byRequester partitions, newest first (a
-   * requester's own tickets under their id and their person ids; at most a few, each one query).
-   */
-  readonly requesters?: readonly string[];
-  readonly ciId?: string;
-}
+export type { TicketQuery } from '../queue.js';
 
 /** Whether a ticket satisfies every filter of the query (every store adapter narrows by this). */
 export function matchesQuery(ticket: Ticket, query: TicketQuery): boolean {
-  return (
-    (query.type === undefined || ticket.type === query.type) &&
-    (query.status === undefined || ticket.status === query.status) &&
-    (query.priority === undefined || ticket.priority === query.priority) &&
-    (query.assignee === undefined || ticket.assignee === query.assignee) &&
-    (query.group === undefined || ticket.group === query.group) &&
-    (query.requester === undefined || ticket.requester.id === query.requester) &&
-    (query.requesters === undefined || query.requesters.includes(ticket.requester.id)) &&
-    (query.ciId === undefined || ticket.ciIds.includes(query.ciId))
-  );
+  return matchesFacets(facetsOf(ticket), query);
 }
 
 /**
@@ -73,6 +51,10 @@ export interface TicketStore {
    * A `companion` this store can carry joins the same transaction (see CommitCompanion).
    */
   commit(writes: readonly TicketWrite[], companion?: CommitCompanion): Promise<void>;
+  /**
+   * A page of the query in its sort (newest first by default), from the index partitions
+   * ticket-keys.ts `planQuery` names, merged, narrowed by the other filters.
+   */
   list(query: TicketQuery, page: PageRequest): Promise<Page<Ticket>>;
   listComments(ticketId: string, page: PageRequest, options: { publicOnly: boolean }): Promise<Page<Comment>>;
   listHistory(ticketId: string, page: PageRequest): Promise<Page<HistoryEntry>>;

@@ -386,11 +386,20 @@ export function ticketStoreContract(name: string, makeStore: () => Promise<Ticke
           await create({ id: `INC-00032${i}`, requester, createdAt: at(i) });
         }
         await create({ id: 'INC-000327', requester, createdAt: at(7), assignee: 'ann' });
-        // requester is the index; assignee narrows. Limit 1: a page reads at most five items.
+        // requester is the index; assignee narrows. Limit 1: a narrowed page reads ahead four items a
+        // query, three queries at most, and resumes right after the ticket it gives.
         const query = { requester: 'sparse', assignee: 'ann' };
         const { items, pages } = await readAll((page) => store.list(query, page), 1);
         expect(items.map((t) => t.id)).toEqual(['INC-000327', 'INC-000320']);
-        expect(pages.map((page) => page.length)).toEqual([1, 0, 1, 0]);
+        expect(pages.map((page) => page.length)).toEqual([1, 1]);
+        for (let i = 8; i <= 9; i++) await create({ id: `INC-00032${i}`, requester, createdAt: at(i) });
+        for (let i = 0; i <= 9; i++) await create({ id: `INC-00033${i}`, requester, createdAt: at(-20 + i) });
+        for (let i = 0; i <= 4; i++) await create({ id: `INC-00031${i}`, requester, createdAt: at(-26 + i) });
+        await create({ id: 'INC-000319', requester, createdAt: at(-30), assignee: 'ann' });
+        // Past twelve discarded tickets (three queries of four) a page comes back empty, with a resume key.
+        const sparse = await readAll((page) => store.list(query, page), 1);
+        expect(sparse.items.map((t) => t.id)).toEqual(['INC-000327', 'INC-000320', 'INC-000319']);
+        expect(sparse.pages.map((page) => page.length)).toEqual([1, 1, 0, 1, 0]);
       });
 
       it('several requesters list as one, newest first, each page resuming every partition where it stopped', async () => {

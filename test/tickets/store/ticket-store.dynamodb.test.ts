@@ -4,11 +4,20 @@ import { DynamoTicketRepository } from '../../../functions/tickets/store/dynamod
 import { ticketIndexKeys, ticketKey } from '../../../functions/tickets/store/ticket-keys.js';
 import { ticket } from '../../domain/fixtures.js';
 import { createTestTable } from '../../support/dynamodb.js';
+import { ticketQueueContract } from './ticket-queues.contract.js';
 import { ticketStoreContract } from './ticket-store.contract.js';
 
 // The same contract against DynamoDB Local (integration project): a fresh table per test.
 ticketStoreContract('DynamoTicketRepository', async () => {
   const table = await createTestTable('tickets');
+  return {
+    store: new DynamoTicketRepository(table.dynamo, table.tableName),
+    cleanup: () => table.drop(),
+  };
+});
+
+ticketQueueContract('DynamoTicketRepository', async () => {
+  const table = await createTestTable('queues');
   return {
     store: new DynamoTicketRepository(table.dynamo, table.tableName),
     cleanup: () => table.drop(),

@@ -1,0 +1,224 @@
+/**
+ * Known errors on ticket create (docs/performance.md "Known errors"): what suggesting published
+ * known errors costs a ticket create, against DynamoDB Local, through the same services and
+ * wiring the tickets function assembles (TicketService with the per-container published index).
+ *
+ * Rows: an incident naming 2 CIs when no published error matches; the same when 3 published errors
+ * match (warm: the container's copy of the index is current); the first create after an error was
+ * published (cold: the index version moved, the copy is read again); applying a known error with
+ * `resolve: true`. Every DynamoDB call is counted on a wrapped `send`: calls by command and
+ * sequential round trips (the longest chain of calls each started after the one before answered).
+ * `npm run bench` runs it (BENCH_SKIP=problems skips it); `npx tsx bench/problems-csat.ts` alone.
+ * CSAT (SPEC §15) is not built yet; its row (a survey answer as one conditional transaction) comes
+ * with it.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClient } from '../bin/local/aws-clients.js';
+import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
+import { ensureTable } from '../bin/local/table.js';
+import { CiService } from '../functions/cmdb/ci-service.js';
+import { ClassCatalogue } from '../functions/cmdb/class-catalogue.js';
+import { putCiBody } from '../functions/cmdb/http/schemas.js';
+import { ciDirectory, cmdbStore } from '../functions/cmdb/store/wiring.js';
+import { groupStore } from '../functions/groups/store/wiring.js';
+import { KnownErrorApplication } from '../functions/problems/apply-service.js';
+import { KnownErrorService } from '../functions/problems/known-error-service.js';
+import { knownErrorStore, knownErrorsForTickets } from '../functions/problems/store/wiring.js';
+import { seedDefaults } from '../functions/seed/defaults.js';
+import type { Caller } from '../functions/shared/authz.js';
+import { systemClock } from '../functions/shared/clock/clock.js';
+import { idsOn } from '../functions/shared/clock/ids.js';
+import { SchemaValidators } from '../functions/shared/json-schema/compiled.js';
+import { documentClient } from '../functions/shared/wiring/aws.js';
+import type { TableDeps } from '../functions/shared/wiring/deps.js';
+import { slaConfigStore } from '../functions/sla/store/wiring.js';
+import { TicketService } from '../functions/tickets/service.js';
+import { ticketStore } from '../functions/tickets/store/wiring.js';
+import { sequentialRoundTrips } from './email.js';
+import { progress } from './progress.js';
+
+interface Call {
+  command: string;
+  start: number;
+  end: number;
+}
+
+export interface ProblemsRow {
+  operation: string;
+  calls: number;
+  sequential: number;
+  byCommand: Record<string, number>;
+  ms: number;
+  /** Suggestions stored on the ticket (create rows). */
+  suggested: number | null;
+}
+
+function countCalls(dynamo: DynamoDBDocumentClient): { log: Call[] | undefined } {
+  const counter: { log: Call[] | undefined } = { log: undefined };
+  const target = dynamo as unknown as { send: (command: object, ...rest: unknown[]) => Promise<unknown> };
+  const original = target.send.bind(target);
+  target.send = async (command, ...rest) => {
+    const log = counter.log;
+    if (!log) return original(command, ...rest);
+    const start = performance.now();
+    try {
+      return await original(command, ...rest);
+    } finally {
+      log.push({ command: command.constructor.name.replace(/Command$/, ''), start, end: performance.now() });
+    }
+  };
+  return counter;
+}
+
+const SAMPLES = Number(process.env.BENCH_PROBLEMS_SAMPLES ?? 5);
+
+export async function benchProblems(): Promise<ProblemsRow[]> {
+  const local = await startDynamoDbLocal({});
+  const client = localDynamoClient(local.endpoint);
+  const tableName = `problems-bench-${Date.now()}`;
+  try {
+    await ensureTable(client, tableName);
+    const dynamo = documentClient(client);
+    const deps: TableDeps = { dynamo, tableName, clock: systemClock };
+    await seedDefaults(deps);
+    const counter = countCalls(dynamo);
+    const newId = idsOn(systemClock);
+    const agent: Caller = { id: 'bench', roles: new Set(['agent']), email: null, name: 'Bench' };
+    const cmdb = cmdbStore(deps);
+    const cis = new CiService(
+      cmdb,
+      new ClassCatalogue(cmdb, systemClock),
+      groupStore(deps),
+      new SchemaValidators(),
+      systemClock,
+      newId,
+    );
+    for (const id of ['app-1', 'db-1', 'web-1', 'web-2']) {
+      await cis.put(agent, id, putCiBody.parse({ class: 'application', name: id }) as never, undefined);
+    }
+    const tickets = new TicketService(
+      ticketStore(deps),
+      groupStore(deps),
+      slaConfigStore(deps),
+      ciDirectory(deps),
+      systemClock,
+      newId,
+      { ...knownErrorsForTickets(deps) },
+    );
+    const knownErrors = new KnownErrorService(knownErrorStore(deps), ciDirectory(deps), systemClock, newId);
+    const application = new KnownErrorApplication(
+      ticketStore(deps),
+      knownErrorStore(deps),
+      slaConfigStore(deps),
+      systemClock,
+      newId,
+    );
+
+    const measure = async <T>(act: () => Promise<T>): Promise<{ value: T; calls: Call[]; ms: number }> => {
+      const log: Call[] = [];
+      counter.log = log;
+      const started = performance.now();
+      try {
+        const value = await act();
+        return { value, calls: log, ms: performance.now() - started };
+      } finally {
+        counter.log = undefined;
+      }
+    };
+    const row = (
+      operation: string,
+      runs: { calls: Call[]; ms: number; suggested: number | null }[],
+    ): ProblemsRow => {
+      const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+      const byCommand: Record<string, number> = {};
+      for (const call of median.calls) byCommand[call.command] = (byCommand[call.command] ?? 0) + 1;
+      return {
+        operation,
+        calls: median.calls.length,
+        sequential: Math.max(...runs.map((r) => sequentialRoundTrips(r.calls))),
+        byCommand,
+        ms: Math.round(median.ms * 10) / 10,
+        suggested: median.suggested,
+      };
+    };
+    const create = (ciIds: string[]) =>
+      measure(() => tickets.create(agent, { type: 'incident', title: 'Bench incident', ciIds }));
+
+    // Warm the per-container caches (services, SLA configuration, the index copy) once.
+    await tickets.create(agent, { type: 'incident', title: 'warm-up', ciIds: ['web-1', 'web-2'] });
+    const rows: ProblemsRow[] = [];
+    progress('known errors: ticket create without matching known errors');
+    const none = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const r = await create(['web-1', 'web-2']);
+      none.push({ ...r, suggested: r.value.suggestedKnownErrors.length });
+    }
+    rows.push(row('create incident, 2 CIs, no matching known error', none));
+
+    progress('known errors: publish 3, first create after (index read again)');
+    const published: { id: string }[] = [];
+    for (const title of ['a', 'b', 'c']) {
+      published.push(
+        await knownErrors.create(agent, {
+          title,
+          workaround: 'Restart',
+          ciIds: ['app-1', 'db-1'],
+          status: 'published',
+        }),
+      );
+    }
+    const cold = await create(['app-1', 'db-1']);
+    rows.push(
+      row('create incident, 2 CIs, first after a publish (cold index)', [
+        { ...cold, suggested: cold.value.suggestedKnownErrors.length },
+      ]),
+    );
+    progress('known errors: ticket create with 3 matching known errors');
+    const matching = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const r = await create(['app-1', 'db-1']);
+      matching.push({ ...r, suggested: r.value.suggestedKnownErrors.length });
+    }
+    rows.push(row('create incident, 2 CIs, 3 matching known errors', matching));
+
+    progress('known errors: apply with resolve');
+    const applies = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const incident = await tickets.create(agent, { type: 'incident', title: 'to apply' });
+      const r = await measure(() =>
+        application.apply(agent, incident.id, published[0]!.id, { visibility: 'public', resolve: true }),
+      );
+      applies.push({ ...r, suggested: null });
+    }
+    rows.push(row('apply a known error (comment + resolve)', applies));
+    return rows;
+  } finally {
+    await local.stop();
+  }
+}
+
+export function printProblems(rows: readonly ProblemsRow[]): void {
+  console.log('\n## Known errors on ticket create (DynamoDB Local)\n');
+  console.log('| operation | calls | sequential round trips | by command | ms (median) | suggested |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const commands = Object.entries(r.byCommand)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ');
+    console.log(
+      `| ${r.operation} | ${r.calls} | ${r.sequential} | ${commands} | ${r.ms} | ${r.suggested ?? '–'} |`,
+    );
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rows = await benchProblems();
+  printProblems(rows);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/problems.json',
+    `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`,
+  );
+}
