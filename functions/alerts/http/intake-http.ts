@@ -63,9 +63,7 @@ export function intakeHttp(intake: AlertIntake, newKey: () => string, now: () =>
       }
       logger.error('alert intake failed', error as Error);
       // Only a fault of ours or of the table: the sender retries the delivery (applied alerts come back as repeats).
-      return problemResponse(
-        problem('internal_error', 'the delivery could not be applied; it is safe to retry'),
-      );
+      return problemResponse(problem('internal_error', 'the delivery could not be applied'));
     }
   };
 }
