@@ -1,6 +1,7 @@
 import type { Ci } from '../../functions/cmdb/model.js';
 import type { RelationshipType } from '../../functions/cmdb/relationship-types.js';
 import type { CmdbStore } from '../../functions/cmdb/store/cmdb-store.js';
+import { aCi } from '../cmdb/store/cmdb-fixtures.js';
 
 const AT = '2026-11-01T10:00:00.000Z';
 
@@ -16,28 +17,7 @@ export class CmdbSeed {
 
   /** An active production server (criticality 3 unless given). */
   async ci(id: string, fields: Partial<Ci> = {}): Promise<Ci> {
-    const ci: Ci = {
-      id,
-      class: 'server',
-      name: `CI ${id}`,
-      description: '',
-      status: 'active',
-      environment: 'production',
-      criticality: 3,
-      owner: null,
-      ownerGroup: null,
-      supportGroup: null,
-      location: null,
-      asset: {},
-      identifiers: [],
-      attributes: {},
-      redundancy: null,
-      closure: { serviceIds: [], computedAt: null, truncated: false },
-      version: 1,
-      createdAt: AT,
-      updatedAt: AT,
-      ...fields,
-    };
+    const ci = aCi(id, { createdAt: AT, updatedAt: AT, ...fields });
     await this.store.putCi({ after: ci, history: this.entry(id, 'created') });
     return ci;
   }

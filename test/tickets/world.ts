@@ -9,32 +9,12 @@ import { InMemorySlaConfigStore } from '../../functions/sla/store/in-memory-sla-
 import { TicketService, type TicketServiceOptions } from '../../functions/tickets/service.js';
 import { InMemoryTicketStore } from '../../functions/tickets/store/in-memory-ticket-store.js';
 import type { TicketStore } from '../../functions/tickets/store/ticket-store.js';
+import { aCi as cmdbCi } from '../cmdb/store/cmdb-fixtures.js';
 import { at } from '../sla/fixtures.js';
 
 /** A CI with every field defaulted (an active production server of criticality 3, in no service). */
 export function aCi(id: string, fields: Partial<Ci> = {}): Ci {
-  return {
-    id,
-    class: 'server',
-    name: id,
-    description: '',
-    status: 'active',
-    environment: 'production',
-    criticality: 3,
-    owner: null,
-    ownerGroup: null,
-    supportGroup: null,
-    location: null,
-    asset: {},
-    identifiers: [],
-    attributes: {},
-    redundancy: null,
-    closure: { serviceIds: [], computedAt: null, truncated: false },
-    version: 1,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...fields,
-  };
+  return cmdbCi(id, { name: id, createdAt: at(0), updatedAt: at(0), ...fields });
 }
 
 /** A live business service (`portfolioStatus` overridable through `service`). */
