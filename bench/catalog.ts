@@ -12,10 +12,6 @@
  * `npm run bench` runs it (BENCH_SKIP=catalog skips it); `npx tsx bench/catalog.ts` runs it alone.
  */
 import { pathToFileURL } from 'node:url';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../bin/local/aws-clients.js';
-import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
-import { ensureTable } from '../bin/local/table.js';
 import { GroupMembers } from '../functions/catalog/access.js';
 import { CatalogItemService } from '../functions/catalog/item-service.js';
 import { RequestService } from '../functions/catalog/request-service.js';
@@ -31,11 +27,11 @@ import type { Caller, Role } from '../functions/shared/authz.js';
 import { systemClock } from '../functions/shared/clock/clock.js';
 import { idsOn } from '../functions/shared/clock/ids.js';
 import { SchemaValidators } from '../functions/shared/json-schema/compiled.js';
-import { documentClient } from '../functions/shared/wiring/aws.js';
 import { slaConfigStore } from '../functions/sla/store/wiring.js';
 import { ticketStore } from '../functions/tickets/store/wiring.js';
-import { sequentialRoundTrips } from './email.js';
 import { progress } from './progress.js';
+import { countDynamoCalls, measureCalls, sequentialRoundTrips } from './support/dynamo-calls.js';
+import { withBenchTable } from './support/local-table.js';
 
 const SAMPLES = Number(process.env.BENCH_CATALOG_SAMPLES ?? 5);
 const VALIDATIONS = 2_000;
@@ -64,23 +60,6 @@ const caller = (id: string, roles: Role[]): Caller => ({ id, roles: new Set(role
 const median = (values: readonly number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const round2 = (n: number) => Math.round(n * 100) / 100;
-
-/** Wraps `send`: while `log` is set, each call's start and end are recorded. */
-function countCalls(dynamo: DynamoDBDocumentClient) {
-  const counter: { log: { start: number; end: number }[] | undefined } = { log: undefined };
-  const target = dynamo as unknown as { send: (...args: unknown[]) => Promise<unknown> };
-  const original = target.send.bind(target);
-  target.send = async (...args) => {
-    const log = counter.log;
-    const start = performance.now();
-    try {
-      return await original(...args);
-    } finally {
-      log?.push({ start, end: performance.now() });
-    }
-  };
-  return counter;
-}
 
 /** A form schema with `fields` properties of mixed types, as a large catalog form has. */
 export function wideFormSchema(fields: number): Record<string, unknown> {
@@ -128,12 +107,7 @@ export function benchValidation(fields = 50): CatalogBenchResult['validation'] {
 }
 
 export async function benchCatalog(): Promise<CatalogBenchResult> {
-  const local = await startDynamoDbLocal({});
-  const client = localDynamoClient(local.endpoint);
-  const tableName = `catalog-bench-${Date.now()}`;
-  try {
-    await ensureTable(client, tableName);
-    const dynamo = documentClient(client);
+  return withBenchTable('catalog', async ({ dynamo, tableName }) => {
     const deps = { dynamo, tableName, clock: systemClock };
     const newId = idsOn(systemClock);
     const admin = caller('ada', ['admin']);
@@ -222,17 +196,10 @@ export async function benchCatalog(): Promise<CatalogBenchResult> {
       },
       undefined,
     );
-    const counter = countCalls(dynamo);
+    const counter = countDynamoCalls(dynamo);
     const measure = async (act: () => Promise<unknown>) => {
-      const log: { start: number; end: number }[] = [];
-      counter.log = log;
-      const started = performance.now();
-      try {
-        await act();
-      } finally {
-        counter.log = undefined;
-      }
-      return { calls: log.length, sequential: sequentialRoundTrips(log), ms: performance.now() - started };
+      const { log, ms } = await measureCalls(counter, act);
+      return { calls: log.length, sequential: sequentialRoundTrips(log), ms };
     };
     const rita = caller('rita', ['requester']);
     const ava = caller('ava', ['approver']);
@@ -269,10 +236,7 @@ export async function benchCatalog(): Promise<CatalogBenchResult> {
       ms: round2(median(samples.map((s) => s.ms))),
     }));
     return { paths, validation: benchValidation(50) };
-  } finally {
-    client.destroy();
-    await local.stop();
-  }
+  });
 }
 
 export function printCatalog(result: CatalogBenchResult): void {

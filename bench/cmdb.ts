@@ -26,10 +26,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../bin/local/aws-clients.js';
-import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
-import { ensureTable } from '../bin/local/table.js';
 import { ClosureMaintainer, type ClosureOutcome } from '../functions/cmdb/closure-maintainer.js';
 import { analyseImpact, type ImpactRequest } from '../functions/cmdb/impact.js';
 import type { Ci, CiHistoryEntry } from '../functions/cmdb/model.js';
@@ -39,9 +35,9 @@ import { DynamoCmdbRepository } from '../functions/cmdb/store/dynamodb-cmdb-stor
 import type { Caller } from '../functions/shared/authz.js';
 import { systemClock } from '../functions/shared/clock/clock.js';
 import { idsOn } from '../functions/shared/clock/ids.js';
-import { documentClient } from '../functions/shared/wiring/aws.js';
-import { sequentialRoundTrips } from './email.js';
 import { progress } from './progress.js';
+import { countDynamoCalls, measureCalls, sequentialRoundTrips } from './support/dynamo-calls.js';
+import { withBenchTable } from './support/local-table.js';
 
 const TOTAL_CIS = 2_000;
 const DEPTH = 5;
@@ -121,68 +117,6 @@ export interface CmdbBenchResult {
   walks: WalkRow[];
   writes: WriteRow[];
   closures: ClosureRow[];
-}
-
-interface Call {
-  command: string;
-  start: number;
-  end: number;
-  read: number;
-  written: number;
-}
-
-interface SentCommand {
-  constructor: { name: string };
-  input?: Record<string, unknown>;
-}
-
-/** Items returned (reads) and actions sent (writes) by one call. */
-function itemsOf(command: string, input: Record<string, unknown>, output: Record<string, unknown>) {
-  if (Array.isArray(output.Items)) return { read: output.Items.length, written: 0 };
-  if (command === 'Get') return { read: output.Item ? 1 : 0, written: 0 };
-  if (command === 'BatchGet') {
-    const responses = Object.values((output.Responses as Record<string, unknown[]>) ?? {});
-    return { read: responses.reduce((n, list) => n + list.length, 0), written: 0 };
-  }
-  if (command === 'TransactWrite') {
-    const actions = (input.TransactItems as Record<string, unknown>[]) ?? [];
-    return { read: 0, written: actions.filter((a) => !('ConditionCheck' in a)).length };
-  }
-  if (command === 'BatchWrite') {
-    const requests = Object.values((input.RequestItems as Record<string, unknown[]>) ?? {});
-    return { read: 0, written: requests.reduce((n, list) => n + list.length, 0) };
-  }
-  if (['Put', 'Update', 'Delete'].includes(command)) return { read: 0, written: 1 };
-  return { read: 0, written: 0 };
-}
-
-/** Wraps `send`: while `log` is set, every call is recorded in it. */
-function countCalls(dynamo: DynamoDBDocumentClient): { log: Call[] | undefined; calls: number } {
-  const counter: { log: Call[] | undefined; calls: number } = { log: undefined, calls: 0 };
-  const target = dynamo as unknown as {
-    send: (command: SentCommand, ...rest: unknown[]) => Promise<Record<string, unknown>>;
-  };
-  const original = target.send.bind(target);
-  target.send = async (command, ...rest) => {
-    const log = counter.log;
-    counter.calls += 1;
-    if (!log) return original(command, ...rest);
-    const name = command.constructor.name.replace(/Command$/, '');
-    const start = performance.now();
-    let output: Record<string, unknown> = {};
-    try {
-      output = await original(command, ...rest);
-      return output;
-    } finally {
-      log.push({
-        command: name,
-        start,
-        end: performance.now(),
-        ...itemsOf(name, command.input ?? {}, output),
-      });
-    }
-  };
-  return counter;
 }
 
 /** mulberry32: a small seeded generator, so the graph is the same on every run. */
@@ -306,13 +240,8 @@ const median = (values: readonly number[]) => {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export async function benchCmdb(): Promise<CmdbBenchResult> {
-  const local = await startDynamoDbLocal({});
-  const client = localDynamoClient(local.endpoint);
-  const tableName = `cmdb-bench-${Date.now()}`;
-  try {
-    await ensureTable(client, tableName);
-    const dynamo = documentClient(client);
-    const counter = countCalls(dynamo);
+  return withBenchTable('cmdb', async ({ dynamo, tableName }) => {
+    const counter = countDynamoCalls(dynamo);
     const store = new DynamoCmdbRepository(dynamo, tableName);
     const newId = idsOn(systemClock);
     const relationships = new RelationshipService(store, systemClock, newId);
@@ -321,16 +250,7 @@ export async function benchCmdb(): Promise<CmdbBenchResult> {
 
     /** One run of `act` with its calls counted. */
     const measure = async <T>(act: () => Promise<T>): Promise<{ value: T; cost: Cost }> => {
-      const log: Call[] = [];
-      counter.log = log;
-      const started = performance.now();
-      let value: T;
-      try {
-        value = await act();
-      } finally {
-        counter.log = undefined;
-      }
-      const ms = performance.now() - started;
+      const { value, log, ms } = await measureCalls(counter, act);
       const byCommand: Record<string, number> = {};
       for (const call of log) byCommand[call.command] = (byCommand[call.command] ?? 0) + 1;
       return {
@@ -570,10 +490,7 @@ export async function benchCmdb(): Promise<CmdbBenchResult> {
       writes,
       closures,
     };
-  } finally {
-    client.destroy();
-    await local.stop();
-  }
+  });
 }
 
 const by = (counts: Record<string, number>) =>

@@ -19,6 +19,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import { defaultFunctions } from '../bin/local/default-functions.js';
 import { startLocalRuntime } from '../bin/local/runtime.js';
 import { progress } from './progress.js';
+import { sequentialRoundTrips } from './support/dynamo-calls.js';
 
 const MAILS = Number(process.env.BENCH_MAILS ?? 64);
 const CONCURRENCY = [1, 4, 16];
@@ -44,18 +45,6 @@ interface TimedCall {
   readonly stream: boolean;
   readonly start: number;
   readonly end: number;
-}
-
-/** The longest chain of calls each of which started after the one before it had answered. */
-export function sequentialRoundTrips(calls: readonly { start: number; end: number }[]): number {
-  const sorted = [...calls].sort((a, b) => a.start - b.start);
-  const depth: number[] = [];
-  sorted.forEach((call, i) => {
-    let deepest = 0;
-    for (let j = 0; j < i; j++) if (sorted[j]!.end <= call.start) deepest = Math.max(deepest, depth[j]!);
-    depth.push(deepest + 1);
-  });
-  return Math.max(0, ...depth);
 }
 
 const attachment = Buffer.alloc(20 * 1024, 7);

@@ -14,10 +14,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../bin/local/aws-clients.js';
-import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
-import { ensureTable } from '../bin/local/table.js';
 import { CiService } from '../functions/cmdb/ci-service.js';
 import { ClassCatalogue } from '../functions/cmdb/class-catalogue.js';
 import { putCiBody } from '../functions/cmdb/http/schemas.js';
@@ -31,19 +27,18 @@ import type { Caller } from '../functions/shared/authz.js';
 import { systemClock } from '../functions/shared/clock/clock.js';
 import { idsOn } from '../functions/shared/clock/ids.js';
 import { SchemaValidators } from '../functions/shared/json-schema/compiled.js';
-import { documentClient } from '../functions/shared/wiring/aws.js';
 import type { TableDeps } from '../functions/shared/wiring/deps.js';
 import { slaConfigStore } from '../functions/sla/store/wiring.js';
 import { TicketService } from '../functions/tickets/service.js';
 import { ticketStore } from '../functions/tickets/store/wiring.js';
-import { sequentialRoundTrips } from './email.js';
 import { progress } from './progress.js';
-
-interface Call {
-  command: string;
-  start: number;
-  end: number;
-}
+import {
+  countDynamoCalls,
+  type DynamoCall,
+  measureCalls,
+  sequentialRoundTrips,
+} from './support/dynamo-calls.js';
+import { withBenchTable } from './support/local-table.js';
 
 export interface ProblemsRow {
   operation: string;
@@ -55,35 +50,13 @@ export interface ProblemsRow {
   suggested: number | null;
 }
 
-function countCalls(dynamo: DynamoDBDocumentClient): { log: Call[] | undefined } {
-  const counter: { log: Call[] | undefined } = { log: undefined };
-  const target = dynamo as unknown as { send: (command: object, ...rest: unknown[]) => Promise<unknown> };
-  const original = target.send.bind(target);
-  target.send = async (command, ...rest) => {
-    const log = counter.log;
-    if (!log) return original(command, ...rest);
-    const start = performance.now();
-    try {
-      return await original(command, ...rest);
-    } finally {
-      log.push({ command: command.constructor.name.replace(/Command$/, ''), start, end: performance.now() });
-    }
-  };
-  return counter;
-}
-
 const SAMPLES = Number(process.env.BENCH_PROBLEMS_SAMPLES ?? 5);
 
 export async function benchProblems(): Promise<ProblemsRow[]> {
-  const local = await startDynamoDbLocal({});
-  const client = localDynamoClient(local.endpoint);
-  const tableName = `problems-bench-${Date.now()}`;
-  try {
-    await ensureTable(client, tableName);
-    const dynamo = documentClient(client);
+  return withBenchTable('problems', async ({ dynamo, tableName }) => {
     const deps: TableDeps = { dynamo, tableName, clock: systemClock };
     await seedDefaults(deps);
-    const counter = countCalls(dynamo);
+    const counter = countDynamoCalls(dynamo);
     const newId = idsOn(systemClock);
     const agent: Caller = { id: 'bench', roles: new Set(['agent']), email: null, name: 'Bench' };
     const cmdb = cmdbStore(deps);
@@ -116,20 +89,15 @@ export async function benchProblems(): Promise<ProblemsRow[]> {
       newId,
     );
 
-    const measure = async <T>(act: () => Promise<T>): Promise<{ value: T; calls: Call[]; ms: number }> => {
-      const log: Call[] = [];
-      counter.log = log;
-      const started = performance.now();
-      try {
-        const value = await act();
-        return { value, calls: log, ms: performance.now() - started };
-      } finally {
-        counter.log = undefined;
-      }
+    const measure = async <T>(
+      act: () => Promise<T>,
+    ): Promise<{ value: T; calls: DynamoCall[]; ms: number }> => {
+      const { value, log, ms } = await measureCalls(counter, act);
+      return { value, calls: log, ms };
     };
     const row = (
       operation: string,
-      runs: { calls: Call[]; ms: number; suggested: number | null }[],
+      runs: { calls: DynamoCall[]; ms: number; suggested: number | null }[],
     ): ProblemsRow => {
       const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
       const byCommand: Record<string, number> = {};
@@ -194,9 +162,7 @@ export async function benchProblems(): Promise<ProblemsRow[]> {
     }
     rows.push(row('apply a known error (comment + resolve)', applies));
     return rows;
-  } finally {
-    await local.stop();
-  }
+  });
 }
 
 export function printProblems(rows: readonly ProblemsRow[]): void {

@@ -14,12 +14,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../bin/local/aws-clients.js';
-import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
-import { ensureTable } from '../bin/local/table.js';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../functions/shared/authz.js';
-import { documentClient } from '../functions/shared/wiring/aws.js';
 import { COUNT_DIMENSIONS, countCellsOf, TicketCountService } from '../functions/tickets/counts.js';
 import type { Ticket } from '../functions/tickets/model.js';
 import { TICKET_SORTS, type TicketQuery } from '../functions/tickets/queue.js';
@@ -27,21 +23,13 @@ import { newTicket } from '../functions/tickets/rules.js';
 import { DynamoTicketCountStore } from '../functions/tickets/store/dynamodb-ticket-count-store.js';
 import { DynamoTicketRepository } from '../functions/tickets/store/dynamodb-ticket-store.js';
 import { changedQueueItems } from '../functions/tickets/store/ticket-keys.js';
-import { sequentialRoundTrips } from './email.js';
 import { progress } from './progress.js';
+import { countDynamoCalls, measureCalls, sequentialRoundTrips } from './support/dynamo-calls.js';
+import { withBenchTable } from './support/local-table.js';
 
 const TICKETS = Number(process.env.BENCH_QUEUE_TICKETS ?? 2000);
 const PAGE = 25;
 const GROUPS = ['network', 'service-desk', 'database', 'workplace'];
-
-interface Call {
-  command: string;
-  start: number;
-  end: number;
-  read: number;
-  rcu: number;
-  wcu: number;
-}
 
 export interface QueueCost {
   calls: number;
@@ -64,61 +52,6 @@ export interface QueueBenchResult {
   counts: (QueueCost & { by: string; filter: string; buckets: number })[];
   writes: (QueueCost & { write: string; queueItems: number })[];
   capacityMeasured: boolean;
-}
-
-type SentCommand = { input?: Record<string, unknown>; constructor: { name: string } };
-
-function countCalls(dynamo: DynamoDBDocumentClient): { log: Call[] | undefined } {
-  const counter: { log: Call[] | undefined } = { log: undefined };
-  const target = dynamo as unknown as {
-    send: (command: SentCommand, ...rest: unknown[]) => Promise<Record<string, unknown>>;
-  };
-  const original = target.send.bind(target);
-  target.send = async (command, ...rest) => {
-    const log = counter.log;
-    if (!log) return original(command, ...rest);
-    const name = command.constructor.name.replace(/Command$/, '');
-    if (command.input && name !== 'BatchGet' && name !== 'TransactGet') {
-      (command.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
-    } else if (command.input) {
-      (command.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-    }
-    const start = performance.now();
-    let output: Record<string, unknown> = {};
-    try {
-      output = await original(command, ...rest);
-      return output;
-    } finally {
-      const consumed = (
-        [] as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]
-      )
-        .concat((output.ConsumedCapacity as never) ?? [])
-        .filter(Boolean);
-      const read =
-        name === 'Query'
-          ? Number(output.ScannedCount ?? 0)
-          : name === 'Get'
-            ? output.Item
-              ? 1
-              : 0
-            : name === 'BatchGet'
-              ? Object.values((output.Responses as Record<string, unknown[]>) ?? {}).reduce(
-                  (n, l) => n + l.length,
-                  0,
-                )
-              : 0;
-      const isWrite = ['TransactWrite', 'Put', 'Update', 'Delete', 'BatchWrite'].includes(name);
-      log.push({
-        command: name,
-        start,
-        end: performance.now(),
-        read,
-        rcu: isWrite ? 0 : consumed.reduce((n, c) => n + (c.ReadCapacityUnits ?? c.CapacityUnits ?? 0), 0),
-        wcu: isWrite ? consumed.reduce((n, c) => n + (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0), 0) : 0,
-      });
-    }
-  };
-  return counter;
 }
 
 /** mulberry32: the same desk on every run. */
@@ -188,26 +121,14 @@ function deskTicket(i: number, random: () => number): Ticket {
 }
 
 export async function benchQueues(): Promise<QueueBenchResult> {
-  const local = await startDynamoDbLocal({});
-  const client = localDynamoClient(local.endpoint);
-  const tableName = `queues-bench-${Date.now()}`;
-  try {
-    await ensureTable(client, tableName);
-    const dynamo = documentClient(client);
-    const counter = countCalls(dynamo);
+  return withBenchTable('queues', async ({ dynamo, tableName }) => {
+    const counter = countDynamoCalls(dynamo);
     const store = new DynamoTicketRepository(dynamo, tableName);
     const countStore = new DynamoTicketCountStore(dynamo, tableName);
     const counts = new TicketCountService(countStore);
     const agent: Caller = { id: 'bench', roles: new Set(['agent'] as const), email: null, name: 'Bench' };
     const measure = async <T>(act: () => Promise<T>): Promise<{ value: T; cost: QueueCost }> => {
-      const log: Call[] = [];
-      counter.log = log;
-      let value: T;
-      try {
-        value = await act();
-      } finally {
-        counter.log = undefined;
-      }
+      const { value, log } = await measureCalls(counter, act);
       return {
         value,
         cost: {
@@ -338,10 +259,7 @@ export async function benchQueues(): Promise<QueueBenchResult> {
 
     const capacityMeasured = writes.some((w) => w.wcu > 0);
     return { tickets: TICKETS, pages, counts: countRows, writes, capacityMeasured };
-  } finally {
-    client.destroy();
-    await local.stop();
-  }
+  });
 }
 
 function historyOf(t: Ticket, action: 'created' | 'updated') {

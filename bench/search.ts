@@ -27,9 +27,6 @@ import {
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../bin/local/aws-clients.js';
-import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
-import { ensureTable } from '../bin/local/table.js';
 import { analyzeQuery } from '../functions/search/analysis.js';
 import {
   buildDoc,
@@ -42,9 +39,14 @@ import { IndexSearch, SEARCH_LIMITS } from '../functions/search/search-service.j
 import { DynamoSearchIndexStore } from '../functions/search/store/dynamodb-search-index-store.js';
 import { dfKey, docItem, postingKey, STATS_KEY } from '../functions/search/store/search-keys.js';
 import type { SearchScope } from '../functions/search/ticket-search.js';
-import { documentClient } from '../functions/shared/wiring/aws.js';
-import { sequentialRoundTrips } from './email.js';
 import { progress } from './progress.js';
+import {
+  countDynamoCalls,
+  type DynamoCall,
+  measureCalls,
+  sequentialRoundTrips,
+} from './support/dynamo-calls.js';
+import { withBenchTable } from './support/local-table.js';
 
 const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000').split(',').map(Number);
 const SAMPLES = Number(process.env.BENCH_SEARCH_SAMPLES ?? 5);
@@ -59,16 +61,6 @@ const SEED = 0x5ea4c4;
  * writes at ~1,200 items/s (100,000 tickets: ~45 minutes).
  */
 const FULL = process.env.BENCH_SEARCH_FULL === '1';
-
-interface Call {
-  command: string;
-  start: number;
-  end: number;
-  read: number;
-  written: number;
-  bytes: number;
-  capacity?: number;
-}
 
 export interface SearchQueryRow {
   tickets: number;
@@ -181,57 +173,8 @@ function generate(i: number, random: () => number): { ticket: IndexedTicket; com
   return { ticket, comments };
 }
 
-/** Wraps `send`: while `log` is set, every call is recorded with its items, bytes and capacity. */
-function countCalls(dynamo: DynamoDBDocumentClient): { log: Call[] | undefined } {
-  const counter: { log: Call[] | undefined } = { log: undefined };
-  const target = dynamo as unknown as {
-    send: (
-      command: { input?: Record<string, unknown>; constructor: { name: string } },
-      ...rest: unknown[]
-    ) => Promise<Record<string, unknown>>;
-  };
-  const original = target.send.bind(target);
-  target.send = async (command, ...rest) => {
-    const log = counter.log;
-    if (!log) return original(command, ...rest);
-    const name = command.constructor.name.replace(/Command$/, '');
-    // INDEXES: the total includes the byRequester index's copy of a doc.
-    if (command.input) command.input.ReturnConsumedCapacity ??= 'INDEXES';
-    const start = performance.now();
-    const output = await original(command, ...rest);
-    const items =
-      (output.Items as unknown[] | undefined) ??
-      (output.Item ? [output.Item] : undefined) ??
-      Object.values((output.Responses as Record<string, unknown[]>) ?? {}).flat();
-    const written =
-      name === 'BatchWrite'
-        ? Object.values((command.input?.RequestItems as Record<string, unknown[]>) ?? {}).flat().length
-        : ['Put', 'Update', 'Delete'].includes(name)
-          ? 1
-          : 0;
-    const consumed = output.ConsumedCapacity as
-      | { CapacityUnits?: number }
-      | { CapacityUnits?: number }[]
-      | undefined;
-    const capacity = Array.isArray(consumed)
-      ? consumed.reduce((n, c) => n + (c.CapacityUnits ?? 0), 0)
-      : consumed?.CapacityUnits;
-    log.push({
-      command: name,
-      start,
-      end: performance.now(),
-      read: items.length,
-      written,
-      bytes: items.reduce((n: number, item) => n + JSON.stringify(item).length, 0),
-      ...(capacity === undefined ? {} : { capacity }),
-    });
-    return output;
-  };
-  return counter;
-}
-
 /** Eventually consistent read capacity of one call's items, by size (0.5 RCU per 4 KB, at least 0.5). */
-function derivedRcu(call: Call): number {
+function derivedRcu(call: DynamoCall): number {
   return call.read === 0 && call.command !== 'Query' ? 0 : Math.max(0.5, Math.ceil(call.bytes / 4096) * 0.5);
 }
 
@@ -269,9 +212,6 @@ const QUERIES: { q: string; scope: 'staff' | 'requester' }[] = [
 ];
 
 export async function benchSearch(): Promise<SearchBenchResult> {
-  const local = await startDynamoDbLocal({});
-  const client = localDynamoClient(local.endpoint);
-  const tableName = `search-bench-${Date.now()}`;
   const result: SearchBenchResult = {
     sizes: [],
     fullIndex: FULL,
@@ -279,10 +219,8 @@ export async function benchSearch(): Promise<SearchBenchResult> {
     writes: [],
     capacityMeasured: true,
   };
-  try {
-    await ensureTable(client, tableName);
-    const dynamo = documentClient(client);
-    const counter = countCalls(dynamo);
+  return withBenchTable('search', async ({ dynamo, tableName }) => {
+    const counter = countDynamoCalls(dynamo);
     const store = new DynamoSearchIndexStore(dynamo, tableName);
     const search = new IndexSearch(store);
     const random = seeded(SEED);
@@ -335,21 +273,23 @@ export async function benchSearch(): Promise<SearchBenchResult> {
         const searchScope: SearchScope =
           scope === 'staff' ? { internal: true } : { requesterIds: ['user42'], internal: false };
         const latencies: number[] = [];
-        let calls: Call[] = [];
+        let calls: DynamoCall[] = [];
         let hits = 0;
         for (let s = 0; s < SAMPLES; s++) {
-          const log: Call[] = [];
-          counter.log = log;
-          const started = performance.now();
           // The whole ranking (at most SEARCH_LIMITS.rankedHits): what one page of GET /tickets?q= computes.
-          const found = await search.search(searchScope, q, { offset: 0, limit: SEARCH_LIMITS.rankedHits });
-          latencies.push(performance.now() - started);
-          counter.log = undefined;
+          const {
+            value: found,
+            log,
+            ms,
+          } = await measureCalls(counter, () =>
+            search.search(searchScope, q, { offset: 0, limit: SEARCH_LIMITS.rankedHits }),
+          );
+          latencies.push(ms);
           calls = log;
           hits = found.hits.length;
         }
         latencies.sort((a, b) => a - b);
-        if (calls.some((c) => c.capacity === undefined)) result.capacityMeasured = false;
+        if (calls.some((c) => !c.capacityReturned)) result.capacityMeasured = false;
         result.queries.push({
           tickets: size,
           query: q,
@@ -359,7 +299,8 @@ export async function benchSearch(): Promise<SearchBenchResult> {
           maxMs: Math.round(latencies.at(-1)! * 10) / 10,
           calls: calls.length,
           itemsRead: calls.reduce((n, c) => n + c.read, 0),
-          rcu: Math.round(calls.reduce((n, c) => n + (c.capacity ?? derivedRcu(c)), 0) * 10) / 10,
+          rcu:
+            Math.round(calls.reduce((n, c) => n + (c.capacityReturned ? c.rcu : derivedRcu(c)), 0) * 10) / 10,
           roundTrips: sequentialRoundTrips(calls),
         });
       }
@@ -376,14 +317,11 @@ export async function benchSearch(): Promise<SearchBenchResult> {
       { body: 'Restarted the VPN client, the timeout persists after the update', visibility: 'public' },
     ]);
     const writeCost = async (name: string, previous: SearchDoc | undefined, next: SearchDoc) => {
-      const log: Call[] = [];
-      counter.log = log;
-      await store.replace(previous, next);
-      counter.log = undefined;
+      const { log } = await measureCalls(counter, () => store.replace(previous, next));
       const docBytes = JSON.stringify(docItem(next)).length;
       // Where no capacity is returned: postings are < 1 KB (1 WCU each); the doc is also in byRequester.
       const wcu = log.reduce((n, c) => {
-        if (c.capacity !== undefined) return n + c.capacity;
+        if (c.capacityReturned) return n + c.wcu;
         if (c.command === 'Put') return n + 2 * Math.ceil(docBytes / 1024);
         return n + c.written;
       }, 0);
@@ -398,9 +336,7 @@ export async function benchSearch(): Promise<SearchBenchResult> {
     await writeCost('comment added', created, withComment);
     await writeCost('title edited', withComment, retitled);
     return result;
-  } finally {
-    await local.stop();
-  }
+  });
 }
 
 export function printSearch(result: SearchBenchResult): void {

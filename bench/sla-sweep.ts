@@ -4,12 +4,8 @@
  * sparse deadline index up to now. `npm run bench` runs it; BENCH_SLA_SIZES=1000,10000 overrides.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localDynamoClient } from '../bin/local/aws-clients.js';
-import { startDynamoDbLocal } from '../bin/local/dynamodb-local.js';
-import { ensureTable } from '../bin/local/table.js';
 import { seedDefaults } from '../functions/seed/defaults.js';
 import { TestClock } from '../functions/shared/clock/test-clock.js';
-import { documentClient } from '../functions/shared/wiring/aws.js';
 import { ALWAYS_ON_CALENDAR, DEFAULT_BUSINESS_CALENDAR } from '../functions/sla/calendar.js';
 import { trackSla } from '../functions/sla/clocks.js';
 import { DEFAULT_POLICIES } from '../functions/sla/policy.js';
@@ -18,6 +14,8 @@ import type { Ticket } from '../functions/tickets/model.js';
 import { newTicket } from '../functions/tickets/rules.js';
 import { ticketIndexKeys, ticketKey } from '../functions/tickets/store/ticket-keys.js';
 import { progress } from './progress.js';
+import { countDynamoCalls, measureCalls } from './support/dynamo-calls.js';
+import { withBenchTable } from './support/local-table.js';
 
 const SIZES = (process.env.BENCH_SLA_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const DUE = 20;
@@ -86,27 +84,13 @@ async function fill(
 }
 
 export async function benchSlaSweep(sizes = SIZES): Promise<SweepCost[]> {
-  const local = await startDynamoDbLocal({});
-  const client = localDynamoClient(local.endpoint);
-  const tableName = `sla-bench-${Date.now()}`;
-  const results: SweepCost[] = [];
-  try {
-    await ensureTable(client, tableName);
-    const dynamo = documentClient(client);
+  return withBenchTable('sla', async ({ dynamo, tableName }) => {
+    const results: SweepCost[] = [];
     const clock = new TestClock();
     clock.freeze(NOW);
     await seedDefaults({ dynamo, tableName, clock });
-    let counted = { items: 0, queries: 0 };
-    const send = dynamo.send.bind(dynamo);
     // Counts what the sweeper reads: every Query's items.
-    dynamo.send = (async (command: Parameters<typeof send>[0]) => {
-      const out = (await send(command as never)) as { Items?: unknown[] };
-      if (command.constructor.name === 'QueryCommand') {
-        counted.queries++;
-        counted.items += out.Items?.length ?? 0;
-      }
-      return out;
-    }) as typeof dynamo.send;
+    const counter = countDynamoCalls(dynamo);
     const sweep = assembleSlaSweeper({ tableName, dynamo, clock }, { mail: true, fallbackAddress: null });
     // Warm-up: one recording sweep of the due tickets alone, so the first size does not pay for the
     // JVM's and the handler's first-use costs.
@@ -124,26 +108,22 @@ export async function benchSlaSweep(sizes = SIZES): Promise<SweepCost[]> {
       for (let sample = 0; sample < SAMPLES; sample++) {
         // Re-arm the due tickets: each sweep must record the same 20 warnings.
         await fill(dynamo, tableName, 0, DUE);
-        counted = { items: 0, queries: 0 };
-        const started = performance.now();
-        const summary = await sweep();
-        times.push(performance.now() - started);
+        const { value: summary, log, ms } = await measureCalls(counter, sweep);
+        times.push(ms);
+        const queries = log.filter((call) => call.command === 'Query');
         last = {
           openTickets: size,
           due: DUE,
-          itemsRead: counted.items,
-          queries: counted.queries,
+          itemsRead: queries.reduce((n, call) => n + call.read, 0),
+          queries: queries.length,
           recorded: summary.warned,
         };
       }
       times.sort((a, b) => a - b);
       results.push({ ...last!, sweepMs: Math.round(times[Math.floor(times.length / 2)]!) });
     }
-  } finally {
-    client.destroy();
-    await local.stop();
-  }
-  return results;
+    return results;
+  });
 }
 
 /** The table, with each size's items read and time as a ratio to the smallest size's (flat is ≈ 1). */

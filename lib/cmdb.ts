@@ -1,7 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
-import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -10,8 +7,8 @@ import { CMDB_CLOSURES_ENVIRONMENT } from '../functions/cmdb/closures.function.j
 import { INDEXES } from '../functions/shared/dynamodb/table-definition.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
-import { createDeadLetterQueue } from './dead-letter-queue.js';
-import { createOpsdeskFunction, environmentFor } from './lambda.js';
+import { createEventConsumer } from './event-consumer.js';
+import { environmentFor } from './lambda.js';
 
 export interface CmdbConstructProps {
   readonly config: StackConfig;
@@ -32,26 +29,19 @@ export class CmdbConstruct extends Construct {
 
   constructor(scope: Construct, id: string, props: CmdbConstructProps) {
     super(scope, id);
-    const { config, data } = props;
-    this.deadLetterQueue = createDeadLetterQueue(
-      this,
-      'ClosuresDlq',
-      config,
-      'This queue is itself the dead-letter destination of the closure maintainer; each message names a ' +
-        'CI event whose services an operator recomputes by replaying it (recomputing is idempotent).',
-    );
-    this.closures = createOpsdeskFunction(this, 'Closures', {
+    const consumer = createEventConsumer(this, {
+      ...props,
+      functionId: 'Closures',
       entryName: 'cmdb-closures',
       description: 'Opsdesk: keeps service memberships and CI closures after relationship and status changes',
-      config,
-      environment: environmentFor(CMDB_CLOSURES_ENVIRONMENT, { TABLE_NAME: data.table.tableName }),
-      timeout: Duration.seconds(60),
-    });
-    // Reads CIs (GetItem, BatchGetItem) and relationships and memberships (Query on the table);
-    // writes membership items and closure sets (PutItem, DeleteItem, UpdateItem in transactions).
-    data.grantItemAccess(
-      this.closures,
-      [
+      environment: environmentFor(CMDB_CLOSURES_ENVIRONMENT, { TABLE_NAME: props.data.table.tableName }),
+      deadLetterQueueId: 'ClosuresDlq',
+      deadLetterReason:
+        'This queue is itself the dead-letter destination of the closure maintainer; each message names a ' +
+        'CI event whose services an operator recomputes by replaying it (recomputing is idempotent).',
+      // Reads CIs (GetItem, BatchGetItem) and relationships and memberships (Query on the table);
+      // writes membership items and closure sets (PutItem, DeleteItem, UpdateItem in transactions).
+      tableActions: [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
         'dynamodb:Query',
@@ -59,23 +49,17 @@ export class CmdbConstruct extends Construct {
         'dynamodb:DeleteItem',
         'dynamodb:UpdateItem',
       ],
-      [INDEXES.byKind.name],
-    );
-    this.closures.configureAsyncInvoke({
-      retryAttempts: 2,
-      onFailure: new SqsDestination(this.deadLetterQueue),
+      tableIndexes: [INDEXES.byKind.name],
+      rules: [
+        {
+          id: 'ClosureRule',
+          description: 'CI relationship, status and service events: service memberships may have changed',
+          eventPattern: { source: ['opsdesk'], detailType: [...CLOSURE_DETAIL_TYPES] },
+        },
+      ],
     });
-    this.closureRule = new Rule(this, 'ClosureRule', {
-      description: 'CI relationship, status and service events: service memberships may have changed',
-      eventBus: props.bus,
-      eventPattern: { source: ['opsdesk'], detailType: [...CLOSURE_DETAIL_TYPES] },
-    });
-    this.closureRule.addTarget(
-      new LambdaFunction(this.closures, {
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
+    this.closures = consumer.fn;
+    this.closureRule = consumer.rules[0] as Rule;
+    this.deadLetterQueue = consumer.deadLetterQueue;
   }
 }

@@ -1,7 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
-import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -9,8 +6,8 @@ import { SEARCH_INDEXER_ENVIRONMENT } from '../functions/search/indexer.function
 import { INDEXED_DETAIL_TYPES } from '../functions/search/indexer.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
-import { createDeadLetterQueue } from './dead-letter-queue.js';
-import { createOpsdeskFunction, environmentFor } from './lambda.js';
+import { createEventConsumer } from './event-consumer.js';
+import { environmentFor } from './lambda.js';
 
 export interface SearchConstructProps {
   readonly config: StackConfig;
@@ -32,50 +29,37 @@ export class SearchConstruct extends Construct {
 
   constructor(scope: Construct, id: string, props: SearchConstructProps) {
     super(scope, id);
-    const { config, data } = props;
-    this.deadLetterQueue = createDeadLetterQueue(
-      this,
-      'IndexerDlq',
-      config,
-      'This queue is itself the dead-letter destination of the search indexer; each message names a ' +
-        'ticket event whose ticket an operator re-indexes by replaying it (re-indexing is idempotent).',
-    );
-    this.indexer = createOpsdeskFunction(this, 'Indexer', {
+    const consumer = createEventConsumer(this, {
+      ...props,
+      functionId: 'Indexer',
       entryName: 'search-indexer',
       description: 'Opsdesk: keeps the full-text search index of tickets and comments',
-      config,
-      environment: environmentFor(SEARCH_INDEXER_ENVIRONMENT, { TABLE_NAME: data.table.tableName }),
-      timeout: Duration.seconds(60),
-    });
-    // Reads the ticket and its doc (GetItem) and the ticket's comments (Query on the table);
-    // writes postings (BatchWriteItem puts and deletes), frequencies and totals (UpdateItem ADD)
-    // and the doc (PutItem, conditional on its version). No index is read.
-    data.grantItemAccess(
-      this.indexer,
-      [
+      environment: environmentFor(SEARCH_INDEXER_ENVIRONMENT, { TABLE_NAME: props.data.table.tableName }),
+      deadLetterQueueId: 'IndexerDlq',
+      deadLetterReason:
+        'This queue is itself the dead-letter destination of the search indexer; each message names a ' +
+        'ticket event whose ticket an operator re-indexes by replaying it (re-indexing is idempotent).',
+      // Reads the ticket and its doc (GetItem) and the ticket's comments (Query on the table);
+      // writes postings (BatchWriteItem puts and deletes), frequencies and totals (UpdateItem ADD)
+      // and the doc (PutItem, conditional on its version). No index is read.
+      tableActions: [
         'dynamodb:GetItem',
         'dynamodb:Query',
         'dynamodb:BatchWriteItem',
         'dynamodb:UpdateItem',
         'dynamodb:PutItem',
       ],
-      [],
-    );
-    this.indexer.configureAsyncInvoke({
-      retryAttempts: 2,
-      onFailure: new SqsDestination(this.deadLetterQueue),
+      tableIndexes: [],
+      rules: [
+        {
+          id: 'IndexRule',
+          description: 'Ticket and comment events: the ticket’s searchable text may have changed',
+          eventPattern: { source: ['opsdesk'], detailType: [...INDEXED_DETAIL_TYPES] },
+        },
+      ],
     });
-    this.indexRule = new Rule(this, 'IndexRule', {
-      description: 'Ticket and comment events: the ticket’s searchable text may have changed',
-      eventBus: props.bus,
-      eventPattern: { source: ['opsdesk'], detailType: [...INDEXED_DETAIL_TYPES] },
-    });
-    this.indexRule.addTarget(
-      new LambdaFunction(this.indexer, {
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
+    this.indexer = consumer.fn;
+    this.indexRule = consumer.rules[0] as Rule;
+    this.deadLetterQueue = consumer.deadLetterQueue;
   }
 }
