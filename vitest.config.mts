@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
  *   One DynamoDB Local per run, started by the global setup.
  */
 const CAPABILITIES =
-  'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed,cmdb,search,alerts,catalog,problems}';
+  'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed,cmdb,search,alerts,catalog,problems,reports,csat}';
 
 export default defineConfig({
   test: {

@@ -27,6 +27,11 @@ export interface AlertStorm {
   readonly transactionsInRepeats: number;
   readonly writeCommands: Record<string, number>;
   readonly results: Record<string, number>;
+  /** Sequential DynamoDB round trips of one first fire / one repeat, alone on a warm runtime. */
+  readonly firstFireRoundTrips: number;
+  readonly repeatRoundTrips: number;
+  readonly firstFireCalls: readonly string[];
+  readonly repeatCalls: readonly string[];
 }
 
 const WRITES = new Set([
@@ -49,12 +54,19 @@ export async function benchAlerts(): Promise<AlertStorm> {
     const created = await fetch(`${runtime.url}/integrations/storm`, {
       method: 'PUT',
       headers: admin,
-      body: JSON.stringify({ name: 'Storm', kind: 'pagerduty_v2', auth: { mode: 'bearer' } }),
+      // The storm limit (rule 10) is lifted: this bench measures 200 incidents of their own.
+      body: JSON.stringify({
+        name: 'Storm',
+        kind: 'pagerduty_v2',
+        auth: { mode: 'bearer' },
+        stormLimit: { newIncidentsPerMinute: 10_000 },
+      }),
     });
     const { secret } = (await created.json()) as { secret: string };
 
     const writes = new Map<string, number>();
     let counting = false;
+    let timeline: { name: string; start: number; end: number }[] | undefined;
     const dynamo = runtime.deps.dynamo as unknown as {
       send: (command: object, ...rest: unknown[]) => Promise<unknown>;
     };
@@ -62,8 +74,45 @@ export async function benchAlerts(): Promise<AlertStorm> {
     dynamo.send = (command, ...rest) => {
       const name = command.constructor.name.replace(/Command$/, '');
       if (counting && WRITES.has(name)) writes.set(name, (writes.get(name) ?? 0) + 1);
-      return original(command, ...rest);
+      const calls = timeline;
+      if (!calls) return original(command, ...rest);
+      const entry = { name, start: performance.now(), end: Number.POSITIVE_INFINITY };
+      calls.push(entry);
+      return original(command, ...rest).finally(() => {
+        entry.end = performance.now();
+      });
     };
+    // Round trips of one delivery alone: a call that starts after every call before it has ended
+    // begins a new sequential round.
+    const roundTrips = async (body: Record<string, unknown>) => {
+      await runtime.flushEvents(30_000);
+      timeline = [];
+      await fetch(`${runtime.url}/alerts/v2/enqueue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ routing_key: secret, ...body }),
+      });
+      const calls = timeline;
+      timeline = undefined;
+      let rounds = 0;
+      let roundEnd = Number.NEGATIVE_INFINITY;
+      for (const call of [...calls].sort((a, b) => a.start - b.start)) {
+        if (call.start >= roundEnd) {
+          rounds++;
+          roundEnd = call.end;
+        } else roundEnd = Math.max(roundEnd, call.end);
+      }
+      return { rounds, calls: calls.map((call) => call.name) };
+    };
+    const probe = (key: string) => ({
+      event_action: 'trigger',
+      dedup_key: key,
+      payload: { summary: 'Round-trip probe', source: 'probe-host', severity: 'warning' },
+    });
+    // Warm the per-container caches (SLA configuration, groups) as a running stack has them.
+    await roundTrips(probe('warm-up'));
+    const firstFire = await roundTrips(probe('probe-1'));
+    const repeat = await roundTrips(probe('probe-1'));
 
     const latencies: number[] = [];
     const results = new Map<string, number>();
@@ -129,6 +178,10 @@ export async function benchAlerts(): Promise<AlertStorm> {
       transactionsInRepeats: (writes.get('TransactWriteItems') ?? 0) + (writes.get('TransactWrite') ?? 0),
       writeCommands: Object.fromEntries(writes),
       results: Object.fromEntries(results),
+      firstFireRoundTrips: firstFire.rounds,
+      repeatRoundTrips: repeat.rounds,
+      firstFireCalls: firstFire.calls,
+      repeatCalls: repeat.calls,
     };
   } finally {
     await runtime.stop();
@@ -146,6 +199,9 @@ export function printAlerts(storm: AlertStorm): void {
   );
   console.log(
     `\nwrite calls in the repeat phase: ${JSON.stringify(storm.writeCommands)}; results: ${JSON.stringify(storm.results)}`,
+  );
+  console.log(
+    `sequential DynamoDB round trips, one delivery alone: first fire ${storm.firstFireRoundTrips} (${storm.firstFireCalls.join(', ')}); repeat ${storm.repeatRoundTrips} (${storm.repeatCalls.join(', ')})`,
   );
 }
 

@@ -24,7 +24,6 @@
  * service `depends_on` the root, so its closure (its upstream set) is every CI of the tree.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { ClosureMaintainer, type ClosureOutcome } from '../functions/cmdb/closure-maintainer.js';
 import { analyseImpact, type ImpactRequest } from '../functions/cmdb/impact.js';
@@ -38,6 +37,8 @@ import { idsOn } from '../functions/shared/clock/ids.js';
 import { progress } from './progress.js';
 import { countDynamoCalls, measureCalls, sequentialRoundTrips } from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
+import { writeBenchResult } from './support/results.js';
+import { seededRandom } from './support/seeded-random.js';
 
 const TOTAL_CIS = 2_000;
 const DEPTH = 5;
@@ -119,18 +120,6 @@ export interface CmdbBenchResult {
   closures: ClosureRow[];
 }
 
-/** mulberry32: a small seeded generator, so the graph is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface GeneratedCi {
   id: string;
   level: number;
@@ -146,7 +135,7 @@ interface Generated {
 
 /** The tree: level by level, parents in a seeded shuffle, 4–8 children each until TOTAL_CIS are placed. */
 function generate(): Generated {
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   const cis: GeneratedCi[] = [{ id: ROOT, level: 0, parent: null, cluster: false }];
   const byLevel: string[][] = [[ROOT]];
   const children = new Map<string, string[]>();
@@ -540,9 +529,5 @@ export function printCmdb(result: CmdbBenchResult): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await benchCmdb();
   printCmdb(result);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/cmdb.json',
-    `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`,
-  );
+  await writeBenchResult('cmdb', result);
 }

@@ -1,18 +1,3 @@
-/**
- * Agent queue costs against DynamoDB Local (docs/performance.md, "Agent queues"): a generated desk
- * of BENCH_QUEUE_TICKETS tickets (default 2,000) written through the DynamoDB ticket store, then
- *
- * 1. one page (25) of every sort, first and second page, for three queues: all tickets, one group,
- *    and "unassigned P1–P2 incidents in my group, next breach first": DynamoDB calls, sequential
- *    round trips, items the queries read, RCU;
- * 2. live counts along each dimension (`TicketCountService`): calls and counter items read per bucket;
- * 3. index write cost per ticket write: the WCU of a create and of an update (ticket, history and
- *    queue items with every index they are in) and, asynchronously, of the stream consumer's count move.
- *
- * Every call is counted on a wrapped `send` that also asks for ReturnConsumedCapacity INDEXES.
- * `npm run bench` runs it (BENCH_SKIP=queues skips it); `npx tsx bench/queues.ts` runs it alone.
- */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../functions/shared/authz.js';
@@ -26,6 +11,8 @@ import { changedQueueItems } from '../functions/tickets/store/ticket-keys.js';
 import { progress } from './progress.js';
 import { countDynamoCalls, measureCalls, sequentialRoundTrips } from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
+import { writeBenchResult } from './support/results.js';
+import { seededRandom } from './support/seeded-random.js';
 
 const TICKETS = Number(process.env.BENCH_QUEUE_TICKETS ?? 2000);
 const PAGE = 25;
@@ -52,18 +39,6 @@ export interface QueueBenchResult {
   counts: (QueueCost & { by: string; filter: string; buckets: number })[];
   writes: (QueueCost & { write: string; queueItems: number })[];
   capacityMeasured: boolean;
-}
-
-/** mulberry32: the same desk on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const T0 = Date.parse('2026-11-01T08:00:00.000Z');
@@ -142,7 +117,7 @@ export async function benchQueues(): Promise<QueueBenchResult> {
     };
 
     progress(`queues: writing ${TICKETS} generated tickets and counting them`);
-    const random = seeded(19);
+    const random = seededRandom(19);
     const desk = Array.from({ length: TICKETS }, (_, i) => deskTicket(i, random));
     for (let i = 0; i < desk.length; i += 25) {
       await Promise.all(
@@ -300,9 +275,5 @@ export function printQueues(result: QueueBenchResult): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await benchQueues();
   printQueues(result);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/queues.json',
-    `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`,
-  );
+  await writeBenchResult('queues', result);
 }

@@ -24,8 +24,8 @@ import type { LocalFunctions } from '../bin/local/functions.js';
 import { startLocalRuntime } from '../bin/local/runtime.js';
 import type { LocalChangeWorkflow } from '../functions/changes/workflow/local-workflow.js';
 import { WAIT_FOR_WINDOW_STATE } from '../functions/changes/workflow/workflow-contract.js';
-import { sequentialRoundTrips } from './support/dynamo-calls.js';
 import { progress } from './progress.js';
+import { sequentialRoundTrips } from './support/dynamo-calls.js';
 
 export type CallSource = 'http' | 'workflow' | 'stream' | 'mail' | 'probe';
 

@@ -6,23 +6,27 @@
  * so `npm run -s bench > report.md` keeps only the tables. A benchmark, not a test: nothing here
  * asserts.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { startLocalRuntime } from '../bin/local/runtime.js';
 import { benchAlerts, printAlerts } from './alerts.js';
 import { benchBundles, printBundles } from './bundles.js';
 import { benchCatalog, printCatalog } from './catalog.js';
 import { benchCmdb, printCmdb } from './cmdb.js';
+import { benchCsat, printCsat } from './csat.js';
+import { benchDrPosture, printDrPosture } from './dr-posture.js';
 import { benchEmail, printEmail } from './email.js';
-import { benchProblems, printProblems } from './problems-csat.js';
+import { benchProblems, printProblems } from './problems.js';
 import { progress } from './progress.js';
 import { benchQueues, printQueues } from './queues.js';
+import { benchReports, printReports } from './reports.js';
 import { benchRoundTrips, printRoundTrips } from './round-trips.js';
 import { benchSearch, printSearch } from './search.js';
 import { benchSlaSweep, printSlaSweep } from './sla-sweep.js';
+import { writeBenchResult } from './support/results.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = [1, 8, 32];
-/** Comma-separated sections to skip: bundles, roundtrips, cmdb, problems, queues, alerts, search, catalog, email (e.g. BENCH_SKIP=bundles for a quick run). */
+/** Comma-separated sections to skip: bundles, roundtrips, cmdb, problems, csat, queues, alerts, search, catalog, drposture, reports, email (e.g. BENCH_SKIP=bundles for a quick run). */
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 
 interface Result {
@@ -123,11 +127,7 @@ try {
   progress('SLA sweep cost against table size');
   const sweeps = await benchSlaSweep();
   printSlaSweep(sweeps);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/latest.json',
-    `${JSON.stringify({ at: new Date().toISOString(), results, sweeps }, null, 2)}\n`,
-  );
+  await writeBenchResult('latest', { results, sweeps });
 } finally {
   await runtime.stop();
 }
@@ -144,33 +144,28 @@ if (!SKIP.has('cmdb')) {
   progress('CMDB: impact walks, relationship writes and closure maintenance on a 2,000-CI graph');
   const cmdb = await benchCmdb();
   printCmdb(cmdb);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/cmdb.json',
-    `${JSON.stringify({ at: new Date().toISOString(), ...cmdb }, null, 2)}\n`,
-  );
+  await writeBenchResult('cmdb', cmdb);
 }
 if (!SKIP.has('problems')) {
   // Its own DynamoDB Local and table: ticket create with and without matching known errors.
   progress('known errors: suggestion cost on ticket create, apply');
   const problems = await benchProblems();
   printProblems(problems);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/problems.json',
-    `${JSON.stringify({ at: new Date().toISOString(), rows: problems }, null, 2)}\n`,
-  );
+  await writeBenchResult('problems', problems);
+}
+if (!SKIP.has('csat')) {
+  // Its own DynamoDB Local and table: a survey answer is one conditional transaction.
+  progress('csat: survey issue, link, answers (one transaction each), concurrency, expiry');
+  const csat = await benchCsat();
+  printCsat(csat);
+  await writeBenchResult('csat', csat);
 }
 if (!SKIP.has('queues')) {
   // Its own DynamoDB Local and table: a generated desk, a page of every sort, counts, index write cost.
   progress('agent queues: a page of every sort, live counts, index write cost');
   const queues = await benchQueues();
   printQueues(queues);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/queues.json',
-    `${JSON.stringify({ at: new Date().toISOString(), ...queues }, null, 2)}\n`,
-  );
+  await writeBenchResult('queues', queues);
 }
 if (!SKIP.has('alerts')) {
   // Its own local runtime: an alert storm through the intake (issue 17; BENCH_ALERT_DELIVERIES to size it).
@@ -183,22 +178,30 @@ if (!SKIP.has('search')) {
   progress('full-text search: query cost at 10,000 and 100,000 indexed tickets, index write cost');
   const search = await benchSearch();
   printSearch(search);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/search.json',
-    `${JSON.stringify({ at: new Date().toISOString(), ...search }, null, 2)}\n`,
-  );
+  await writeBenchResult('search', search);
 }
 if (!SKIP.has('catalog')) {
   // Its own DynamoDB Local and table: catalog request round trips; 50-field form validation (issue 16).
   progress('service catalog: request round trips and form validation');
   const catalog = await benchCatalog();
   printCatalog(catalog);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/catalog.json',
-    `${JSON.stringify({ at: new Date().toISOString(), ...catalog }, null, 2)}\n`,
-  );
+  await writeBenchResult('catalog', catalog);
+}
+if (!SKIP.has('drposture')) {
+  // Its own DynamoDB Local and table: the DR posture report at 200 and 2,000 rows, its upkeep per
+  // CMDB event, caused_by_change links (docs/performance.md).
+  progress('disaster-recovery posture and caused_by_change links');
+  const drPosture = await benchDrPosture();
+  printDrPosture(drPosture);
+  await writeBenchResult('dr-posture', drPosture);
+}
+if (!SKIP.has('reports')) {
+  // Its own DynamoDB Local: a 90-day incident report over 2,000 and 20,000 tickets, and the
+  // aggregator's transactions per ticket change (docs/performance.md#reports).
+  progress('reports: 90-day report over 2,000 and 20,000 tickets; aggregate upkeep');
+  const reports = await benchReports();
+  printReports(reports);
+  await writeBenchResult('reports', reports);
 }
 if (!SKIP.has('email')) {
   progress('mail over SMTP');

@@ -1,26 +1,3 @@
-/**
- * Full-text search costs against DynamoDB Local (docs/performance.md, "Full-text search"): the
- * inverted index of functions/search built for generated tickets of realistic text, then
- *
- * 1. query latency, DynamoDB calls, items read, read capacity and sequential round trips per query
- *    (`IndexSearch.search`, the port `GET /tickets?q=` uses) at each index size, in one run: the
- *    index grows from the first size to the next (default 10,000 then 100,000 tickets);
- * 2. the index's write cost per ticket write (`TicketIndexer` path: `SearchIndexStore.replace`):
- *    a ticket created, and one comment added to it, as items and WCU written asynchronously.
- *
- * Setup writes the index items directly (postings, document frequencies, totals, docs) with
- * BatchWriteItem, 25 per call, BENCH_SEARCH_CONCURRENCY (default 16) calls in flight; the docs
- * come from the real analysis (buildDoc). Text: Zipf-distributed words of a service-desk
- * vocabulary (English, with German and French tickets), host names, error codes, ticket ids and
- * requester addresses. Seeded: every run builds the same index.
- *
- * Capacity: DynamoDB Local's ConsumedCapacity where it returns one; otherwise derived from item
- * sizes by the on-demand rules (eventually consistent reads: 0.5 RCU per 4 KB per call's items;
- * writes: 1 WCU per 1 KB per item, doubled for an item in a GSI). `npm run bench` runs it
- * (BENCH_SKIP=search skips it); `npx tsx bench/search.ts` runs it alone. BENCH_SEARCH_SIZES
- * (comma-separated, ascending) and BENCH_SEARCH_SAMPLES (default 5) tune it.
- */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import {
   BatchWriteCommand,
@@ -47,6 +24,8 @@ import {
   sequentialRoundTrips,
 } from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
+import { writeBenchResult } from './support/results.js';
+import { seededRandom } from './support/seeded-random.js';
 
 const SIZES = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000').split(',').map(Number);
 const SAMPLES = Number(process.env.BENCH_SEARCH_SAMPLES ?? 5);
@@ -89,17 +68,6 @@ export interface SearchBenchResult {
   queries: SearchQueryRow[];
   writes: SearchWriteRow[];
   capacityMeasured: boolean;
-}
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const COMMON =
@@ -223,7 +191,7 @@ export async function benchSearch(): Promise<SearchBenchResult> {
     const counter = countDynamoCalls(dynamo);
     const store = new DynamoSearchIndexStore(dynamo, tableName);
     const search = new IndexSearch(store);
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const df = new Map<string, number>();
     let documents = 0;
     let totalLength = 0;
@@ -363,9 +331,5 @@ export function printSearch(result: SearchBenchResult): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await benchSearch();
   printSearch(result);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/search.json',
-    `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`,
-  );
+  await writeBenchResult('search', result);
 }

@@ -58,7 +58,7 @@ awk -v dir="$work" '
   inside { print > (dir "/" n ".sh") }
 ' README.md
 blocks=$(find "$work" -name '[0-9]*.sh' | wc -l)
-[ "$blocks" -eq 7 ] || fail "README.md has $blocks sh blocks; this script checks 7: give a new one its checks"
+[ "$blocks" -eq 9 ] || fail "README.md has $blocks sh blocks; this script checks 9: give a new one its checks"
 grep -q 'npm start' "$work/1.sh" || fail "README.md's first sh block is not the set-up one"
 
 run_block() {
@@ -105,7 +105,7 @@ wait_for "/changes/$CHG" "$AGENT" status closed
 
 mails_before=$(get /_local/outbox "$ADMIN_CHECK" | field items.length)
 run_block "Email to ticket and attachments" 7
-expect_statuses 200
+expect_statuses 200 200
 # Mail sent since the block started (the API tickets had acknowledgements of their own before).
 new_mail() {
   get /_local/outbox "$ADMIN_CHECK" |
@@ -116,5 +116,17 @@ for _ in $(seq 1 40); do
   sleep 0.25
 done
 [[ "$(new_mail)" == *'[INC-'*'VPN down'* ]] || fail "no acknowledgement of the mailed ticket in the outbox: $(new_mail)"
+
+run_block "Customer satisfaction" 8
+expect_statuses 201 200 200 200 200 200 201 409 200 201 200 200 201 200
+[ "$(get "/tickets/$CS/feedback" "$ALICE" | field rating)" = 5 ] || fail "$CS has no rating 5"
+[ "$(get "/tickets/$CS2" "$ALICE" | field feedback.status)" = answered ] || fail "$CS2's survey is not answered"
+
+run_block "Reports" 9
+expect_statuses 200 200 200 200 200 200 200 200 400 202
+csat=$(get "/reports/csat?from=$FROM&to=$TO" "$AGENT")
+[ "$(field rows.0.responses <<<"$csat")" -ge 2 ] || fail "the CSAT report counts fewer than Alice's two answers: $csat"
+incidents=$(get "/reports/incidents?from=$FROM&to=$TO" "$AGENT")
+[ "$(field rows.0.resolved <<<"$incidents")" -ge 2 ] || fail "the incident report counts fewer than two resolutions: $incidents"
 
 printf '\nThe README ran as written: every status and result as expected.\n'

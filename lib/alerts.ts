@@ -1,10 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALARM_DETAIL_TYPES, ALARM_EVENT_SOURCE } from '../functions/alerts/alarm-events.js';
 import type { StackConfig } from './config.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 
@@ -15,10 +17,7 @@ export interface AlertsConstructProps {
 }
 
 /** CloudWatch alarm events on the account's default bus (docs/alerts.md#cloudwatch-in-this-account). */
-export const ALARM_DETAIL_TYPES = [
-  'CloudWatch Alarm State Change',
-  'CloudWatch Alarm Contributor State Change',
-] as const;
+export { ALARM_DETAIL_TYPES } from '../functions/alerts/alarm-events.js';
 
 /**
  * The in-account CloudWatch path: a rule on the DEFAULT event bus (where CloudWatch puts alarm
@@ -28,10 +27,21 @@ export const ALARM_DETAIL_TYPES = [
 export class AlertsConstruct extends Construct {
   readonly alarmRule: Rule;
   readonly deadLetterQueue: Queue;
+  /** Seals the HMAC keys of `hmac` integrations (docs/alerts.md#standard-webhooks-hmac). */
+  readonly secretsKey: Key;
 
   constructor(scope: Construct, id: string, props: AlertsConstructProps) {
     super(scope, id);
     const { config, intake } = props;
+    // HMAC keys must be readable to verify signatures, so they are stored encrypted (bearer secrets
+    // are digests). Rotation on; only the alerts function may Encrypt and Decrypt, nothing else.
+    this.secretsKey = new Key(this, 'IntegrationSecretsKey', {
+      description: 'Opsdesk: seals the HMAC keys of monitoring integrations (alerts function only)',
+      enableKeyRotation: true,
+      removalPolicy: config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.secretsKey.grant(intake, 'kms:Encrypt', 'kms:Decrypt');
+    intake.addEnvironment('ALERTS_KEY_ARN', this.secretsKey.keyArn);
     this.deadLetterQueue = createDeadLetterQueue(
       this,
       'AlarmEventsDlq',
@@ -44,7 +54,7 @@ export class AlertsConstruct extends Construct {
       description:
         'CloudWatch alarm state changes of this account: they become incidents (Opsdesk alert intake)',
       eventBus: EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
-      eventPattern: { source: ['aws.cloudwatch'], detailType: [...ALARM_DETAIL_TYPES] },
+      eventPattern: { source: [ALARM_EVENT_SOURCE], detailType: [...ALARM_DETAIL_TYPES] },
     });
     this.alarmRule.addTarget(
       new LambdaFunction(intake, {

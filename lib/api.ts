@@ -20,8 +20,10 @@ import { ATTACHMENTS_ENVIRONMENT } from '../functions/attachments/function.js';
 import { CATALOG_ENVIRONMENT } from '../functions/catalog/function.js';
 import { CHANGES_ENVIRONMENT } from '../functions/changes/function.js';
 import { CMDB_ENVIRONMENT } from '../functions/cmdb/function.js';
+import { CSAT_ENVIRONMENT } from '../functions/csat/function.js';
 import { PROBLEMS_ENVIRONMENT } from '../functions/problems/function.js';
 import { PUBLIC_ENVIRONMENT } from '../functions/public/function.js';
+import { REPORTS_ENVIRONMENT } from '../functions/reports/function.js';
 import {
   type FunctionName,
   ROUTES,
@@ -29,8 +31,8 @@ import {
   routeKey,
 } from '../functions/shared/http/routes.js';
 import { TICKETS_ENVIRONMENT } from '../functions/tickets/function.js';
-import { defaultGroupOf, type StackConfig, strictCiIdsOf } from './config.js';
-import type { DataConstruct } from './data.js';
+import { defaultGroupOf, reportsTimezoneOf, type StackConfig, strictCiIdsOf } from './config.js';
+import { type DataConstruct, tableBackupOf } from './data.js';
 import { IdentityConstruct } from './identity.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
@@ -41,6 +43,9 @@ const PUBLIC_ROUTE_THROTTLE = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 2
 /** Alert intake (§10): monitoring bursts in storms, so its own ceiling per route (docs/alerts.md#limits). */
 const ALERT_INTAKE_THROTTLE = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 50 } as const;
 const isAlertIntake = (route: RouteDefinition) => route.path.startsWith('/alerts/');
+/** Survey links (§10): a capability token in the path, so a low ceiling per route (docs/csat.md#the-link). */
+const SURVEY_LINK_THROTTLE = { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } as const;
+const isSurveyLink = (route: RouteDefinition) => route.path.startsWith('/surveys/');
 
 const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
   public: 'Opsdesk unauthenticated routes (health, OpenAPI document)',
@@ -52,6 +57,8 @@ const FUNCTION_DESCRIPTIONS: Record<FunctionName, string> = {
   alerts: 'Opsdesk monitoring integrations and alert intake (alerts become incidents)',
   catalog: 'Opsdesk service catalog: items, request submission, approvals, fulfilment tasks',
   problems: 'Opsdesk known errors: records, suggestions on incidents, applying workarounds',
+  reports: 'Opsdesk continual-improvement reports: incidents, changes, backlog, availability, CSAT; rebuild',
+  csat: 'Opsdesk customer satisfaction: settings, survey links (JSON and HTML form), requester feedback',
 };
 
 /** Functions that read and write the table; `public` serves static answers and gets no access. */
@@ -148,15 +155,32 @@ export class ApiConstruct extends Construct {
       attachments: environmentFor(ATTACHMENTS_ENVIRONMENT, overTable, ['ATTACHMENTS_BUCKET']),
       admin: environmentFor(ADMIN_ENVIRONMENT, overTable),
       changes: environmentFor(CHANGES_ENVIRONMENT, { ...overTable, ...strict }, ['STATE_MACHINE_ARN']),
-      cmdb: environmentFor(CMDB_ENVIRONMENT, overTable),
+      cmdb: environmentFor(CMDB_ENVIRONMENT, {
+        ...overTable,
+        // GET /reports/dr-posture reports the table's backup settings as deployed (lib/data.ts).
+        TABLE_POINT_IN_TIME_RECOVERY: String(tableBackupOf(config).pointInTimeRecovery),
+        TABLE_DELETION_PROTECTION: String(tableBackupOf(config).deletionProtection),
+      }),
       catalog: environmentFor(CATALOG_ENVIRONMENT, overTable),
       problems: environmentFor(PROBLEMS_ENVIRONMENT, { ...overTable, ...strict }),
-      alerts: environmentFor(ALERTS_ENVIRONMENT, {
-        ...overTable,
-        ...strict,
-        DEFAULT_GROUP: defaultGroupOf(config),
-        ALERTS_EVENTBRIDGE_INTEGRATION: 'aws-cloudwatch',
-      }),
+      csat: environmentFor(CSAT_ENVIRONMENT, overTable),
+      // The jobs function a rebuild is handed to is added by lib/reports.ts, which creates it.
+      reports: environmentFor(
+        REPORTS_ENVIRONMENT,
+        { ...overTable, REPORTS_TIMEZONE: reportsTimezoneOf(config) },
+        ['REPORT_JOBS_FUNCTION'],
+      ),
+      // The KMS key sealing HMAC keys is added by lib/alerts.ts, which creates it.
+      alerts: environmentFor(
+        ALERTS_ENVIRONMENT,
+        {
+          ...overTable,
+          ...strict,
+          DEFAULT_GROUP: defaultGroupOf(config),
+          ALERTS_EVENTBRIDGE_INTEGRATION: 'aws-cloudwatch',
+        },
+        ['ALERTS_KEY_ARN'],
+      ),
     };
     const make = (name: FunctionName): NodejsFunction =>
       createOpsdeskFunction(this, `${capitalise(name)}Function`, {
@@ -175,11 +199,22 @@ export class ApiConstruct extends Construct {
       alerts: make('alerts'),
       catalog: make('catalog'),
       problems: make('problems'),
+      reports: make('reports'),
+      csat: make('csat'),
     };
     for (const name of TABLE_USERS) {
       data.grantRequestPathAccess(functions[name]);
       this.cursorSecret.grantRead(functions[name]);
     }
+    // Reports read aggregates only: their narrower table grant is lib/reports.ts's.
+    this.cursorSecret.grantRead(functions.reports);
+    // CSAT lists nothing (no cursors, no index): items by key, transactions of Put/Update, and the
+    // Idempotency-Key records (Get/Put/Update/Delete) of POST /tickets/{id}/feedback.
+    data.grantItemAccess(
+      functions.csat,
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      [],
+    );
     return functions;
   }
 
@@ -222,7 +257,11 @@ export class ApiConstruct extends Construct {
     const publicRouteSettings = Object.fromEntries(
       ROUTES.filter((route) => !route.authenticated).map((route) => [
         routeKey(route),
-        isAlertIntake(route) ? ALERT_INTAKE_THROTTLE : PUBLIC_ROUTE_THROTTLE,
+        isAlertIntake(route)
+          ? ALERT_INTAKE_THROTTLE
+          : isSurveyLink(route)
+            ? SURVEY_LINK_THROTTLE
+            : PUBLIC_ROUTE_THROTTLE,
       ]),
     );
     (stage.node.defaultChild as CfnStage).routeSettings = publicRouteSettings;
@@ -277,9 +316,11 @@ function acknowledgePublicRoute(routes: readonly HttpRoute[], route: RouteDefini
   for (const added of routes) {
     Validations.of(added).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: isAlertIntake(route)
-        ? `${routeKey(route)} is outside the JWT authorizer by design (docs/alerts.md#sending-alerts): monitoring systems (Alertmanager, EventBridge API destinations, PagerDuty-style senders) cannot obtain user JWTs. The function authenticates every delivery with the integration secret (SHA-256 digest, constant-time compare; unknown integrations answer like wrong secrets), and the route is throttled to 20 req/s, burst 50.`
-        : `${routeKey(route)} is public by design (docs/api.md#authentication-and-roles): health checks and API discovery run without a token. It reads no data and is throttled lower than the rest of the API.`,
+      reason: isSurveyLink(route)
+        ? `${routeKey(route)} is outside the JWT authorizer by design (docs/csat.md#the-link): requesters follow a mailed link from any browser, without a session. The 32-byte random token in the path is the credential (stored only as its SHA-256; unknown tokens answer 404 after one GetItem), a GET never records, and the route is throttled to 5 req/s, burst 10.`
+        : isAlertIntake(route)
+          ? `${routeKey(route)} is outside the JWT authorizer by design (docs/alerts.md#sending-alerts): monitoring systems (Alertmanager, EventBridge API destinations, PagerDuty-style senders) cannot obtain user JWTs. The function authenticates every delivery by the integration's credentials: its secret (SHA-256 digest, constant-time compare), a Standard Webhooks HMAC signature within ±5 min (keys sealed by KMS), or the SNS message's own signature (certificate from an SNS host, allowed topic); unknown integrations answer like wrong credentials, and the route is throttled to 20 req/s, burst 50.`
+          : `${routeKey(route)} is public by design (docs/api.md#authentication-and-roles): health checks and API discovery run without a token. It reads no data and is throttled lower than the rest of the API.`,
     });
   }
 }

@@ -22,6 +22,8 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(
     new URL('../functions/shared/aws/lambda-credentials.ts', import.meta.url),
   ),
+  // The quantile sketch library's serialisation, never called (functions/reports/no-protobuf.ts).
+  'protobufjs/minimal': fileURLToPath(new URL('../functions/reports/no-protobuf.ts', import.meta.url)),
 };
 
 export const BUNDLE_TARGET = 'node22';

@@ -2,8 +2,10 @@ import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CLOSURE_DETAIL_TYPES } from '../functions/cmdb/closure-maintainer.js';
-import { CMDB_CLOSURES_ENVIRONMENT } from '../functions/cmdb/closures.function.js';
+import {
+  CMDB_CLOSURES_ENVIRONMENT,
+  CMDB_CONSUMER_DETAIL_TYPES,
+} from '../functions/cmdb/closures.function.js';
 import { INDEXES } from '../functions/shared/dynamodb/table-definition.js';
 import type { StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
@@ -40,7 +42,8 @@ export class CmdbConstruct extends Construct {
         'This queue is itself the dead-letter destination of the closure maintainer; each message names a ' +
         'CI event whose services an operator recomputes by replaying it (recomputing is idempotent).',
       // Reads CIs (GetItem, BatchGetItem) and relationships and memberships (Query on the table);
-      // writes membership items and closure sets (PutItem, DeleteItem, UpdateItem in transactions).
+      // writes membership items and closure sets (PutItem, DeleteItem, UpdateItem in transactions);
+      // the DR posture's states, rows and counts likewise (PutItem, DeleteItem, UpdateItem).
       tableActions: [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
@@ -53,8 +56,8 @@ export class CmdbConstruct extends Construct {
       rules: [
         {
           id: 'ClosureRule',
-          description: 'CI relationship, status and service events: service memberships may have changed',
-          eventPattern: { source: ['opsdesk'], detailType: [...CLOSURE_DETAIL_TYPES] },
+          description: 'CI events: service memberships and the disaster-recovery posture may have changed',
+          eventPattern: { source: ['opsdesk'], detailType: [...CMDB_CONSUMER_DETAIL_TYPES] },
         },
       ],
     });

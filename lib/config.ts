@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { EMAIL_TICKET_DEFAULTS, type EmailTicketDefaults } from '../functions/email/settings.js';
 import { DEFAULT_TICKET_GROUP, GROUP_ID_PATTERN } from '../functions/groups/model.js';
+import { isValidTimezone } from '../functions/sla/timezone.js';
 import type { Level } from '../functions/tickets/priority.js';
 
 /**
@@ -143,6 +144,11 @@ const rawConfigSchema = z.object({
   fallbackNotificationAddress: z.email().optional(),
   // `cmdb.strictCiIds`: CI ids on tickets and changes must exist in the CMDB (docs/cmdb.md). Default true.
   cmdbStrictCiIds: booleanFromContext.optional(),
+  // `reports.timezone`: the IANA zone whose calendar days the reports count in (docs/reports.md). Default UTC.
+  reportsTimezone: z
+    .string()
+    .refine(isValidTimezone, { message: 'an IANA time zone such as Europe/Berlin' })
+    .optional(),
 });
 
 export type IdentityConfig = z.output<typeof identitySchema>;
@@ -187,6 +193,13 @@ export interface StackConfig {
   readonly fallbackNotificationAddress?: string;
   /** `cmdb.strictCiIds`; unset: true (see strictCiIdsOf). */
   readonly cmdbStrictCiIds?: boolean;
+  /** `reports.timezone`; unset: UTC (see reportsTimezoneOf). */
+  readonly reportsTimezone?: string;
+}
+
+/** The zone whose days the reports count in (docs/reports.md#period-rules). */
+export function reportsTimezoneOf(config: StackConfig): string {
+  return config.reportsTimezone ?? 'UTC';
 }
 
 /** Whether CI ids on tickets and changes must name CIs of the CMDB (docs/cmdb.md#what-tickets-and-changes-get). */

@@ -40,6 +40,7 @@ export class DataConstruct extends Construct {
   constructor(scope: Construct, id: string, props: DataConstructProps) {
     super(scope, id);
     const { production } = props.config;
+    const backup = tableBackupOf(props.config);
     const { keys, indexes, ttlAttribute, streamView } = TABLE_DEFINITION;
 
     // `Table` (AWS::DynamoDB::Table) rather than TableV2 (a global table): Opsdesk is deployed per
@@ -50,14 +51,14 @@ export class DataConstruct extends Construct {
       partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
       sortKey: { name: keys.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: backup.pointInTimeRecovery },
       stream: StreamViewType[streamView],
       timeToLiveAttribute: ttlAttribute,
       // AWS-managed key (aws/dynamodb): key use shows in CloudTrail, unlike the default AWS-owned
       // key, without a customer key's monthly cost, key policy to maintain, and the risk that a
       // disabled or deleted key makes the table (and its PITR backups) unreadable.
       encryption: TableEncryption.AWS_MANAGED,
-      deletionProtection: production,
+      deletionProtection: backup.deletionProtection,
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
@@ -95,4 +96,16 @@ export class DataConstruct extends Construct {
       resourceArns: TABLE_DEFINITION.indexes.map((index) => `${this.table.tableArn}/index/${index.name}`),
     });
   }
+}
+
+/**
+ * The table's backup settings (§1: point-in-time recovery always, deletion protection in production
+ * stages): what the table is created with, and what GET /reports/dr-posture reports (lib/api.ts
+ * passes them to the cmdb function), from one place so the two cannot disagree.
+ */
+export function tableBackupOf(config: Pick<StackConfig, 'production'>): {
+  readonly pointInTimeRecovery: boolean;
+  readonly deletionProtection: boolean;
+} {
+  return { pointInTimeRecovery: true, deletionProtection: config.production };
 }

@@ -6,12 +6,14 @@ import { ChangesConstruct } from './changes.js';
 import { CHANGES_CONSTRUCT_ID } from './changes-ids.js';
 import { CmdbConstruct } from './cmdb.js';
 import type { StackConfig } from './config.js';
+import { CsatConstruct } from './csat.js';
 import { DataConstruct } from './data.js';
 import { EmailConstruct } from './email.js';
 import { EventsConstruct } from './events.js';
 import { ObservabilityConstruct } from './observability.js';
 import { ProblemsConstruct } from './problems.js';
 import { QueuesConstruct } from './queues.js';
+import { ReportsConstruct } from './reports.js';
 import { SearchConstruct } from './search.js';
 import { SeedConstruct } from './seed.js';
 import { SlaConstruct } from './sla.js';
@@ -33,10 +35,12 @@ export class OpsdeskStack extends Stack {
   readonly problems: ProblemsConstruct;
   readonly search: SearchConstruct;
   readonly queues: QueuesConstruct;
+  readonly reports: ReportsConstruct;
   readonly alerts: AlertsConstruct;
   readonly observability: ObservabilityConstruct;
   readonly storage: StorageConstruct;
   readonly email?: EmailConstruct;
+  readonly csat: CsatConstruct;
 
   constructor(scope: Construct, id: string, props: OpsdeskStackProps) {
     super(scope, id, props);
@@ -61,6 +65,12 @@ export class OpsdeskStack extends Stack {
     });
     this.search = new SearchConstruct(this, 'Search', { config, data: this.data, bus: this.events.bus });
     this.queues = new QueuesConstruct(this, 'Queues', { config, data: this.data });
+    this.reports = new ReportsConstruct(this, 'Reports', {
+      config,
+      data: this.data,
+      bus: this.events.bus,
+      apiFunction: this.api.functions.reports,
+    });
     // CloudWatch alarms of this account, from the default bus, straight into alert intake.
     this.alerts = new AlertsConstruct(this, 'Alerts', { config, intake: this.api.functions.alerts });
 
@@ -78,6 +88,15 @@ export class OpsdeskStack extends Stack {
       });
       // SLA and change approval notices are events too: the notifier mails them, nothing else sends.
     }
+
+    // Surveys are issued with or without mail: without an email domain requesters answer on the ticket.
+    this.csat = new CsatConstruct(this, 'Csat', {
+      config,
+      data: this.data,
+      bus: this.events.bus,
+      apiBaseUrl: this.api.stage.url,
+      ...(this.email ? { emailSettings: this.email.settings } : {}),
+    });
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });

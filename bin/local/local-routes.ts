@@ -34,6 +34,14 @@ export interface LocalRoutesContext {
   readonly sweeper: () => SweepFunction | undefined;
   readonly verify: (authorization: string | undefined) => Promise<VerifyResult>;
   readonly groupsClaim: string;
+  /**
+   * Puts an event on the account's default bus, as AWS services do: the stack's rules there (the
+   * CloudWatch alarm rule, lib/alerts.ts) invoke their function; answers what it returned, or
+   * undefined when no rule matched.
+   */
+  readonly defaultBus?: (event: unknown) => Promise<{ matched: boolean; result?: unknown }>;
+  /** Runs the table stream's consumers until nothing is left: what AWS does within seconds, now. */
+  readonly flush?: () => Promise<void>;
 }
 
 /** About 100 years either way: more is never a test, and the result must stay a 4-digit-year instant. */
@@ -133,6 +141,34 @@ export function createLocalRoutes(
         const sweep = context.sweeper();
         if (!sweep) return problemResponse(problem(501, 'SLA sweeper not yet available'));
         return jsonResponse(200, (await sweep()) ?? {});
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/default-bus',
+      run: async (request) => {
+        // What CloudWatch does on AWS: an alarm state change on the default bus reaches the alerts
+        // function through the stack's rule (docs/alerts.md#cloudwatch-in-this-account).
+        let event: unknown;
+        try {
+          event = JSON.parse(request.body.toString('utf8'));
+        } catch {
+          const errors = [{ path: '', message: 'must be an EventBridge event (JSON)' }];
+          return problemResponse(problem(400, 'the body must be an EventBridge event (JSON)', { errors }));
+        }
+        if (!context.defaultBus) return problemResponse(problem(501, 'no rules on the local default bus'));
+        return jsonResponse(200, await context.defaultBus(event));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/flush',
+      run: async () => {
+        // Events, surveys, counters and report aggregates follow writes asynchronously (as on AWS);
+        // a script that wants to read them next asks for them to catch up first.
+        if (!context.flush) return problemResponse(problem(501, 'no stream consumers to flush'));
+        await context.flush();
+        return jsonResponse(200, { flushed: true });
       },
     },
     {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { matchesAlarmRule } from '../../functions/alerts/alarm-events.js';
 import { LocalChangeWorkflow } from '../../functions/changes/workflow/local-workflow.js';
+import { assembleCsatEvents } from '../../functions/csat/events.function.js';
 import { OutboxMailSender } from '../../functions/email/mail/outbox-mail.js';
 import type { EmailSettings } from '../../functions/email/settings.js';
 import { TestClock } from '../../functions/shared/clock/test-clock.js';
@@ -12,6 +14,7 @@ import { assembleTicketCounts } from '../../functions/tickets/counts.function.js
 import { GROUPS_CLAIM, mintToken, verifyAuthorization } from './auth.js';
 import { localDynamoClient, localStreamsClient } from './aws-clients.js';
 import { withClosures } from './cmdb-closures.js';
+import { startSurveyTimerLoop, withCsatEvents, withSurveyTimers } from './csat-events.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { listeningOn } from './free-port.js';
 import type { AppDeps } from './functions.js';
@@ -20,6 +23,7 @@ import { createLocalRoutes, type OutboxMessage, type SweepFunction } from './loc
 import { consoleLogger, type Logger } from './log.js';
 import { startLocalObjects } from './objects.js';
 import { withProblemEvents } from './problem-events.js';
+import { localSnapshotJob, startLocalReportsPoller, withReportEvents } from './reports.js';
 import { withSearchIndex } from './search-indexer.js';
 import { createLocalServer, type LambdaHttpHandler } from './server.js';
 import { defaultStateDir, loadOrCreateSigningKey } from './signing-key.js';
@@ -36,6 +40,9 @@ import { loadChangeWorkflowDefinition } from './workflow-definition-cache.js';
  * handlers behind a local API Gateway, the stream publisher fed by a local event source mapping,
  * and the operator routes under /_local.
  */
+/** Three mappings poll one stream; when it is idle they slow down to this (stream-poller.ts). */
+const STREAM_MAX_IDLE_MS = 500;
+
 export interface LocalRuntimeOptions {
   /** HTTP port on `host`; 0 picks a free one. Default: PORT, else 3000. */
   readonly port?: number;
@@ -230,6 +237,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
     );
     cleanup.add('SMTP listener', () => mailGateway.stop());
+    // CSAT background work (lib/csat.ts on AWS): survey mail to the local outbox; the link's base
+    // is the server's URL, known once it listens.
+    let apiBaseUrl = '';
+    const csat = assembleCsatEvents({
+      ...deps,
+      apiBaseUrl: () => apiBaseUrl,
+      mail: { sender: deps.mail, settings: mailGateway.settings },
+    });
 
     const poller = startStreamPoller({
       dynamo: client,
@@ -238,14 +253,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       // The recording bus, plus the notifier, the CMDB closure maintainer and the search indexer
       // attached as the EventBridge rules attach them on AWS.
       handler: functions.streamPublisher({
-        bus: withProblemEvents(
-          withSearchIndex(withClosures(mailGateway.bus, deps, log), deps, log),
-          deps,
+        bus: withCsatEvents(
+          withProblemEvents(
+            withReportEvents(withSearchIndex(withClosures(mailGateway.bus, deps, log), deps, log), deps, log),
+            deps,
+            log,
+          ),
+          csat,
           log,
         ),
       }),
       log,
       pollMs: options.streamPollMs ?? 250,
+      maxIdleMs: STREAM_MAX_IDLE_MS,
       ...(dataDir && {
         checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-${tableName}.json`)),
         // Records no retry could deliver, one JSON line each (docs/operations.md, poison records).
@@ -262,12 +282,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       handler: assembleTicketCounts(deps),
       log,
       pollMs: options.streamPollMs ?? 250,
+      maxIdleMs: STREAM_MAX_IDLE_MS,
       ...(dataDir && {
         checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-counts-${tableName}.json`)),
         deadLetterFile: join(dataDir, `stream-dead-letters-counts-${tableName}.jsonl`),
       }),
     });
     cleanup.add('queue counts poller', () => countsPoller.stop());
+    // The report aggregator: a third mapping on the stream (lib/reports.ts), ticket and change items.
+    const reportsPoller = startLocalReportsPoller(deps, {
+      dynamo: client,
+      streams,
+      tableName,
+      log,
+      pollMs: options.streamPollMs ?? 250,
+      maxIdleMs: STREAM_MAX_IDLE_MS,
+      dataDir,
+    });
+    cleanup.add('report aggregates poller', () => reportsPoller.stop());
+    const backlogSnapshot = localSnapshotJob(deps, log);
 
     // The notices' fallback address is the mail gateway's (oncall@opsdesk.local unless the options say otherwise).
     const localSweeper = startLocalSweeper(deps, log, options.slaSweepMs, {
@@ -275,22 +308,50 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       fallbackAddress: mailGateway.settings.fallbackAddress,
     });
     cleanup.add('SLA sweeper', () => localSweeper.stop());
-    let sweeper: SweepFunction | undefined = options.sweeper ?? (() => localSweeper.run());
+    // A sweep also writes the nightly backlog snapshot once it is due (docs/reports.md#backlog-age).
+    // And the CSAT timers (delayed survey mail, expiry): `surveys` in the summary.
+    let sweeper: SweepFunction | undefined =
+      options.sweeper ??
+      withSurveyTimers(async () => {
+        const result = await localSweeper.run();
+        await backlogSnapshot();
+        return result;
+      }, csat);
+    const surveyTimers = startSurveyTimerLoop(csat, log, options.slaSweepMs);
+    cleanup.add('CSAT timers', () => surveyTimers.stop());
     const verify = (authorization: string | undefined) => verifyAuthorization(authorization, signingKey);
+    // Created once, like a warm Lambda container: module-level caches behave as on AWS.
+    const handlers = Object.fromEntries(
+      Object.entries(functions.http).map(([name, create]) => [name, create(deps)]),
+    ) as Record<FunctionName, LambdaHttpHandler>;
+    // Every stream mapping drained, twice: a consumer's own writes (a survey issued on a resolution)
+    // reach the other mappings only after the first pass.
+    const flushEvents = async (timeoutMs?: number) => {
+      for (let pass = 0; pass < 2; pass++) {
+        await Promise.all([
+          poller.drain(timeoutMs),
+          countsPoller.drain(timeoutMs),
+          reportsPoller.drain(timeoutMs),
+        ]);
+      }
+    };
     const server = createLocalServer({
       routes: ROUTES,
-      // Created once, like a warm Lambda container: module-level caches behave as on AWS.
-      handlers: Object.fromEntries(
-        Object.entries(functions.http).map(([name, create]) => [name, create(deps)]),
-      ) as Record<FunctionName, LambdaHttpHandler>,
+      handlers,
       verify,
       localRoutes: createLocalRoutes({
         clock,
+        flush: () => flushEvents(),
         bus,
         outbox,
         sweeper: () => sweeper,
         verify,
         groupsClaim: deps.groupsClaim,
+        // The stack's default-bus rule (lib/alerts.ts): CloudWatch alarm events invoke the alerts function.
+        defaultBus: async (event) =>
+          matchesAlarmRule(event)
+            ? { matched: true, result: await handlers.alerts(event as never, {} as never) }
+            : { matched: false },
       }),
       corsOrigins: deps.corsOrigins,
       log,
@@ -321,6 +382,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       clearTimeout(grace);
     });
     const port = (server.address() as AddressInfo).port;
+    apiBaseUrl = `http://${host}:${port}`;
 
     const tokenFor = (userId: string, roles: readonly string[], tokenOptions: TokenOptions = {}) =>
       mintToken(signingKey, { userId, roles, ...tokenOptions });
@@ -342,9 +404,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       setSweeper: (next) => {
         sweeper = next;
       },
-      flushEvents: async (timeoutMs) => {
-        await Promise.all([poller.drain(timeoutMs), countsPoller.drain(timeoutMs)]);
-      },
+      flushEvents,
       stop: () => {
         stopping ??= cleanup.runAll();
         return stopping;

@@ -49,6 +49,12 @@ export interface StreamPollerOptions {
   readonly log: Logger;
   /** Pause between cycles (default 250 ms). */
   readonly pollMs?: number;
+  /**
+   * Longest pause after cycles that found nothing (default: pollMs, no backoff). Idle pauses double
+   * up to it and drop back to pollMs once records flow: several mappings polling an idle DynamoDB
+   * Local would otherwise keep it busy. drain() does not wait for the pause.
+   */
+  readonly maxIdleMs?: number;
   /** Records per handler call (Lambda's default batch size is 100). */
   readonly batchSize?: number;
   /** Keeps positions across restarts (persisted data dir); without it every start reads from TRIM_HORIZON. */
@@ -133,6 +139,8 @@ const MAX_DEAD_LETTERS_KEPT = 1_000;
 
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const pollMs = options.pollMs ?? 250;
+  const maxIdleMs = Math.max(pollMs, options.maxIdleMs ?? pollMs);
+  let idleMs = pollMs;
   const batchSize = options.batchSize ?? 100;
   const maxRetryAttempts = Math.max(0, options.maxRetryAttempts ?? 10);
   const bisect = options.bisectBatchOnError ?? true;
@@ -483,8 +491,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     timer = setTimeout(async () => {
       const result = await runCycle();
       consecutiveFailures = result.failed ? consecutiveFailures + 1 : 0;
+      idleMs = result.consumed > 0 ? pollMs : Math.min(idleMs * 2, maxIdleMs);
       schedule(
-        consecutiveFailures > 0 ? Math.min(pollMs * 2 ** consecutiveFailures, MAX_BACKOFF_MS) : pollMs,
+        consecutiveFailures > 0 ? Math.min(pollMs * 2 ** consecutiveFailures, MAX_BACKOFF_MS) : idleMs,
       );
     }, delayMs);
   }

@@ -23,6 +23,11 @@ export function sameDigest(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** The stored secrets still valid at `now` (the current one and any within its overlap). */
+export function validSecrets(stored: readonly StoredSecret[], now: Date): StoredSecret[] {
+  return stored.filter((entry) => entry.validUntil === null || Date.parse(entry.validUntil) > now.getTime());
+}
+
 /** Whether `secret` is one of the integration's valid secrets at `now` (every one is compared). */
 export function secretMatches(stored: readonly StoredSecret[], secret: string, now: Date): boolean {
   const candidate = digestOf(secret);
@@ -36,12 +41,12 @@ export function secretMatches(stored: readonly StoredSecret[], secret: string, n
 }
 
 /** The secrets after a rotation: the current one ends in 24 h, expired ones are dropped. */
-export function rotated(stored: readonly StoredSecret[], fresh: string, now: Date): StoredSecret[] {
+export function rotated(stored: readonly StoredSecret[], fresh: StoredSecret, now: Date): StoredSecret[] {
   const until = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
   const kept = stored
     .filter((entry) => entry.validUntil === null || Date.parse(entry.validUntil) > now.getTime())
     .map((entry) => (entry.validUntil === null ? { ...entry, validUntil: until } : entry));
-  return [{ digest: digestOf(fresh), validUntil: null }, ...kept];
+  return [fresh, ...kept];
 }
 
 /** The secret a request presents: `Authorization: Bearer <s>` or Basic with it as the password. */

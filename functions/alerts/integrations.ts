@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { type Caller, isAdmin } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
-import { ForbiddenError, NotFoundError, PreconditionFailedError } from '../shared/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError } from '../shared/errors.js';
 import type { Page, PageRequest } from '../shared/store.js';
 import { StaleWriteError } from '../shared/store.js';
 import { digestOf, newSecret, rotated } from './credentials.js';
@@ -9,7 +10,10 @@ import {
   type IntegrationSettings,
   publicIntegration,
   type StoredIntegration,
+  type StoredSecret,
 } from './model.js';
+import type { SecretCipher } from './secrets/secret-cipher.js';
+import { newWebhookSecret } from './standard-webhooks.js';
 import type { AlertStore } from './store/alert-store.js';
 
 export function assertIntegrationAdmin(caller: Caller): void {
@@ -30,7 +34,25 @@ export class IntegrationService {
   constructor(
     private readonly store: AlertStore,
     private readonly clock: Clock,
+    /** Seals `hmac` keys (KMS on AWS, AES-GCM locally): verification needs the key, not a digest. */
+    private readonly cipher: SecretCipher,
   ) {}
+
+  /** A new secret for the integration's mode, shown once, and what is stored of it. */
+  private async issue(
+    id: string,
+    mode: IntegrationSettings['auth']['mode'],
+  ): Promise<{ secret: string; stored: StoredSecret }> {
+    if (mode === 'hmac') {
+      const secret = newWebhookSecret(randomBytes(32));
+      return {
+        secret,
+        stored: { digest: digestOf(secret), validUntil: null, sealed: await this.cipher.seal(secret, id) },
+      };
+    }
+    const secret = newSecret();
+    return { secret, stored: { digest: digestOf(secret), validUntil: null } };
+  }
 
   async list(caller: Caller, page: PageRequest): Promise<Page<Integration>> {
     assertIntegrationAdmin(caller);
@@ -62,15 +84,22 @@ export class IntegrationService {
       );
     }
     const now = this.clock.now().toISOString();
-    const needsSecret = takesSecret(settings) && (before?.secrets.length ?? 0) === 0;
-    const secret = needsSecret ? newSecret() : undefined;
+    // A new mode starts with a secret of its kind (an HMAC key must be sealed; a digest cannot sign).
+    const modeChanged = before !== undefined && before.auth.mode !== settings.auth.mode;
+    const needsSecret = takesSecret(settings) && (modeChanged || (before?.secrets.length ?? 0) === 0);
+    const issued = needsSecret ? await this.issue(id, settings.auth.mode) : undefined;
+    const secret = issued?.secret;
     const stored: StoredIntegration = {
       ...settings,
       id,
       createdAt: before?.createdAt ?? now,
       updatedAt: now,
       version: (before?.version ?? 0) + 1,
-      secrets: secret ? [{ digest: digestOf(secret), validUntil: null }] : (before?.secrets ?? []),
+      secrets: issued
+        ? [issued.stored]
+        : takesSecret(settings) && !modeChanged
+          ? (before?.secrets ?? [])
+          : [],
     };
     await this.write(stored, before?.version ?? 0, ifMatch !== undefined);
     return { integration: publicIntegration(stored), created: !before, ...(secret ? { secret } : {}) };
@@ -81,9 +110,12 @@ export class IntegrationService {
     assertIntegrationAdmin(caller);
     const before = await this.store.getIntegration(id);
     if (!before) throw new NotFoundError(`integration ${id} does not exist`);
+    if (!takesSecret(before)) {
+      throw new ConflictError(`integration ${id} uses ${before.auth.mode} and has no secret to rotate`);
+    }
     const now = this.clock.now();
-    const secret = newSecret();
-    const secrets = rotated(before.secrets, secret, now);
+    const { secret, stored: fresh } = await this.issue(id, before.auth.mode);
+    const secrets = rotated(before.secrets, fresh, now);
     const stored: StoredIntegration = {
       ...before,
       secrets,

@@ -57,6 +57,8 @@ export interface IntegrationSettings {
 export interface StoredSecret {
   readonly digest: string;
   readonly validUntil: string | null;
+  /** `hmac` integrations: the signing key itself, sealed by the SecretCipher (KMS on AWS). */
+  readonly sealed?: string;
 }
 
 export interface Integration extends IntegrationSettings {
@@ -155,8 +157,35 @@ export interface AlertRecord {
   /** When the last "fired again" note was added (the note throttle). */
   readonly lastNoteAt: string | null;
   readonly deliveries: readonly { readonly id: string; readonly result: AlertResult }[];
+  /** When the last `flap.transitions` state changes (firing ↔ resolved) happened, oldest first. */
+  readonly transitions: readonly string[];
+  /** Rule 7: the key changes state too often; its incident's status is held until quiet. */
+  readonly flapping: boolean;
+  /** When the sweeper ends the flapping (in the due index while flapping); null otherwise. */
+  readonly flapQuietUntil: string | null;
+  /** Rule 10: attached to its integration's storm incident (`incidentId`) rather than one of its own. */
+  readonly storm: boolean;
   readonly version: number;
 }
+
+/**
+ * Rule 10: an integration's storm incident and how many keys attached to it still fire (it resolves
+ * at 0). Written in the same transaction as the key record whose change moves it.
+ */
+export interface StormState {
+  readonly integrationId: string;
+  readonly incidentId: string | null;
+  readonly firing: number;
+  readonly version: number;
+}
+
+/** Fields added to alert records after they were first stored; an older item reads with these. */
+export const LATER_RECORD_FIELDS = {
+  transitions: [],
+  flapping: false,
+  flapQuietUntil: null,
+  storm: false,
+} as const;
 
 /** An integration as reads answer it: without its secrets. */
 export function publicIntegration(stored: StoredIntegration): Integration {

@@ -44,7 +44,50 @@ export function emptyRecord(
     lastNotificationKey: null,
     lastNoteAt: null,
     deliveries: [],
+    transitions: [],
+    flapping: false,
+    flapQuietUntil: null,
+    storm: false,
     version: 0,
+  };
+}
+
+/**
+ * Rule 7's bookkeeping: a state change (firing ↔ resolved; a key's first fire counts) adds its
+ * time to the last `keep` transitions; anything else leaves them.
+ */
+export function withTransition(
+  before: AlertRecord,
+  after: AlertRecord,
+  at: string,
+  keep: number,
+): AlertRecord {
+  if (before.state === after.state) return after;
+  return { ...after, transitions: [...before.transitions, at].slice(-keep) };
+}
+
+/** Whether a full set of `flap.transitions` changes spans at most `windowMinutes` (rule 7). */
+export function startsFlapping(
+  before: AlertRecord,
+  after: AlertRecord,
+  flap: IntegrationSettings['flap'],
+): boolean {
+  if (after.flapping || after.transitions === before.transitions) return false;
+  const times = after.transitions.slice(-flap.transitions);
+  if (times.length < flap.transitions) return false;
+  return Date.parse(times.at(-1)!) - Date.parse(times[0]!) <= flap.windowMinutes * 60_000;
+}
+
+/** The record while flapping: quiet moves to `now + quietMinutes` with every change. */
+export function flappingUntil(
+  record: AlertRecord,
+  now: Date,
+  flap: IntegrationSettings['flap'],
+): AlertRecord {
+  return {
+    ...record,
+    flapping: true,
+    flapQuietUntil: new Date(now.getTime() + flap.quietMinutes * 60_000).toISOString(),
   };
 }
 

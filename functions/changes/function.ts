@@ -11,6 +11,7 @@ import { createChangesHandler } from './http/handler.js';
 import { ChangeService } from './service.js';
 import { DynamoChangeRepository } from './store/dynamodb-change-store.js';
 import { DynamoFreezeWindowRepository } from './store/dynamodb-freeze-window-store.js';
+import { DynamoIncidentLinkStore } from './store/dynamodb-incident-link-store.js';
 import type { WorkflowDeps } from './workflow/change-workflow.js';
 
 /** Changes, their human answers, and freeze windows; the workflow runs on Step Functions. */
@@ -33,7 +34,11 @@ export function assembleChanges(deps: HttpDeps & WorkflowDeps, options: ChangesO
     deps.workflow,
     deps.clock,
     newId,
-    { directory: ciDirectory(deps), strictCiIds: options.strictCiIds ?? true },
+    {
+      directory: ciDirectory(deps),
+      strictCiIds: options.strictCiIds ?? true,
+      incidentLinks: new DynamoIncidentLinkStore(deps.dynamo, deps.tableName),
+    },
   );
   const freezes = new FreezeWindowService(
     new DynamoFreezeWindowRepository(deps.dynamo, deps.tableName),

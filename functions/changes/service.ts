@@ -42,6 +42,7 @@ import {
   type ChangeQuery,
   type ChangeStore,
 } from './store/change-store.js';
+import type { ChangeIncidentLink, IncidentLinkStore } from './store/incident-link-store.js';
 import { type ChangeWorkflow, TaskTokenGoneError } from './workflow/change-workflow.js';
 import { WORKFLOW_ERRORS } from './workflow/workflow-contract.js';
 
@@ -70,7 +71,12 @@ export interface ChangeServiceOptions {
    * `ciIds.<i>`. Off: unknown CIs are accepted and listed in `unknownCiIds`.
    */
   readonly strictCiIds?: boolean;
+  /** Incidents linked `caused_by_change` to a change, listed on its single read (docs/ticket-metrics.md#caused-by-change). */
+  readonly incidentLinks?: Pick<IncidentLinkStore, 'list'>;
 }
+
+/** A change as GET /changes/{id} answers it: with the incidents it caused, for agent read rights. */
+export type ChangeView = Change & { readonly links?: readonly ChangeIncidentLink[] };
 
 /**
  * Change use cases behind the API (docs/changes.md#api): create and start the workflow, read, and the human
@@ -87,7 +93,7 @@ export class ChangeService {
     private readonly workflow: ChangeWorkflow,
     private readonly clock: Clock,
     private readonly newId: () => string,
-    options: ChangeServiceOptions = {},
+    private readonly options: ChangeServiceOptions = {},
   ) {
     this.directory = options.directory ?? EMPTY_CI_DIRECTORY;
     this.strictCiIds = options.strictCiIds ?? options.directory !== undefined;
@@ -124,9 +130,18 @@ export class ChangeService {
     return change;
   }
 
-  /** The change as the caller may see it (embedded references they may not read left out). */
-  async get(caller: Caller, id: string): Promise<Change> {
-    return asSeenBy(await this.load(caller, id), caller);
+  /**
+   * The change as the caller may see it (embedded references they may not read left out). Agent
+   * read rights also get its `causes_incident` links: one Query beside the change's GetItem.
+   */
+  async get(caller: Caller, id: string): Promise<ChangeView> {
+    const reader = canReadAllTickets(caller) ? this.options.incidentLinks : undefined;
+    const [change, links] = await Promise.all([
+      this.load(caller, id),
+      reader && CHANGE_ID_PATTERN.test(id) ? reader.list(id) : undefined,
+    ]);
+    const seen = asSeenBy(change, caller);
+    return links ? { ...seen, links } : seen;
   }
 
   /** The whole stored change, once the caller may see it: what the write paths work on. */

@@ -1,5 +1,7 @@
 import { awsHttpDeps } from '../shared/wiring/aws.js';
 import { parseEnvironment } from '../shared/wiring/environment.js';
+import { tableBackupFrom } from './dr-posture-service.js';
 import { assembleCmdb, CMDB_ENVIRONMENT } from './function.js';
 
-export const handler = assembleCmdb(awsHttpDeps(parseEnvironment(CMDB_ENVIRONMENT)));
+const env = parseEnvironment(CMDB_ENVIRONMENT);
+export const handler = assembleCmdb(awsHttpDeps(env), { tableBackup: tableBackupFrom(env) });

@@ -24,5 +24,7 @@ export const NOTIFIED_DETAIL_TYPES = [
   // Catalog request approvals (docs/catalog.md#approvals): to the approval groups.
   'Request Approval Requested',
   'Request Approval Escalated',
+  // Low satisfaction ratings (docs/csat.md#low-ratings): to the ticket's group; others are ignored.
+  'Feedback Received',
   MAIL_TOO_LARGE,
 ] as const;

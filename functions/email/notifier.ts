@@ -17,6 +17,8 @@ import {
   approvalNoticeMail,
   approvalNoticeRecipients,
   isRequestApprovalNotice,
+  lowRatingMail,
+  lowRatingOf,
   type RequestApprovalNoticeKind,
   requestApprovalGroups,
   requestApprovalMail,
@@ -120,6 +122,13 @@ export class EmailNotifier {
     if (kind) return typeof ticketId === 'string' ? () => this.notify(kind, event, ticketId) : undefined;
     if (event.detailType === MAIL_TOO_LARGE) return () => this.notifyTooLarge(event);
     const staff = staffNoticeFor(event.detailType);
+    if (staff === 'low-rating') {
+      // Only a low rating is mailed; any other answer is not this notifier's (no ledger claim).
+      const low = lowRatingOf(event.detail);
+      return typeof ticketId === 'string' && low
+        ? () => this.notifyLowRating(event, ticketId, low)
+        : undefined;
+    }
     if (staff === 'sla-notice') {
       return typeof ticketId === 'string' ? () => this.notifySla(event, ticketId) : undefined;
     }
@@ -154,6 +163,23 @@ export class EmailNotifier {
     if (to.length === 0) return 'no-recipient';
     const { settings } = this.deps;
     await this.deps.mail.send(slaNoticeMail({ eventId: event.detail.eventId, ticket, notice, to, settings }));
+    return 'sent';
+  }
+
+  /** A low satisfaction rating: to the ticket's group address, else the fallback address. */
+  private async notifyLowRating(
+    event: DomainEventInput,
+    ticketId: string,
+    rating: { rating: number; comment: string | null },
+  ): Promise<NotifyOutcome> {
+    const ticket = await this.deps.tickets.get(ticketId);
+    if (!ticket) return 'not-applicable';
+    const group = ticket.group ? await this.deps.groups.get(ticket.group) : undefined;
+    const fallback = this.deps.settings.fallbackAddress;
+    const to = group?.email ? [group.email] : fallback ? [fallback] : [];
+    if (to.length === 0) return 'no-recipient';
+    const { settings } = this.deps;
+    await this.deps.mail.send(lowRatingMail({ eventId: event.detail.eventId, ticket, rating, to, settings }));
     return 'sent';
   }
 

@@ -15,6 +15,7 @@ export type StaffNoticeKind =
   | 'approval-requested'
   | 'approval-escalated'
   | 'approval-expired'
+  | 'low-rating'
   | RequestApprovalNoticeKind;
 
 /** Catalog request approvals (docs/catalog.md#approvals): requested, and overdue (escalated). */
@@ -27,6 +28,8 @@ const KIND_OF_DETAIL_TYPE: Readonly<Record<string, StaffNoticeKind>> = {
   'Change Approval Expired': 'approval-expired',
   'Request Approval Requested': 'request-approval-requested',
   'Request Approval Escalated': 'request-approval-escalated',
+  // A satisfaction rating of 2 or less (docs/csat.md#low-ratings): to the ticket's group.
+  'Feedback Received': 'low-rating',
 };
 
 export function isRequestApprovalNotice(kind: StaffNoticeKind): kind is RequestApprovalNoticeKind {
@@ -117,7 +120,45 @@ export function slaNoticeMail(input: {
   };
 }
 
-export type ApprovalNoticeKind = Exclude<StaffNoticeKind, 'sla-notice' | RequestApprovalNoticeKind>;
+export type ApprovalNoticeKind = Exclude<
+  StaffNoticeKind,
+  'sla-notice' | 'low-rating' | RequestApprovalNoticeKind
+>;
+
+/** The low rating a `Feedback Received` event carries; undefined unless it is low (rating ≤ 2). */
+export function lowRatingOf(
+  detail: Readonly<Record<string, unknown>>,
+): { rating: number; comment: string | null } | undefined {
+  if (detail.low !== true || typeof detail.rating !== 'number') return undefined;
+  return { rating: detail.rating, comment: typeof detail.comment === 'string' ? detail.comment : null };
+}
+
+/** "A requester rated this ticket low": to the group, so someone follows up while it is fresh. */
+export function lowRatingMail(input: {
+  readonly eventId: string;
+  readonly ticket: Pick<Ticket, 'id' | 'title' | 'requester' | 'group' | 'assignee'>;
+  readonly rating: { rating: number; comment: string | null };
+  readonly to: readonly string[];
+  readonly settings: EmailSettings;
+}): OutboundMail {
+  const { ticket, rating, settings } = input;
+  const who = ticket.requester.name ?? ticket.requester.id;
+  return {
+    to: input.to,
+    subject: `[${ticket.id}] Low satisfaction rating (${rating.rating}/5): ${ticket.title}`,
+    text: [
+      `${who} rated ${ticket.id} ${rating.rating} out of 5.`,
+      ...(rating.comment ? ['', 'Their comment:', rating.comment] : ['', 'No comment was given.']),
+      '',
+      `Group: ${ticket.group ?? 'none'}; assignee: ${ticket.assignee ?? 'none'}.`,
+      `Read the ticket with GET /tickets/${ticket.id}.`,
+      '',
+    ].join('\n'),
+    messageId: `<csat-low-${input.eventId}@${settings.domain}>`,
+    automatic: true,
+    headers: { 'X-Opsdesk-Ticket': ticket.id, 'X-Loop': supportAddress(settings) },
+  };
+}
 
 /** Groups whose addresses an approval notice goes to: the approval's, and the change managers' once overdue. */
 export function approvalNoticeGroups(kind: ApprovalNoticeKind, group: string): string[] {

@@ -6,6 +6,7 @@ import type { SlaConfigStore } from '../sla/store/sla-config-store.js';
 import { readTicket, readVisibleTicket } from '../tickets/access.js';
 import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from '../tickets/auto-close.js';
 import { linkTickets } from '../tickets/links.js';
+import { commentCause } from '../tickets/metrics.js';
 import type { HistoryEntry, Ticket } from '../tickets/model.js';
 import { addComment, applyUpdate, diff } from '../tickets/rules.js';
 import { withSla } from '../tickets/service.js';
@@ -118,7 +119,16 @@ export class KnownErrorApplication {
         { ...ticket, version: incident.version + 1, updatedAt: now },
         DEFAULT_AUTO_CLOSE_DAYS,
       );
-      const { ticket: after, events: slaEvents } = withSla(incident, scheduled, config, { now, eventId });
+      // The workaround comment is an agent's reply: public, it meets the first response and counts
+      // towards the metrics (functions/tickets/metrics.ts).
+      const { ticket: after, events: slaEvents } = withSla(
+        incident,
+        scheduled,
+        config,
+        { now, eventId },
+        input.visibility === 'public',
+        commentCause('agent', input.visibility),
+      );
       const changes = diff(incident, after);
       const status = changes.find((change) => change.field === 'status');
       const history: HistoryEntry = {

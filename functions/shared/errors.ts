@@ -38,7 +38,8 @@ export const ERROR_CODES = {
   unauthorized: {
     status: 401,
     title: 'Unauthorized',
-    description: 'No valid bearer token: missing, malformed, expired or issued for someone else.',
+    description:
+      'No valid bearer token: missing, malformed, expired or issued for someone else. Alert intake (docs/alerts.md#credentials): missing or invalid integration credentials (a wrong secret, a bad Standard Webhooks signature or a timestamp beyond ±5 min, a bad SNS signature or certificate host, a topic not allowed) or an unknown integration, all answered alike.',
   },
   forbidden: {
     status: 403,
@@ -96,6 +97,23 @@ export const ERROR_CODES = {
     title: 'Invalid transition',
     description:
       'A ticket or change cannot move from its status to the one asked for. `from`, `to`, and `allowed` (the statuses reachable from `from`, empty when it is final).',
+  },
+  already_answered: {
+    status: 409,
+    title: 'Already answered',
+    description:
+      'CSAT (docs/csat.md): this ticket has its one answer already; an answer is final and no survey is issued again.',
+  },
+  not_resolved: {
+    status: 409,
+    title: 'Not resolved',
+    description: 'CSAT: feedback is given on resolved or closed tickets only; this one is neither.',
+  },
+  feedback_not_available: {
+    status: 409,
+    title: 'Feedback not available',
+    description:
+      'CSAT: this ticket has no survey to answer: surveys are off, its type is not surveyed, it came from an alert, its requester has no address, it was not sampled, or its survey is not issued yet (retry in a few seconds).',
   },
   ticket_closed: {
     status: 409,
@@ -221,6 +239,22 @@ export const ERROR_CODES = {
     title: 'Request in progress',
     description: 'A request with this `Idempotency-Key` is still being processed; retry shortly.',
   },
+  gone: {
+    status: 410,
+    title: 'Gone',
+    description: 'The record existed but can no longer be used.',
+  },
+  survey_expired: {
+    status: 410,
+    title: 'Survey expired',
+    description: 'CSAT: the survey passed its `expiresAt` (resolution + `validDays`) unanswered.',
+  },
+  survey_voided: {
+    status: 410,
+    title: 'Survey voided',
+    description:
+      'CSAT: the ticket was reopened before an answer, which voids its survey; the next resolution issues a new one.',
+  },
   precondition_failed: {
     status: 412,
     title: 'Precondition failed',
@@ -331,6 +365,7 @@ export const GENERIC_CODES = {
   404: 'not_found',
   405: 'method_not_allowed',
   409: 'conflict',
+  410: 'gone',
   412: 'precondition_failed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
@@ -404,6 +439,14 @@ export class ConflictError extends DomainError {
   ) {
     super(code, detail);
     Object.assign(this.extensions, extensions);
+  }
+}
+
+/** 410: the record existed but is no longer usable (an expired or voided survey). */
+export class GoneError extends DomainError {
+  readonly status = 410;
+  constructor(detail: string, code: CodeWithStatus<410> = 'gone') {
+    super(code, detail);
   }
 }
 

@@ -1,3 +1,6 @@
+import { AlertFlapTimers } from '../alerts/flap-timers.js';
+import { assembleIntake } from '../alerts/intake.function.js';
+import { alertStore } from '../alerts/store/wiring.js';
 import { ApprovalTimers } from '../catalog/approval-timers.js';
 import { catalogStore } from '../catalog/store/wiring.js';
 import { cmdbStore } from '../cmdb/store/wiring.js';
@@ -50,5 +53,7 @@ export function assembleSlaSweeper(deps: TableDeps, routing: NoticeRouting) {
     deps.clock,
     idsOn(deps.clock),
   );
-  return createSlaSweepHandler(sweeper, { warranty, requestApprovals });
+  // Alert flap quiet ends: the intake's own rules end them (docs/alerts.md#flapping).
+  const alertFlaps = new AlertFlapTimers(alertStore(deps), assembleIntake(deps), deps.clock);
+  return createSlaSweepHandler(sweeper, { warranty, requestApprovals, alertFlaps });
 }

@@ -56,12 +56,17 @@ export function assertStaff(caller: Caller, action: string): void {
 }
 
 /**
- * The ticket as this caller reads it: `suggestedKnownErrors` is for agent read rights only
- * (docs/problems.md#suggestions); requesters get the ticket without it.
+ * The ticket as this caller reads it: `suggestedKnownErrors` (docs/problems.md#suggestions) and
+ * `metrics` (docs/ticket-metrics.md#metrics) are for agent read rights only; requesters get the
+ * ticket without them.
  */
-export function forCaller(ticket: Ticket, caller: Caller): Ticket | Omit<Ticket, 'suggestedKnownErrors'> {
+export function forCaller(
+  ticket: Ticket,
+  caller: Caller,
+): Ticket | Omit<Ticket, 'suggestedKnownErrors' | 'metrics' | 'alert'> {
   if (canReadAllTickets(caller)) return ticket;
-  const { suggestedKnownErrors: _hidden, ...rest } = ticket;
+  // The alert block (labels, generator URLs, counters) is the monitoring side's: staff only.
+  const { suggestedKnownErrors: _hidden, metrics: _agentsOnly, alert: _staffOnly, ...rest } = ticket;
   return rest;
 }
 

@@ -1,3 +1,4 @@
+import { DynamoIncidentLinkStore } from '../changes/store/dynamodb-incident-link-store.js';
 import { ciDirectory } from '../cmdb/store/wiring.js';
 import { STRICT_CI_IDS_ENVIRONMENT } from '../cmdb/strict-ci-ids.js';
 import { DynamoPersonDirectory } from '../email/store/mail-directory.js';
@@ -54,6 +55,8 @@ export function assembleTickets(deps: HttpDeps, options: TicketsOptions = {}): H
       search: new IndexSearch(searchIndexStore(deps)),
       // Suggestions at creation and a problem's known error (docs/problems.md).
       ...knownErrorsForTickets(deps),
+      // `caused_by_change` links, with the change's reverse item in the same transaction.
+      changeLinks: new DynamoIncidentLinkStore(deps.dynamo, deps.tableName),
     },
   );
   // A caller whose token vouches for their address enters the people directory on first sight,

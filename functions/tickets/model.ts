@@ -77,6 +77,8 @@ export const LINK_TYPES = [
   'child_of',
   'relates_to',
   'affects',
+  /** Incident → change (docs/ticket-metrics.md#caused-by-change): the change shows it as `causes_incident`. */
+  'caused_by_change',
 ] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
@@ -93,7 +95,8 @@ export const INVERSE_LINK = {
 export type StoredLinkType = keyof typeof INVERSE_LINK;
 
 export interface TicketLink {
-  readonly type: StoredLinkType | 'affects';
+  /** `caused_by_change` names a change; its reverse lives on the change (functions/changes/incident-links.ts). */
+  readonly type: StoredLinkType | 'affects' | 'caused_by_change';
   readonly targetId: string;
 }
 
@@ -146,6 +149,29 @@ export interface RequestTask {
   readonly status: TaskStatus;
   readonly assignee: string | null;
   readonly notes: string | null;
+}
+
+/** An incident's effect on its services (docs/ticket-metrics.md#service-impact): `outage` counts against availability. */
+export const SERVICE_IMPACTS = ['outage'] as const;
+export type ServiceImpact = (typeof SERVICE_IMPACTS)[number];
+
+/**
+ * Read-only figures the reports read from the ticket item (docs/ticket-metrics.md#metrics), kept by
+ * functions/tickets/metrics.ts on every ticket write; agents only.
+ */
+export interface TicketMetrics {
+  /** The first of: leaving `new`, an assignee set, the first public agent comment, an alert acknowledge. */
+  readonly acknowledgedAt: string | null;
+  /** The first time the ticket was resolved; kept through reopens. */
+  readonly firstResolvedAt: string | null;
+  readonly reopenCount: number;
+  /** Changes of `group` after its first non-null group. */
+  readonly groupChanges: number;
+  readonly agentPublicReplies: number;
+  /** Public requester comments after creation (API or mail). */
+  readonly requesterFollowUps: number;
+  /** First-contact resolution, decided at resolution; null while open, for problems and alert tickets. */
+  readonly fcr: boolean | null;
 }
 
 export const CANCEL_REASONS = ['approval_rejected', 'approval_expired'] as const;
@@ -207,7 +233,54 @@ export interface Ticket {
   readonly knownErrorId: string | null;
   /** Problems: the cascade the last resolution asked for; else null. */
   readonly cascade: ProblemCascade | null;
+  /** Incidents: `outage` when the incident takes its services down (set by agents); else null. */
+  readonly serviceImpact: ServiceImpact | null;
+  /** Read-only, agents only: what the reports measure (docs/ticket-metrics.md#metrics). */
+  readonly metrics: TicketMetrics;
+  /**
+   * Read-only: the satisfaction survey of the latest resolution (docs/csat.md); null until one is
+   * issued. Written by the CSAT capability only; absent on tickets built before it existed.
+   */
+  readonly feedback?: TicketFeedback | null;
+  /**
+   * Read-only, alert incidents only (docs/alerts.md#the-alert-block-on-the-incident): the alert
+   * behind the incident, written by alert intake in its own transactions; absent on other tickets.
+   */
+  readonly alert?: TicketAlert | null;
   readonly version: number;
+}
+
+/** The alert block of an alert incident (SPEC §13 rule 1); `autoResolve` alone is agent-editable. */
+export interface TicketAlert {
+  readonly integrationId: string;
+  readonly dedupKey: string;
+  readonly state: 'firing' | 'resolved';
+  readonly fireCount: number;
+  readonly notificationCount: number;
+  readonly firstFiredAt: string | null;
+  readonly lastFiredAt: string | null;
+  readonly clearedAt: string | null;
+  readonly acknowledgedAt: string | null;
+  readonly severity: 'critical' | 'error' | 'warning' | 'info';
+  readonly labels: Readonly<Record<string, string>>;
+  readonly generatorUrl: string | null;
+  readonly unmapped: boolean;
+  readonly flapping: boolean;
+  readonly flapQuietUntil: string | null;
+  readonly autoResolve: boolean;
+}
+
+/** The states of a ticket's satisfaction survey (docs/csat.md#states). */
+export const FEEDBACK_STATUSES = ['pending', 'answered', 'voided', 'expired'] as const;
+export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
+
+/** A ticket's `feedback` (docs/csat.md): the survey's state and, once answered, the answer. */
+export interface TicketFeedback {
+  readonly status: FeedbackStatus;
+  readonly rating: number | null;
+  readonly comment: string | null;
+  readonly answeredAt: string | null;
+  readonly expiresAt: string;
 }
 
 /** Where a known error matched a ticket (docs/problems.md#suggestions). */
@@ -276,7 +349,10 @@ type LaterFields =
   | 'cancelReason'
   | 'suggestedKnownErrors'
   | 'knownErrorId'
-  | 'cascade';
+  | 'cascade'
+  | 'serviceImpact'
+  | 'metrics'
+  | 'feedback';
 
 /**
  * A stored ticket as the current model has it: an item written before a field existed reads with
@@ -301,8 +377,22 @@ export function withTicketDefaults(
     suggestedKnownErrors: stored.suggestedKnownErrors ?? [],
     knownErrorId: stored.knownErrorId ?? null,
     cascade: stored.cascade ?? null,
+    serviceImpact: stored.serviceImpact ?? null,
+    metrics: stored.metrics ?? NO_METRICS,
+    feedback: stored.feedback ?? null,
   };
 }
+
+/** The metrics of a ticket nothing has happened to yet, and of items stored before metrics existed. */
+export const NO_METRICS: TicketMetrics = {
+  acknowledgedAt: null,
+  firstResolvedAt: null,
+  reopenCount: 0,
+  groupChanges: 0,
+  agentPublicReplies: 0,
+  requesterFollowUps: 0,
+  fcr: null,
+};
 
 /** Human id: `INC-000042`. Six digits, growing past them rather than wrapping. */
 export function formatTicketId(type: TicketType, sequence: number): string {

@@ -20,11 +20,13 @@ import type {
   RequestTask,
   Resolution,
   ServiceIdSource,
+  ServiceImpact,
   Ticket,
   TicketSource,
   TicketStatus,
   TicketType,
 } from './model.js';
+import { NO_METRICS } from './model.js';
 import { derivePriority, type Level } from './priority.js';
 
 /** Input shapes after edge validation (each capability's http/schemas.ts produces them). */
@@ -51,6 +53,8 @@ export interface CreateTicketInput {
   source?: TicketSource;
   /** A catalog request's parts (functions/catalog/, docs/catalog.md); not accepted over HTTP. */
   catalog?: CatalogRequestParts;
+  /** Incidents only, staff only: `outage` when it takes its services down (docs/ticket-metrics.md#service-impact). */
+  serviceImpact?: ServiceImpact | null;
 }
 
 export interface UpdateTicketInput {
@@ -73,6 +77,10 @@ export interface UpdateTicketInput {
   workaround?: string;
   /** Problems moving to `resolved`: what happens to the incidents it caused (default `none`). */
   cascade?: CascadeMode;
+  /** Incidents only, staff only: `outage` or null (docs/ticket-metrics.md#service-impact). */
+  serviceImpact?: ServiceImpact | null;
+  /** Alert incidents only, staff only: turn auto-resolve off (or on) for this incident (docs/alerts.md). */
+  alert?: { autoResolve: boolean };
 }
 
 export interface AddCommentInput {
@@ -102,11 +110,14 @@ const DEFAULT_LEVEL: Level = 3;
 /** Builds a new ticket; staff may file on someone's behalf and pre-assign, requesters only for themselves. */
 export function newTicket(id: string, input: CreateTicketInput, caller: Caller, stamp: Stamp): Ticket {
   const staff = isStaff(caller);
-  const staffOnly = (['requester', 'assignee', 'group', 'source'] as const).filter(
+  const staffOnly = (['requester', 'assignee', 'group', 'source', 'serviceImpact'] as const).filter(
     (field) => input[field] !== undefined && input[field] !== null,
   );
   if (!staff && staffOnly.length > 0) {
     throw new ForbiddenError(`only agents and admins may set ${staffOnly.join(', ')}`);
+  }
+  if (input.serviceImpact != null && input.type !== 'incident') {
+    throw new ValidationError([{ path: 'serviceImpact', message: 'only incidents carry a serviceImpact' }]);
   }
   const requester: Person = input.requester
     ? { id: input.requester.id, email: input.requester.email ?? null, name: input.requester.name ?? null }
@@ -155,6 +166,11 @@ export function newTicket(id: string, input: CreateTicketInput, caller: Caller, 
     approvalTerms: input.catalog?.approvalTerms ?? null,
     tasks: input.catalog?.tasks ?? [],
     cancelReason: null,
+    serviceImpact: input.serviceImpact ?? null,
+    // Computed on every write by metrics.ts (through withSla), creation included.
+    metrics: NO_METRICS,
+    // Set by the CSAT capability when a resolution issues a survey (docs/csat.md#states).
+    feedback: null,
     version: 1,
   };
 }
@@ -215,6 +231,16 @@ export function applyUpdate(
   }
   if (input.impact !== undefined) next.impact = input.impact;
   if (input.urgency !== undefined) next.urgency = input.urgency;
+  if (input.serviceImpact !== undefined) {
+    if (ticket.type === 'incident') next.serviceImpact = input.serviceImpact;
+    else if (input.serviceImpact !== null)
+      errors.push({ path: 'serviceImpact', message: 'only incidents carry a serviceImpact' });
+  }
+  if (input.alert !== undefined) {
+    if (!isStaff(caller)) throw new ForbiddenError('only agents and admins may change alert settings');
+    if (ticket.alert) next.alert = { ...ticket.alert, autoResolve: input.alert.autoResolve };
+    else errors.push({ path: 'alert', message: 'only alert incidents carry an alert block' });
+  }
   next.priority = derivePriority(next.impact, next.urgency);
 
   if (input.status !== undefined && input.status !== ticket.status) {
@@ -317,6 +343,8 @@ function applyStatus(
     next.resolution = null;
     // A problem's cascade belongs to the resolution it came with (docs/problems.md#cascade).
     next.cascade = null;
+    // A reopen before an answer voids the pending survey in the same write (docs/csat.md#reopen).
+    if (before.feedback?.status === 'pending') next.feedback = { ...before.feedback, status: 'voided' };
   }
   if (to === 'closed') next.closedAt = now;
   // Cancelling a catalog request cancels its unfinished fulfilment tasks (docs/catalog.md#fulfilment).
@@ -474,6 +502,9 @@ const TRACKED_FIELDS = [
   'approvals',
   'tasks',
   'cancelReason',
+  'serviceImpact',
+  'feedback',
+  'alert',
 ] as const;
 
 /** Field-level from→to for history; values compared structurally. */

@@ -4,7 +4,7 @@ import { type Ci, isLiveService } from '../cmdb/model.js';
 import type { GroupStore } from '../groups/store/group-store.js';
 import { searchPage } from '../search/ticket-hits.js';
 import type { TicketSearch } from '../search/ticket-search.js';
-import { type Caller, canReadAllTickets, requesterIdsOf } from '../shared/authz.js';
+import { type Caller, canReadAllTickets, isStaff, requesterIdsOf } from '../shared/authz.js';
 import type { Clock } from '../shared/clock/clock.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors.js';
 import { withOptimisticRetry } from '../shared/optimistic.js';
@@ -29,6 +29,7 @@ import {
   namedServices,
 } from './affected-services.js';
 import { DEFAULT_AUTO_CLOSE_DAYS, withAutoClose } from './auto-close.js';
+import { CHANGE_LINK_TARGET, type ChangeLinks, linkToChange } from './change-links.js';
 import { assertNoParentCycle } from './hierarchy.js';
 import {
   classifyCascade,
@@ -38,6 +39,7 @@ import {
   rankKnownErrors,
 } from './known-error-suggestions.js';
 import { linkTickets } from './links.js';
+import { commentCause, type MetricsCause, withMetrics } from './metrics.js';
 import {
   type Comment,
   formatTicketId,
@@ -63,7 +65,7 @@ import {
 import { matchesQuery, type ReadHint, type TicketQuery, type TicketStore } from './store/ticket-store.js';
 
 export interface LinkInput {
-  type: StoredLinkType | 'affects';
+  type: StoredLinkType | 'affects' | 'caused_by_change';
   targetId: string;
 }
 
@@ -86,6 +88,8 @@ export interface TicketServiceOptions {
   readonly knownErrors?: KnownErrorIndex;
   /** Known error records a problem's move to `known_error` names or creates (docs/problems.md#problems). */
   readonly knownErrorRecords?: KnownErrorRecords;
+  /** The changes `caused_by_change` links name (docs/ticket-metrics.md#caused-by-change); none: such links are refused. */
+  readonly changeLinks?: ChangeLinks;
 }
 
 /** Ticket use cases: authorization, rules and persistence in the order docs/api.md#authentication-and-roles gives. */
@@ -377,7 +381,19 @@ export class TicketService {
       result.comment.visibility === 'public' && !isRequesterOf(before, caller) && !input.participant;
     // A reopening reply (email) takes the ticket off the auto-close schedule, as a PATCH reopen does.
     const scheduled = withAutoClose(before, result.ticket, this.autoCloseDays);
-    const { ticket: after, events } = withSla(before, scheduled, config, stamp, responded);
+    const author = isRequesterOf(before, caller)
+      ? 'requester'
+      : isStaff(caller) && !input.participant
+        ? 'agent'
+        : 'other';
+    const { ticket: after, events } = withSla(
+      before,
+      scheduled,
+      config,
+      stamp,
+      responded,
+      commentCause(author, result.comment.visibility),
+    );
     const history = { ...result.history, events: [...result.history.events, ...events] };
     await this.store.commit([{ before, after, history, comment: result.comment }]);
     return result.comment;
@@ -423,6 +439,7 @@ export class TicketService {
         );
       });
     }
+    if (input.type === 'caused_by_change') return this.linkToChange(caller, id, input.targetId);
     const linkType = input.type;
     return withOptimisticRetry(async () => {
       const source = await this.get(caller, id);
@@ -439,6 +456,30 @@ export class TicketService {
         { before: target, after: result.target, history: result.histories[1] },
       ]);
       return result.source;
+    });
+  }
+
+  /**
+   * `caused_by_change`: the incident and the change read in parallel, then one transaction holding
+   * the incident (with its history) and the change's reverse `causes_incident` item.
+   */
+  private linkToChange(caller: Caller, id: string, changeId: string): Promise<Ticket> {
+    const changeLinks = this.options.changeLinks;
+    return withOptimisticRetry(async () => {
+      const [source, exists] = await Promise.all([
+        this.get(caller, id),
+        changeLinks && CHANGE_LINK_TARGET.test(changeId) ? changeLinks.exists(changeId) : false,
+      ]);
+      assertStaff(caller, 'link tickets');
+      const stamp = this.stamp();
+      const result = linkToChange(source, changeId, caller, stamp);
+      if (!changeLinks || !exists) {
+        throw new ValidationError([{ path: 'targetId', message: `change ${changeId} does not exist` }]);
+      }
+      const companion = changeLinks.companion(changeId, source.id, stamp.now);
+      await this.store.commit([{ before: source, after: result.ticket, history: result.history }], companion);
+      if (!companion?.wasCarried()) await changeLinks.write(changeId, source.id, stamp.now);
+      return result.ticket;
     });
   }
 
@@ -605,14 +646,20 @@ async function copyThenTable<T>(
   return attempt(undefined);
 }
 
-/** The ticket with its SLA clocks brought up to date, and any SLA events that produced. */
+/**
+ * The ticket with its derived bookkeeping brought up to date: SLA clocks (and any SLA events that
+ * produced) and metrics (functions/tickets/metrics.ts). Every path that writes a ticket's status,
+ * assignment or comments calls it just before committing, so none forgets the metrics; `cause`
+ * says what the ticket fields do not show (a comment's author and visibility, an alert acknowledge).
+ */
 export function withSla(
   before: Ticket | undefined,
   after: Ticket,
   config: SlaConfig,
   stamp: Stamp,
   responded = false,
+  cause?: MetricsCause,
 ): { ticket: Ticket; events: HistoryEntry['events'] } {
   const { sla, events } = trackSla(before, after, config, new Date(stamp.now), { responded });
-  return { ticket: { ...after, sla }, events };
+  return { ticket: withMetrics(before, { ...after, sla }, stamp.now, cause), events };
 }

@@ -24,14 +24,24 @@ describe('integration secrets', () => {
   it('rotation keeps the previous secret 24 h, then drops it', () => {
     const old = newSecret();
     const fresh = newSecret();
-    const secrets = rotated([{ digest: digestOf(old), validUntil: null }], fresh, t0);
+    const secrets = rotated(
+      [{ digest: digestOf(old), validUntil: null }],
+      { digest: digestOf(fresh), validUntil: null },
+      t0,
+    );
     expect(secrets).toHaveLength(2);
     expect(secrets[1]!.validUntil).toBe('2026-12-08T06:00:00.000Z');
     expect(secretMatches(secrets, old, new Date('2026-12-08T05:59:59.000Z'))).toBe(true);
     expect(secretMatches(secrets, old, new Date('2026-12-08T06:00:00.000Z'))).toBe(false);
     expect(secretMatches(secrets, fresh, new Date('2027-01-01T00:00:00.000Z'))).toBe(true);
     // A rotation later drops the expired one.
-    expect(rotated(secrets, newSecret(), new Date('2026-12-09T00:00:00.000Z'))).toHaveLength(2);
+    expect(
+      rotated(
+        secrets,
+        { digest: digestOf(newSecret()), validUntil: null },
+        new Date('2026-12-09T00:00:00.000Z'),
+      ),
+    ).toHaveLength(2);
   });
 
   it('are presented as Bearer, or Basic with the secret as password', () => {

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AlertFlapTimers } from '../../functions/alerts/flap-timers.js';
 import { AlertIntake } from '../../functions/alerts/intake.js';
 import type { NormalizedAlert, StoredIntegration } from '../../functions/alerts/model.js';
+import { ephemeralSecretCipher } from '../../functions/alerts/secrets/local-secret-cipher.js';
 import { InMemoryAlertStore } from '../../functions/alerts/store/in-memory-alert-store.js';
 import type { TicketStore, TicketWrite } from '../../functions/tickets/store/ticket-store.js';
 import { aCi, type World, world } from '../tickets/world.js';
@@ -57,6 +59,8 @@ describe('alert intake use cases', () => {
         ciByIdentifier: async (id) => identifiers.get(id),
       },
       clock: w.clock,
+      cipher: ephemeralSecretCipher(),
+      sns: { verify: async () => false },
     });
   });
 
@@ -158,7 +162,8 @@ describe('alert intake use cases', () => {
   it('reopens within the window; later a new incident relates to the old one', async () => {
     const { incidentId } = await intake.apply(integration(), alert());
     await intake.apply(integration(), alert({ action: 'resolve' }));
-    later(30);
+    // 31 min: four state changes over more than the flap window (30 min), so no flapping (rule 7).
+    later(31);
     expect(await intake.apply(integration(), alert())).toMatchObject({ result: 'reopened', incidentId });
     expect((await w.tickets.get(incidentId!))?.status).toBe('in_progress');
     await intake.apply(integration(), alert({ action: 'resolve' }));
@@ -256,6 +261,174 @@ describe('alert intake use cases', () => {
       code: 'integration_disabled',
     });
   });
+
+  it('rule 7: a full set of transitions within the window holds the status; the sweeper ends it and resolves', async () => {
+    const settings = integration({ flap: { transitions: 4, windowMinutes: 30, quietMinutes: 15 } });
+    await store.putIntegration(settings, 0);
+    const at = () => w.clock.now().toISOString();
+    const created = await intake.apply(settings, alert({ occurredAt: at() }));
+    const id = created.incidentId!;
+    later(2);
+    expect((await intake.apply(settings, alert({ action: 'resolve', occurredAt: at() }))).result).toBe(
+      'resolved',
+    );
+    later(2);
+    expect((await intake.apply(settings, alert({ occurredAt: at() }))).result).toBe('reopened');
+    later(2);
+    // The fourth change within 30 min: flapping; the resolve does not resolve.
+    const flapping = await intake.apply(settings, alert({ action: 'resolve', occurredAt: at() }));
+    expect(flapping).toMatchObject({ result: 'flapping', incidentId: id });
+    expect((await w.tickets.get(id))?.status).toBe('in_progress');
+    const record = await store.getRecord('prom', 'k1');
+    expect(record).toMatchObject({ flapping: true, state: 'resolved' });
+    expect(record!.transitions).toHaveLength(4);
+    const history = await w.tickets.listHistory(id, { limit: 20 });
+    const events = history.items.flatMap((entry) => entry.events.map((e) => e.detailType));
+    expect(events.filter((e) => e === 'Alert Flapping Started')).toHaveLength(1);
+    const notes = await w.tickets.listComments(id, { limit: 20 }, { publicOnly: false });
+    expect(notes.items.map((c) => c.body).join('\n')).toContain('is flapping');
+    // While flapping every trigger and resolve is counted, changes no status and moves the quiet end.
+    later(5);
+    const fired = await intake.apply(settings, alert({ occurredAt: at() }));
+    expect(fired.result).toBe('flapping');
+    later(1);
+    await intake.apply(settings, alert({ action: 'resolve', occurredAt: at() }));
+    const moved = await store.getRecord('prom', 'k1');
+    expect(moved!.flapQuietUntil).toBe(new Date(w.clock.now().getTime() + 15 * 60_000).toISOString());
+    expect(moved!.fireCount).toBe(3);
+    expect((await w.tickets.get(id))?.status).toBe('in_progress');
+    // Not yet quiet: the sweeper leaves it.
+    const timers = new AlertFlapTimers(store, intake, w.clock);
+    later(14);
+    expect(await timers.run()).toEqual({ ended: 0 });
+    later(2);
+    expect(await timers.run()).toEqual({ ended: 1 });
+    const ended = await w.tickets.get(id);
+    expect(ended).toMatchObject({
+      status: 'resolved',
+      resolution: { code: 'alert_cleared', notes: 'Cleared after flapping ended' },
+    });
+    const after = await w.tickets.listHistory(id, { limit: 30 });
+    expect(after.items.flatMap((entry) => entry.events.map((e) => e.detailType))).toContain(
+      'Alert Flapping Ended',
+    );
+    expect(await store.getRecord('prom', 'k1')).toMatchObject({ flapping: false, flapQuietUntil: null });
+    expect(await timers.run()).toEqual({ ended: 0 });
+  });
+
+  it('rule 7: flapping that ends firing keeps the incident open, with a note', async () => {
+    const settings = integration({ flap: { transitions: 2, windowMinutes: 30, quietMinutes: 15 } });
+    await store.putIntegration(settings, 0);
+    const at = () => w.clock.now().toISOString();
+    const { incidentId } = await intake.apply(settings, alert({ occurredAt: at() }));
+    later(1);
+    // Two changes (the opening fire counts) within the window: the clear is held.
+    expect((await intake.apply(settings, alert({ action: 'resolve', occurredAt: at() }))).result).toBe(
+      'flapping',
+    );
+    later(1);
+    expect((await intake.apply(settings, alert({ occurredAt: at() }))).result).toBe('flapping');
+    later(16);
+    expect(await new AlertFlapTimers(store, intake, w.clock).run()).toEqual({ ended: 1 });
+    expect((await w.tickets.get(incidentId!))?.status).toBe('new');
+    const notes = await w.tickets.listComments(incidentId!, { limit: 20 }, { publicOnly: false });
+    expect(notes.items.map((c) => c.body).join('\n')).toContain('stopped flapping; it is firing');
+  });
+
+  it('rule 10: past the storm limit new keys attach to one storm incident, which resolves when all have cleared', async () => {
+    const settings = integration({ stormLimit: { newIncidentsPerMinute: 2 } });
+    const results = [];
+    for (const key of ['s1', 's2', 's3', 's4', 's5'])
+      results.push(await intake.apply(settings, alert({ dedupKey: key })));
+    expect(results.map((r) => r.result)).toEqual([
+      'created',
+      'created',
+      'created',
+      'deduplicated',
+      'deduplicated',
+    ]);
+    const stormId = results[2]!.incidentId!;
+    expect(results[3]!.incidentId).toBe(stormId);
+    expect(results[4]!.incidentId).toBe(stormId);
+    expect(new Set(results.map((r) => r.incidentId)).size).toBe(3);
+    const storm = await w.tickets.get(stormId);
+    expect(storm).toMatchObject({ title: 'Alert storm on Prometheus', source: 'alert', status: 'new' });
+    const history = await w.tickets.listHistory(stormId, { limit: 10 });
+    expect(history.items.flatMap((e) => e.events.map((x) => x.detailType))).toContain('Alert Storm Started');
+    // The storm incident is their open incident (rules 2–8): repeats deduplicate onto it.
+    expect(await intake.apply(settings, alert({ dedupKey: 's4' }))).toMatchObject({
+      result: 'deduplicated',
+      incidentId: stormId,
+    });
+    // It resolves when every key attached to it has cleared, not before.
+    await intake.apply(settings, alert({ dedupKey: 's3', action: 'resolve' }));
+    await intake.apply(settings, alert({ dedupKey: 's4', action: 'resolve' }));
+    expect((await w.tickets.get(stormId))?.status).toBe('new');
+    // A cleared key firing again counts again.
+    later(1);
+    await intake.apply(settings, alert({ dedupKey: 's3' }));
+    await intake.apply(settings, alert({ dedupKey: 's5', action: 'resolve' }));
+    expect((await w.tickets.get(stormId))?.status).toBe('new');
+    await intake.apply(settings, alert({ dedupKey: 's3', action: 'resolve' }));
+    expect(await w.tickets.get(stormId)).toMatchObject({
+      status: 'resolved',
+      resolution: {
+        code: 'alert_cleared',
+        notes: expect.stringContaining('every alert of the storm has cleared'),
+      },
+    });
+    // The minute has passed: a new key opens its own incident again.
+    expect((await intake.apply(settings, alert({ dedupKey: 's6' }))).result).toBe('created');
+    expect((await intake.apply(settings, alert({ dedupKey: 's6' }))).incidentId).not.toBe(stormId);
+  });
+
+  it('acknowledging an incident already in progress writes alert.acknowledgedAt on the ticket (an internal note), once', async () => {
+    const { incidentId } = await intake.apply(integration(), alert());
+    await w
+      .service(w.tickets)
+      .update({ id: 'ann', email: null, name: 'Ann', roles: new Set(['agent']) }, incidentId!, {
+        status: 'in_progress',
+      });
+    commits = [];
+    expect((await intake.apply(integration(), alert({ action: 'acknowledge' }))).result).toBe('acknowledged');
+    expect(commits).toHaveLength(1);
+    const ticket = await w.tickets.get(incidentId!);
+    expect(ticket?.alert?.acknowledgedAt).toBe(w.clock.now().toISOString());
+    const notes = await w.tickets.listComments(incidentId!, { limit: 10 }, { publicOnly: false });
+    expect(notes.items.map((c) => c.body)).toEqual(['Alert k1 acknowledged by Prometheus.']);
+    // Again: the record only.
+    later(1);
+    commits = [];
+    await intake.apply(integration(), alert({ action: 'acknowledge' }));
+    expect(commits).toEqual([]);
+    expect((await w.tickets.get(incidentId!))?.alert?.acknowledgedAt).toBe(ticket?.alert?.acknowledgedAt);
+  });
+
+  it('a cold container guesses a first fire for a key it has not seen; a wrong guess gives the storm count back', async () => {
+    const settings = integration({ stormLimit: { newIncidentsPerMinute: 1 } });
+    const first = await intake.apply(settings, alert({ dedupKey: 'old' }));
+    // Another container (a new intake on the same tables) sees the key for the first time.
+    const cold = new AlertIntake({
+      store,
+      tickets: w.tickets,
+      ticketService: (s) => w.service(s),
+      cmdb: {
+        cis: (ids) => w.cmdb.cis(ids),
+        services: (ids) => w.cmdb.services(ids),
+        ciByIdentifier: async () => undefined,
+      },
+      clock: w.clock,
+      cipher: ephemeralSecretCipher(),
+      sns: { verify: async () => false },
+    });
+    expect(await cold.apply(settings, alert({ dedupKey: 'old' }))).toMatchObject({
+      result: 'deduplicated',
+      incidentId: first.incidentId,
+    });
+    // Only the one real new incident counts this minute: a second new key is past the limit of 1.
+    const minute = w.clock.now().toISOString().slice(0, 16);
+    expect(await store.countNewIncident('prom', minute)).toBe(2);
+  });
 });
 
 describe('the in-account CloudWatch path (default-bus rule → intake function)', () => {
@@ -275,6 +448,8 @@ describe('the in-account CloudWatch path (default-bus rule → intake function)'
         ciByIdentifier: async () => undefined,
       },
       clock: w.clock,
+      cipher: ephemeralSecretCipher(),
+      sns: { verify: async () => false },
     });
     const event = JSON.parse(
       readFileSync(join(import.meta.dirname, 'fixtures', 'cloudwatch-alarm-state-change.json'), 'utf8'),

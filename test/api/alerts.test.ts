@@ -370,4 +370,39 @@ describe('alert intake over HTTP', () => {
     expect(disabled.status).toBe(403);
     expect(disabled.json.code).toBe('integration_disabled');
   });
+
+  it('CloudWatch locally: an alarm event put on the default bus reaches the alerts function as the stack rule does', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const event = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '..', 'alerts', 'fixtures', 'cloudwatch-alarm-state-change.json'),
+        'utf8',
+      ),
+    );
+    // No aws_eventbridge integration yet: the rule matches, nothing is applied.
+    const before = await admin.request('POST', '/_local/default-bus', { body: event });
+    expect(before.json).toEqual({ matched: true });
+    const created = await admin.request('PUT', '/integrations/aws-cloudwatch', {
+      body: { name: 'CloudWatch', kind: 'cloudwatch', auth: { mode: 'aws_eventbridge' } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.secret).toBeUndefined();
+    const applied = await admin.request('POST', '/_local/default-bus', { body: event });
+    expect(applied.status).toBe(200);
+    expect(applied.json).toMatchObject({ matched: true, result: { result: 'created' } });
+    const incident = await ticket(applied.json.result.incidentId);
+    expect(incident).toMatchObject({ source: 'alert', type: 'incident' });
+    // The same event id again (EventBridge delivers at least once) is a duplicate delivery.
+    const again = await admin.request('POST', '/_local/default-bus', { body: event });
+    expect(again.json.result).toMatchObject({ result: 'duplicate_delivery', incidentId: incident.id });
+    // Other events on the bus match no rule of the stack; HTTP posts to an aws_eventbridge integration are refused.
+    const other = await admin.request('POST', '/_local/default-bus', {
+      body: { ...event, source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification' },
+    });
+    expect(other.json).toEqual({ matched: false });
+    expect((await anon.request('POST', '/alerts/aws-cloudwatch', { body: event })).status).toBe(401);
+    expect((await agent.request('POST', '/_local/default-bus', { body: event })).status).toBe(403);
+    expect((await admin.request('POST', '/_local/default-bus', { body: '{"x":' })).status).toBe(400);
+  });
 });

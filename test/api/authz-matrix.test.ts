@@ -47,6 +47,8 @@ interface Fixtures extends Record<Fresh, Record<Staff, string>> {
   knownError: string;
   /** A catalog request of rita's with one open task of the network group (agent ann is not in it). */
   catalogRequest: string;
+  /** A resolved incident of rita's she rated through the API, and its survey link's path. */
+  csat: { ticket: string; link: string };
 }
 
 /** Expected status per caller; on record routes `rita` acts on her own record, `ritaOther` on other's. */
@@ -265,6 +267,12 @@ const MATRIX: Record<string, Spec> = {
     id: () => 'authz-svc',
     body: () => ({ ciIds: ['authz-ci'] }),
   },
+  // A report the CMDB serves (docs/reports.md#disaster-recovery-posture): agent read rights.
+  'GET /reports/dr-posture': {
+    expect: CONFIG_READ,
+    query: () => '?limit=5',
+    check: (res) => expect(res.json).toHaveProperty('counts'),
+  },
   // Monitoring integrations are admin configuration; intake takes integration credentials, never
   // a JWT: every caller's token is a wrong secret there (401, as for no credentials at all).
   'GET /integrations': { expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 200 } },
@@ -341,6 +349,54 @@ const MATRIX: Record<string, Spec> = {
     expect: { rita: 403, olga: 403, agent: 200, approver: 403, admin: 200 },
     pathFor: (_who, fx) => `/tickets/${fx.ticket.other}/known-errors/${fx.knownError}/apply`,
     body: () => ({ visibility: 'internal' }),
+  },
+  // CSAT (docs/csat.md#who-may-do-what): settings are admin configuration; a survey link's token is
+  // its credential (a JWT changes nothing: rita's survey reads for everyone and is answered
+  // already, 409); only a ticket's requester rates it (rita's own open ticket: 409 not_resolved),
+  // everyone else gets 404; its answer reads for the requester and agent read rights.
+  'GET /settings/csat': { expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 200 } },
+  'PUT /settings/csat': {
+    expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 200 },
+    body: () => ({
+      enabled: true,
+      types: ['incident', 'service_request'],
+      sampleRate: 100,
+      delayMinutes: 0,
+      validDays: 14,
+      commentRequiredAtOrBelow: null,
+      question: 'How satisfied are you with how we handled this?',
+    }),
+  },
+  'GET /surveys/{token}': { expect: ALL, pathFor: (_who, fx) => fx.csat.link },
+  'POST /surveys/{token}': {
+    expect: { anon: 409, rita: 409, olga: 409, agent: 409, approver: 409, admin: 409 },
+    pathFor: (_who, fx) => fx.csat.link,
+    body: () => ({ rating: 5 }),
+  },
+  'POST /tickets/{id}/feedback': {
+    scope: 'ticket',
+    expect: { rita: 409, ritaOther: 404, olga: 404, agent: 404, approver: 404, admin: 404 },
+    body: () => ({ rating: 5 }),
+  },
+  'GET /tickets/{id}/feedback': {
+    expect: { rita: 200, olga: 404, agent: 200, approver: 200, admin: 200 },
+    pathFor: (_who, fx) => `/tickets/${fx.csat.ticket}/feedback`,
+  },
+  // Continual-improvement reports (docs/reports.md): agent read rights read; admins rebuild.
+  'GET /reports/incidents': {
+    expect: CONFIG_READ,
+    query: () => '?from=2026-01-01&to=2026-02-01&groupBy=group',
+  },
+  'GET /reports/changes': { expect: CONFIG_READ, query: () => '?from=2026-01-01&to=2026-02-01&groupBy=risk' },
+  'GET /reports/csat': { expect: CONFIG_READ, query: () => '?from=2026-01-01&to=2026-02-01&interval=week' },
+  'GET /reports/backlog': { expect: CONFIG_READ, query: () => '?type=service_request&groupBy=priority' },
+  'GET /reports/availability': {
+    expect: CONFIG_READ,
+    query: () => '?serviceId=authz-svc&from=2026-01-01&to=2026-02-01',
+  },
+  'POST /reports/rebuild': {
+    expect: { rita: 403, olga: 403, agent: 403, approver: 403, admin: 202 },
+    body: () => ({ from: '2026-01-01', to: '2026-01-02' }),
   },
 };
 
@@ -494,6 +550,39 @@ describe('authorization matrix: every route × caller', () => {
         'view',
       ).id as string;
     const [viewGet, viewPut, viewDel] = [await view(), await view(), await view()];
+    // CSAT: rita's resolved incident, its survey mailed (the link from the local outbox), rated by her.
+    const csatTicket = ok(
+      await http.request('POST', '/tickets', {
+        ...admin,
+        body: {
+          type: 'incident',
+          title: 'Matrix survey',
+          requester: { id: 'rita', email: 'rita@example.com' },
+        },
+      }),
+      'csat ticket',
+    ).id as string;
+    const resolution = { status: 'resolved', resolution: { code: 'fixed', notes: 'done' } };
+    ok(await http.request('PATCH', `/tickets/${csatTicket}`, { ...admin, body: resolution }), 'resolve');
+    let csatLink: string | undefined;
+    for (let tries = 0; tries < 100 && !csatLink; tries++) {
+      await rt.flushEvents();
+      const mails: { subject: string; text: string }[] = ok(
+        await http.request('GET', '/_local/outbox', admin),
+        'outbox',
+      ).items;
+      const mail = mails.find((m) => m.subject.startsWith(`[${csatTicket}] How did we do?`));
+      csatLink = mail && /\/surveys\/[A-Za-z0-9_-]{43}/.exec(mail.text)?.[0];
+      if (!csatLink) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(csatLink, 'survey link').toBeDefined();
+    ok(
+      await http.request('POST', `/tickets/${csatTicket}/feedback`, {
+        token: s.tokens.requester,
+        body: { rating: 4 },
+      }),
+      'feedback',
+    );
 
     fx = {
       s,
@@ -516,6 +605,7 @@ describe('authorization matrix: every route × caller', () => {
       views: { get: viewGet, put: viewPut, del: viewDel },
       knownError,
       catalogRequest,
+      csat: { ticket: csatTicket, link: csatLink! },
     };
   }, 60_000);
   afterAll(() => fx?.s.rt.stop());

@@ -49,6 +49,9 @@ describe('hostile and careless clients', () => {
       // Alert intake answers an integration it cannot know exactly like a wrong secret
       // (docs/alerts.md): a 401, before anything is read.
       if (!route.authenticated && route.path.startsWith('/alerts/')) expectProblem(res, 401);
+      // A survey link's token is its credential: one that cannot be a token is unknown, 404
+      // before anything is read (docs/csat.md#the-link).
+      else if (route.path.startsWith('/surveys/')) expectProblem(res, 404);
       else expectProblem(res, 400, 'id');
     }
     // Characters a key should never hold are refused the same way.

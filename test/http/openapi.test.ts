@@ -198,6 +198,8 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
         'POST /known-errors',
         'PUT /catalog/items/{id}',
         'POST /catalog/items/{id}/requests',
+        'POST /surveys/{token}',
+        'POST /tickets/{id}/feedback',
       ].sort(),
     );
   });
@@ -214,27 +216,92 @@ describe('OpenAPI document: every answer a hostile client can get is documented'
         expect(operation.responses[status]?.content).toHaveProperty(['application/problem+json']);
       }
       if (route.path === '/alerts/{integrationId}') {
-        expect(operation.security).toEqual([{ integrationSecret: [] }, { integrationBasic: [] }]);
-        expect((doc.components as { securitySchemes?: unknown }).securitySchemes).toHaveProperty(
-          'integrationSecret',
-        );
+        expect(operation.security).toEqual([
+          { integrationSecret: [] },
+          { integrationBasic: [] },
+          { standardWebhooks: [] },
+          { snsMessage: [] },
+        ]);
+        for (const scheme of ['integrationSecret', 'integrationBasic', 'standardWebhooks', 'snsMessage']) {
+          expect((doc.components as { securitySchemes?: unknown }).securitySchemes).toHaveProperty(scheme);
+        }
       } else {
         expect(operation.security).toEqual([]);
       }
     },
   );
 
-  it.each(ROUTES.filter((route) => !route.authenticated && !route.path.startsWith('/alerts/')).map(routeKey))(
-    'public route %s documents 400 (a body sent), 413, 415 and 500 as problems',
+  it.each(ROUTES.filter((route) => route.path.startsWith('/surveys/')).map(routeKey))(
+    'survey link %s takes no credentials, documents 404, 410 and 500 as problems, and its HTML page',
     (key) => {
-      const { responses } = op(ROUTES.find((route) => routeKey(route) === key)!);
-      for (const status of ['400', '413', '415', '500']) {
-        expect(responses[status]?.content).toHaveProperty(['application/problem+json']);
+      const route = ROUTES.find((candidate) => routeKey(candidate) === key)!;
+      const operation = op(route) as {
+        responses: Record<string, { content?: Record<string, unknown> }>;
+        security?: unknown[];
+        requestBody?: { content: Record<string, unknown> };
+      };
+      expect(operation.security).toEqual([]);
+      for (const status of ['400', '404', '410', '413', '415', '500']) {
+        expect(operation.responses[status]?.content).toHaveProperty(['application/problem+json']);
       }
-      expect(responses['400']!.description).toMatch(/takes none/);
-      expect(responses['401']).toBeUndefined();
+      const success = operation.responses[route.method === 'GET' ? '200' : '201']!;
+      expect(Object.keys(success.content ?? {}).sort()).toEqual(['application/json', 'text/html']);
+      if (route.method === 'POST') {
+        expect(Object.keys(operation.requestBody!.content).sort()).toEqual([
+          'application/json',
+          'application/x-www-form-urlencoded',
+        ]);
+        expect(operation.responses['409']?.content).toHaveProperty(['application/problem+json']);
+      }
+      expect(operation.responses['401']).toBeUndefined();
     },
   );
+
+  it.each(
+    ROUTES.filter((route) => route.method === 'GET' && route.path.startsWith('/reports/')).map(routeKey),
+  )('report %s documents JSON and its CSV rendering (Accept: text/csv)', (key) => {
+    const route = ROUTES.find((candidate) => routeKey(candidate) === key)!;
+    const success = (
+      op(route).responses as Record<string, { content?: Record<string, { schema?: unknown }> }>
+    )['200']!;
+    expect(Object.keys(success.content ?? {}).sort()).toEqual(['application/json', 'text/csv']);
+    expect(success.content!['text/csv']!.schema).toMatchObject({ type: 'string' });
+  });
+
+  it('documents the CSV rendering on the report routes only, and the rebuild as a 202', () => {
+    const withCsv = ROUTES.filter((route) =>
+      Object.values(op(route).responses as Record<string, { content?: Record<string, unknown> }>).some(
+        (response) => response.content?.['text/csv'],
+      ),
+    ).map(routeKey);
+    expect(withCsv.sort()).toEqual(
+      [
+        'GET /reports/sla',
+        'GET /reports/incidents',
+        'GET /reports/changes',
+        'GET /reports/csat',
+        'GET /reports/backlog',
+        'GET /reports/availability',
+        ...ROUTES.filter((route) => routeKey(route) === 'GET /reports/dr-posture').map(routeKey),
+      ].sort(),
+    );
+    const rebuild = op(ROUTES.find((route) => routeKey(route) === 'POST /reports/rebuild')!);
+    expect(Object.keys(rebuild.responses)).toContain('202');
+  });
+
+  it.each(
+    ROUTES.filter(
+      (route) =>
+        !route.authenticated && !route.path.startsWith('/alerts/') && !route.path.startsWith('/surveys/'),
+    ).map(routeKey),
+  )('public route %s documents 400 (a body sent), 413, 415 and 500 as problems', (key) => {
+    const { responses } = op(ROUTES.find((route) => routeKey(route) === key)!);
+    for (const status of ['400', '413', '415', '500']) {
+      expect(responses[status]?.content).toHaveProperty(['application/problem+json']);
+    }
+    expect(responses['400']!.description).toMatch(/takes none/);
+    expect(responses['401']).toBeUndefined();
+  });
 
   it.each(ROUTES.map(routeKey))('%s documents every status the pipeline can answer', (key) => {
     const route = ROUTES.find((candidate) => routeKey(candidate) === key)!;
@@ -386,11 +453,12 @@ describe('OpenAPI document: self-describing for linters and generated clients', 
   });
 
   it('tags every operation with its capability, each tag declared once with a description', () => {
-    expect(doc.tags.map((tag) => tag.name)).toEqual(
-      [...new Set(ROUTES.map((route) => TAGS[route.function].name))].sort(),
-    );
+    // A route's tag is its serving function's, unless it names another (a report the CMDB serves).
+    const tagOf = (route: (typeof ROUTES)[number]) => TAGS[route.tag ?? route.function].name;
+    expect(doc.tags.map((tag) => tag.name)).toEqual([...new Set(ROUTES.map(tagOf))].sort());
     for (const tag of doc.tags) expect(tag.description).not.toBe('');
-    for (const route of ROUTES) expect(op(route).tags, routeKey(route)).toEqual([TAGS[route.function].name]);
+    for (const route of ROUTES) expect(op(route).tags, routeKey(route)).toEqual([tagOf(route)]);
+    expect(op(ROUTES.find((route) => route.path === '/reports/dr-posture')!).tags).toEqual(['reports']);
   });
 
   it.each(ROUTES.map(routeKey))('%s has a description of its own and describes every parameter', (key) => {

@@ -62,4 +62,30 @@ describe('alerts infrastructure', () => {
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.filter((a) => a === 'dynamodb:*')).toEqual([]);
   });
+
+  it('HMAC keys are sealed by a KMS key of their own: rotation on, Encrypt and Decrypt for the alerts function only', () => {
+    const keyId = logicalIdOf(stack.alerts.secretsKey);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const kmsStatements = (roleId: string) =>
+      statementsOfRole(template, roleId).filter((statement) =>
+        actionsOf(statement).some((a) => a.startsWith('kms:')),
+      );
+    const granted = kmsStatements(logicalIdOf(stack.api.functions.alerts.role!));
+    expect(granted.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
+    expect(
+      granted.every(
+        (statement) =>
+          JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }),
+      ),
+    ).toBe(true);
+    // No other role of the stack may use the key.
+    const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+    const others = roles
+      .filter((roleId) => roleId !== logicalIdOf(stack.api.functions.alerts.role!))
+      .filter((roleId) => JSON.stringify(kmsStatements(roleId)).includes(keyId));
+    expect(others).toEqual([]);
+    const variables =
+      template.findResources('AWS::Lambda::Function')[intakeId]!.Properties.Environment.Variables;
+    expect(variables.ALERTS_KEY_ARN).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  });
 });

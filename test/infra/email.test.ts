@@ -177,6 +177,7 @@ describe('email to ticket infrastructure', () => {
           'Change Approval Expired',
           'Request Approval Requested',
           'Request Approval Escalated',
+          'Feedback Received',
           'Mail Too Large',
         ],
       },

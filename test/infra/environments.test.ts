@@ -8,11 +8,17 @@ import { CHANGES_ENVIRONMENT } from '../../functions/changes/function.js';
 import { CHANGE_TASKS_ENVIRONMENT } from '../../functions/changes/workflow/tasks.function.js';
 import { CMDB_CLOSURES_ENVIRONMENT } from '../../functions/cmdb/closures.function.js';
 import { CMDB_ENVIRONMENT } from '../../functions/cmdb/function.js';
+import { CSAT_EVENTS_ENVIRONMENT } from '../../functions/csat/events.function.js';
+import { CSAT_ENVIRONMENT } from '../../functions/csat/function.js';
 import { EMAIL_INGEST_ENVIRONMENT } from '../../functions/email/ingest.function.js';
 import { EMAIL_NOTIFIER_ENVIRONMENT } from '../../functions/email/notifier.function.js';
 import { PROBLEM_EVENTS_ENVIRONMENT } from '../../functions/problems/events.function.js';
 import { PROBLEMS_ENVIRONMENT } from '../../functions/problems/function.js';
 import { PUBLIC_ENVIRONMENT } from '../../functions/public/function.js';
+import { REPORTS_EVENTS_ENVIRONMENT } from '../../functions/reports/events.function.js';
+import { REPORTS_ENVIRONMENT } from '../../functions/reports/function.js';
+import { REPORT_JOBS_ENVIRONMENT } from '../../functions/reports/jobs.function.js';
+import { REPORTS_STREAM_ENVIRONMENT } from '../../functions/reports/stream.function.js';
 import { SEARCH_INDEXER_ENVIRONMENT } from '../../functions/search/indexer.function.js';
 import { SEED_ENVIRONMENT } from '../../functions/seed/function.js';
 import { STREAM_PUBLISHER_ENVIRONMENT } from '../../functions/shared/outbox/stream-publisher.function.js';
@@ -59,6 +65,12 @@ describe('each function gets exactly the environment its function.ts declares', 
     ['catalog', stack.api.functions.catalog, CATALOG_ENVIRONMENT],
     ['problems', stack.api.functions.problems, PROBLEMS_ENVIRONMENT],
     ['problem-events', stack.problems.consumer, PROBLEM_EVENTS_ENVIRONMENT],
+    ['csat', stack.api.functions.csat, CSAT_ENVIRONMENT],
+    ['csat-events', stack.csat.consumer, CSAT_EVENTS_ENVIRONMENT],
+    ['reports', stack.api.functions.reports, REPORTS_ENVIRONMENT],
+    ['reports-stream', stack.reports.aggregator, REPORTS_STREAM_ENVIRONMENT],
+    ['reports-events', stack.reports.csatConsumer, REPORTS_EVENTS_ENVIRONMENT],
+    ['report-jobs', stack.reports.jobs, REPORT_JOBS_ENVIRONMENT],
   ];
 
   it.each(cases)('%s', (_name, construct, schema) => {

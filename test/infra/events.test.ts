@@ -23,8 +23,9 @@ describe('domain events', () => {
   });
 
   it('are read from the table stream in batches, with retries, splitting and a DLQ', () => {
-    // The publisher's, and the queue counter's (lib/queues.ts, filtered to ticket items).
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    // The publisher's, the queue counter's (lib/queues.ts, filtered to ticket items) and the report
+    // aggregator's (lib/reports.ts, test/infra/reports.test.ts).
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: publisherId },
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.data.table), 'StreamArn'] },

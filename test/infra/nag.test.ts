@@ -118,8 +118,12 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('acknowledge the wildcard resource only for actions that cannot be scoped', () => {
     const { template, stack } = synthOpsdesk({ stage: 'dev' });
-    // The stream consumers: the publisher and the queue counter (lib/queues.ts).
-    const streamRoles = [stack.events.publisher.role!, stack.queues.counter.role!].map((role) => ({
+    // The stream consumers: the publisher, the queue counter (lib/queues.ts), the report aggregator (lib/reports.ts).
+    const streamRoles = [
+      stack.events.publisher.role!,
+      stack.queues.counter.role!,
+      stack.reports.aggregator.role!,
+    ].map((role) => ({
       Ref: logicalIdOf(role),
     }));
     const changeWorkflowRole = { Ref: logicalIdOf(stack.changes.stateMachine.role) };

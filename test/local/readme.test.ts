@@ -28,7 +28,7 @@ describe('README.md', () => {
   it('has the set-up block first, then the blocks docs/tour.sh runs', () => {
     const blocks = shellBlocks();
     expect(blocks[0]).toContain('npm start');
-    expect(blocks).toHaveLength(7); // docs/tour.sh checks each of them; a new one needs its checks
+    expect(blocks).toHaveLength(9); // docs/tour.sh checks each of them; a new one needs its checks
   });
 
   it('never assumes the id of what it created (the banner or an earlier run may have made one)', () => {
@@ -59,8 +59,8 @@ describe('README.md', () => {
       .replace(/'[^']*'/g, (quoted) => quoted.replace(/\n/g, ' '))
       .split('\n');
     for (const command of commands.filter((c) => /curl .*-X (POST|PUT|PATCH)/.test(c))) {
-      if (/\/_local\/sweep/.test(command)) continue; // takes no body
-      expect(command).toMatch(/ -d '/);
+      if (/\/_local\/(sweep|flush)/.test(command)) continue; // take no body
+      expect(command).toMatch(/ -d ['"]/);
     }
   });
 

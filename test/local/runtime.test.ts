@@ -48,6 +48,8 @@ const fakeFunctions: LocalFunctions = {
     alerts: echoFactory('alerts'),
     catalog: echoFactory('catalog'),
     problems: echoFactory('problems'),
+    reports: echoFactory('reports'),
+    csat: echoFactory('csat'),
   },
   // Publishes one event per inserted item, named after the item's `kind`.
   streamPublisher:
@@ -223,6 +225,8 @@ describe('local runtime (fake functions)', () => {
         ['POST', '/_local/sweep'],
         ['GET', '/_local/outbox'],
         ['GET', '/_local/events'],
+        ['POST', '/_local/default-bus'],
+        ['POST', '/_local/flush'],
       ] as const) {
         const body = method === 'POST' ? { advanceMinutes: 1 } : undefined;
         const anonymous = await client.request(method, path, { body });
@@ -315,10 +319,13 @@ describe('local runtime (fake functions)', () => {
         unnotified: 0,
         unnotifiedNotices: [],
         closed: 0,
-        // The other jobs of the due index: CMDB warranty reminders, catalog approval timers.
+        // The other jobs of the due index: CMDB warranty reminders, catalog approval timers, alert flap ends.
         warrantyNotices: 0,
         approvalsEscalated: 0,
         approvalsExpired: 0,
+        alertFlapsEnded: 0,
+        // The CSAT timers of the due index (docs/csat.md#timers).
+        surveys: { mailed: 0, expired: 0, voided: 0 },
       });
       rt.setSweeper(async () => ({ warned: 1, breached: 0 }));
       const swept = await admin.request('POST', '/_local/sweep');
@@ -352,8 +359,9 @@ describe('local runtime (fake functions)', () => {
       await rt.deps.dynamo.send(
         new PutCommand({ TableName: rt.tableName, Item: { PK: 'ITEM#2', SK: 'A', kind: 'Item Created' } }),
       );
-      await rt.flushEvents();
       const admin = api(rt, { token: rt.adminToken });
+      // The operator route drains the stream as rt.flushEvents() does: the put is published after it.
+      expect((await admin.request('POST', '/_local/flush')).json).toEqual({ flushed: true });
       const all = await admin.request('GET', '/_local/events');
       expect(all.json.items.map((e: { detailType: string }) => e.detailType)).toEqual([
         'Seeded',

@@ -10,8 +10,13 @@ import {
   rotatedSecret,
 } from './schemas.js';
 
-/** Bearer or Basic with the integration secret (the OpenAPI document's securitySchemes). */
-const INTAKE_SECURITY: Record<string, string[]>[] = [{ integrationSecret: [] }, { integrationBasic: [] }];
+/** Per `auth.mode`: Bearer or Basic, Standard Webhooks HMAC, or an SNS message's own signature. */
+const INTAKE_SECURITY: Record<string, string[]>[] = [
+  { integrationSecret: [] },
+  { integrationBasic: [] },
+  { standardWebhooks: [] },
+  { snsMessage: [] },
+];
 
 const ADMINS = 'Admins only; other roles get 403.';
 
@@ -39,14 +44,14 @@ export const ALERTS_CONTRACT = {
   },
   'POST /integrations/{id}/secret': {
     summary: 'Rotate the secret: a new one, shown once; the previous one stays valid 24 h',
-    description: ADMINS,
+    description: `${ADMINS} \`bearer\`: a 32-hex secret; \`hmac\`: a Standard Webhooks key (\`whsec_…\`), stored sealed by KMS. 409 for modes without a secret (\`sns\`, \`aws_eventbridge\`).`,
     success: { status: 201, schema: rotatedSecret },
-    errors: [404],
+    errors: [404, 409],
   },
   'POST /alerts/{integrationId}': {
     summary: 'Alert intake: the native payload of the integration kind',
     description:
-      'No JWT: authenticated by the integration credentials (`Authorization: Bearer <secret>`, or Basic with the secret as password; security scheme `integrationSecret`). Alertmanager webhook v4 → 200 `{received, results}`; PagerDuty Events v2 → 202; CloudWatch → 200 `{result, incidentId}`. 401 alike for a wrong secret and an unknown integration; 403 `integration_disabled`; 413 over 256 KiB; 400 naming the faulty path. No Idempotency-Key: deliveries are deduplicated by their alert keys (docs/alerts.md#rules). Throttled: 20 requests/s, burst 50.',
+      'No JWT: authenticated per the integration\'s `auth.mode`: `bearer` (`Authorization: Bearer <secret>`, or Basic with the secret as password), `hmac` (Standard Webhooks headers, ±5 min; a `webhook-id` seen before answers `duplicate_delivery`), `sns` (the SNS message\'s own signature, SignatureVersion 2, certificate from an SNS host, `TopicArn` in `topicArns`). Alertmanager webhook v4 → 200 `{received, results}`; PagerDuty Events v2 → 202; CloudWatch (EventBridge event or SNS notification) → 200 `{result, incidentId}`; SNS SubscriptionConfirmation → confirmed by GET on its SubscribeURL, 200 `{subscription: "confirmed", topicArn}`; UnsubscribeConfirmation → 200 `{subscription: "ignored", topicArn}`. 401 alike for a wrong secret, a bad signature, a timestamp outside ±5 min, a foreign certificate host and an unknown integration; 403 `integration_disabled`; 413 over 256 KiB; 400 naming the faulty path. No Idempotency-Key: deliveries are deduplicated by their alert keys and delivery ids (docs/alerts.md#rules). Throttled: 20 requests/s, burst 50.',
     body: nativePayload,
     security: INTAKE_SECURITY,
     success: { status: 200, schema: intakeResult },

@@ -12,6 +12,8 @@ import {
   fromCloudWatchSnsMessage,
   fromPagerDuty,
 } from '../normalize.js';
+import { type SnsMessage, type SubscriptionConfirmer, snsMessageOf } from '../sns/sns-messages.js';
+import { webhookHeaders } from '../standard-webhooks.js';
 
 export const INTAKE_ROUTE = 'POST /alerts/{integrationId}';
 export const ENQUEUE_ROUTE = 'POST /alerts/v2/enqueue';
@@ -24,7 +26,13 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
  * Idempotency-Key layer, they take native payloads as sent. Every client fault is a 4xx
  * problem+json: a 5xx would make Alertmanager retry the same bad delivery for ever.
  */
-export function intakeHttp(intake: AlertIntake, newKey: () => string, now: () => Date, logger: Logger) {
+export function intakeHttp(
+  intake: AlertIntake,
+  newKey: () => string,
+  now: () => Date,
+  logger: Logger,
+  confirmer: SubscriptionConfirmer,
+) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
       const raw = rawBody(event);
@@ -37,25 +45,26 @@ export function intakeHttp(intake: AlertIntake, newKey: () => string, now: () =>
       }
       const id = event.pathParameters?.integrationId ?? '';
       if (!ID_PATTERN.test(id)) throw new IntakeUnauthorizedError();
-      const integration = await intake.authenticate(id, secretFor(await intake.integration(id), headers));
-      const body = parse(raw);
+      const { integration, body, deliveryId } = await authenticated(intake, id, headers, raw);
+      // A Standard Webhooks delivery id names the whole delivery: a redelivery answers its first result.
+      const delivered = (alert: NormalizedAlert): NormalizedAlert =>
+        deliveryId ? { ...alert, deliveryId } : alert;
       switch (integration.kind) {
         case 'alertmanager': {
-          const results = await intake.applyAll(integration, fromAlertmanager(body));
+          const results = await intake.applyAll(integration, fromAlertmanager(body).map(delivered));
           return json(200, { received: results.length, results });
         }
         case 'pagerduty_v2':
-          return pagerDutyReply(await pagerDuty(intake, integration, body, newKey, now));
+          return pagerDutyReply(
+            await intake.apply(integration, delivered(fromPagerDuty(body, now().toISOString(), newKey))),
+          );
         case 'cloudwatch': {
           const { alert, insufficient } = fromCloudWatchEvent(body);
-          const outcome = await cloudWatch(intake, integration, alert, insufficient);
+          const outcome = await cloudWatch(intake, integration, delivered(alert), insufficient);
           return json(200, { result: outcome.result, incidentId: outcome.incidentId });
         }
-        case 'sns_cloudwatch': {
-          // Reached only once SNS signature verification is wired (docs/alerts.md#not-yet); refused until then.
-          void fromCloudWatchSnsMessage;
-          throw new IntakeUnauthorizedError();
-        }
+        case 'sns_cloudwatch':
+          return json(200, await snsDelivery(intake, integration, snsMessageOf(body)!, confirmer));
       }
     } catch (error) {
       if (error instanceof DomainError) {
@@ -119,13 +128,63 @@ function pagerDutyReply(outcome: AlertOutcome): APIGatewayProxyStructuredResultV
   });
 }
 
-/** The secret a request presents for the integration's mode (none for modes without one). */
-function secretFor(
-  integration: StoredIntegration | undefined,
+/**
+ * The delivery's integration, authenticated by its mode: `bearer` (Authorization), `hmac`
+ * (Standard Webhooks headers over the raw body), `sns` (the message's own signature). An unknown
+ * id is tried as `bearer`, so it fails exactly like a wrong secret; `aws_eventbridge` takes no HTTP.
+ */
+async function authenticated(
+  intake: AlertIntake,
+  id: string,
   headers: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  if (integration && integration.auth.mode !== 'bearer') return undefined;
-  return presentedSecret(headers.authorization);
+  raw: Buffer,
+): Promise<{ integration: StoredIntegration; body: unknown; deliveryId?: string }> {
+  const mode = (await intake.integration(id))?.auth.mode ?? 'bearer';
+  if (mode === 'hmac') {
+    const signed = webhookHeaders(headers);
+    const integration = await intake.authenticateHmac(id, signed, raw);
+    return { integration, body: parse(raw), deliveryId: signed!.id };
+  }
+  if (mode === 'sns') {
+    // Parsed before verification: the signature covers fields of the message itself.
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new IntakeUnauthorizedError();
+    }
+    const message = snsMessageOf(body);
+    const integration = await intake.authenticateSns(id, message, isObject(body) ? body : {});
+    return { integration, body };
+  }
+  const secret = mode === 'bearer' ? presentedSecret(headers.authorization) : undefined;
+  const integration = await intake.authenticate(id, secret);
+  return { integration, body: parse(raw) };
+}
+
+/**
+ * A verified SNS message: a subscription is confirmed (GET on its SubscribeURL), a notification's
+ * `Message` is the CloudWatch alarm, an unsubscribe confirmation is acknowledged and ignored.
+ */
+async function snsDelivery(
+  intake: AlertIntake,
+  integration: StoredIntegration,
+  message: SnsMessage,
+  confirmer: SubscriptionConfirmer,
+): Promise<Record<string, unknown>> {
+  if (message.Type === 'SubscriptionConfirmation') {
+    if (!message.SubscribeURL) {
+      throw new ValidationError([{ path: 'SubscribeURL', message: 'is required to confirm a subscription' }]);
+    }
+    // Another host than SNS's is refused like a bad signature; a failed GET is a 500 (SNS retries).
+    if ((await confirmer.confirm(message.SubscribeURL)) === 'refused') throw new IntakeUnauthorizedError();
+    return { subscription: 'confirmed', topicArn: message.TopicArn };
+  }
+  if (message.Type === 'UnsubscribeConfirmation')
+    return { subscription: 'ignored', topicArn: message.TopicArn };
+  const { alert, insufficient } = fromCloudWatchSnsMessage(message.Message, message.MessageId);
+  const outcome = await cloudWatch(intake, integration, alert, insufficient);
+  return { result: outcome.result, incidentId: outcome.incidentId };
 }
 
 function rawBody(event: APIGatewayProxyEventV2): Buffer {

@@ -41,7 +41,7 @@ export const putIntegrationBody = z
     auth: z.strictObject({
       mode: described(
         z.enum(AUTH_MODES),
-        '`bearer` (Bearer or Basic); `hmac` Standard Webhooks; `sns` (sns_cloudwatch, with topicArns); `aws_eventbridge` (cloudwatch, in-account)',
+        '`bearer` (Bearer or Basic); `hmac` Standard Webhooks (key `whsec_…`, kept encrypted); `sns` (sns_cloudwatch, with topicArns; no secret); `aws_eventbridge` (cloudwatch, in-account; no secret)',
       ),
       topicArns: z.optional(z.array(singleLine(256, 1)).check(z.maxLength(20))),
     }),
@@ -167,4 +167,9 @@ export const intakeResult = z.object({
   status: z.optional(z.string()),
   message: z.optional(z.string()),
   dedup_key: z.optional(z.string()),
+  subscription: described(
+    z.optional(z.enum(['confirmed', 'ignored'])),
+    'SNS: a SubscriptionConfirmation confirmed, an UnsubscribeConfirmation ignored',
+  ),
+  topicArn: z.optional(z.string()),
 });

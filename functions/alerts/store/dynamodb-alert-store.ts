@@ -4,9 +4,12 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryDue } from '../../shared/dynamodb/due-index.js';
 import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
+import { INDEXES, TTL_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import {
   type CancellationReason,
   cancellationReasons,
@@ -15,13 +18,18 @@ import {
   type TransactItem,
 } from '../../shared/dynamodb/transactions.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
-import type { AlertRecord, StoredIntegration } from '../model.js';
+import { type AlertRecord, LATER_RECORD_FIELDS, type StoredIntegration, type StormState } from '../model.js';
 import {
   AlertRaceError,
   type AlertStore,
   alertRecordKey,
+  FLAP_DUE_PARTITION,
+  type FlapDue,
   integrationKey,
   routingKeyKey,
+  type StormWrite,
+  stormCounterKey,
+  stormKey,
 } from './alert-store.js';
 
 export class DynamoAlertStore implements AlertStore {
@@ -111,39 +119,132 @@ export class DynamoAlertStore implements AlertStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? withoutKeys<AlertRecord>(out.Item) : undefined;
+    return out.Item ? recordOf(out.Item) : undefined;
   }
 
-  async saveRecord(record: AlertRecord, expectedVersion: number): Promise<void> {
+  listFlapDue(until: string, page: PageRequest): Promise<Page<FlapDue>> {
+    return queryDue(this.dynamo, this.tableName, FLAP_DUE_PARTITION, until, page, (item) => ({
+      integrationId: String(item.integrationId),
+      dedupKey: String(item.dedupKey),
+      flapQuietUntil: String(item.flapQuietUntil),
+    }));
+  }
+
+  async saveRecord(record: AlertRecord, expectedVersion: number, storm?: StormWrite): Promise<void> {
     try {
-      await this.dynamo.send(new PutCommand(this.recordPut(record, expectedVersion)));
+      if (!storm) {
+        await this.dynamo.send(new PutCommand(this.recordPut(record, expectedVersion)));
+        return;
+      }
+      await this.dynamo.send(
+        new TransactWriteCommand({ TransactItems: this.items(record, expectedVersion, storm) }),
+      );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new AlertRaceError(record.dedupKey);
+      const reasons = cancellationReasons(error);
+      if (error instanceof ConditionalCheckFailedException || reasons?.some((r) => isContention(r.code))) {
+        throw new AlertRaceError(record.dedupKey);
+      }
       throw error;
     }
   }
 
-  recordCompanion(record: AlertRecord, expectedVersion: number): DynamoCompanion {
+  recordCompanion(record: AlertRecord, expectedVersion: number, storm?: StormWrite): DynamoCompanion {
     return {
       kind: 'dynamodb',
-      items: [{ Put: this.recordPut(record, expectedVersion) }],
+      items: this.items(record, expectedVersion, storm),
       carried: () => {},
       cancelled: (reasons: readonly CancellationReason[]) =>
-        isContention(reasons[0]?.code) ? new AlertRaceError(record.dedupKey) : undefined,
+        reasons.some((reason) => isContention(reason?.code))
+          ? new AlertRaceError(record.dedupKey)
+          : undefined,
     };
   }
 
+  async getStorm(integrationId: string): Promise<StormState> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: stormKey(integrationId), ConsistentRead: true }),
+    );
+    return out.Item
+      ? withoutKeys<StormState>(out.Item)
+      : { integrationId, incidentId: null, firing: 0, version: 0 };
+  }
+
+  async countNewIncident(integrationId: string, minute: string): Promise<number> {
+    const out = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: stormCounterKey(integrationId, minute),
+        UpdateExpression: 'ADD #count :one SET #expiration = if_not_exists(#expiration, :expires)',
+        ExpressionAttributeNames: { '#count': 'count', '#expiration': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          // Clean-up only (TTL is never a timer): a day after the minute.
+          ':expires': Math.floor(Date.parse(`${minute}:00Z`) / 1000) + 86_400,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.count ?? 1);
+  }
+
+  async uncountNewIncident(integrationId: string, minute: string): Promise<void> {
+    await this.dynamo
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: stormCounterKey(integrationId, minute),
+          UpdateExpression: 'ADD #count :minusOne',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  private items(record: AlertRecord, expectedVersion: number, storm?: StormWrite): TransactItem[] {
+    const items: TransactItem[] = [{ Put: this.recordPut(record, expectedVersion) }];
+    if (storm) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...stormKey(storm.state.integrationId), ...storm.state },
+          ...versionCondition(storm.expectedVersion),
+        },
+      });
+    }
+    return items;
+  }
+
   private recordPut(record: AlertRecord, expectedVersion: number) {
+    const key = alertRecordKey(record.integrationId, record.dedupKey);
     return {
       TableName: this.tableName,
-      Item: { ...alertRecordKey(record.integrationId, record.dedupKey), ...record },
-      ...(expectedVersion === 0
-        ? { ConditionExpression: 'attribute_not_exists(PK)' }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
+      Item: { ...key, ...record, ...flapDueKeys(record, key.PK) },
+      ...versionCondition(expectedVersion),
     };
   }
+}
+
+function versionCondition(expectedVersion: number) {
+  return expectedVersion === 0
+    ? { ConditionExpression: 'attribute_not_exists(PK)' }
+    : {
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      };
+}
+
+/** While a key flaps, its record is in the sweeper's due index (a Put without them takes it out). */
+function flapDueKeys(record: AlertRecord, pk: string): Record<string, string> {
+  if (!record.flapping || !record.flapQuietUntil) return {};
+  const index = INDEXES.bySlaDeadline;
+  return { [index.partitionKey]: FLAP_DUE_PARTITION, [index.sortKey]: `${record.flapQuietUntil}#${pk}` };
+}
+
+function recordOf(item: Record<string, unknown>): AlertRecord {
+  return { ...LATER_RECORD_FIELDS, ...withoutKeys<AlertRecord>(item) };
 }

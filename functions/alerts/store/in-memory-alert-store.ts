@@ -1,12 +1,20 @@
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
-import type { AlertRecord, StoredIntegration } from '../model.js';
-import { AlertRaceError, type AlertStore, alertRecordKey } from './alert-store.js';
+import type { AlertRecord, StoredIntegration, StormState } from '../model.js';
+import {
+  AlertRaceError,
+  type AlertStore,
+  alertRecordKey,
+  type FlapDue,
+  type StormWrite,
+} from './alert-store.js';
 
 /** The store in memory, for use-case tests (the contract suite holds it to the DynamoDB adapter). */
 export class InMemoryAlertStore implements AlertStore {
   private readonly integrations = new Map<string, StoredIntegration>();
   private readonly keys = new Map<string, { integrationId: string; validUntil: string | null }>();
   private readonly records = new Map<string, AlertRecord>();
+  private readonly storms = new Map<string, StormState>();
+  private readonly counters = new Map<string, number>();
   /** Writes of alert records, for tests counting what a repeat costs. */
   recordWrites = 0;
 
@@ -42,15 +50,53 @@ export class InMemoryAlertStore implements AlertStore {
     return copy(this.records.get(alertRecordKey(integrationId, dedupKey).PK));
   }
 
-  async saveRecord(record: AlertRecord, expectedVersion: number): Promise<void> {
+  async saveRecord(record: AlertRecord, expectedVersion: number, storm?: StormWrite): Promise<void> {
     const key = alertRecordKey(record.integrationId, record.dedupKey).PK;
     if ((this.records.get(key)?.version ?? 0) !== expectedVersion) throw new AlertRaceError(record.dedupKey);
+    if (storm && (this.storms.get(storm.state.integrationId)?.version ?? 0) !== storm.expectedVersion) {
+      throw new AlertRaceError(record.dedupKey);
+    }
     this.records.set(key, copy(record)!);
+    if (storm) this.storms.set(storm.state.integrationId, copy(storm.state)!);
     this.recordWrites++;
+  }
+
+  async uncountNewIncident(integrationId: string, minute: string): Promise<void> {
+    const key = `${integrationId}#${minute}`;
+    if (this.counters.has(key)) this.counters.set(key, this.counters.get(key)! - 1);
+  }
+
+  async getStorm(integrationId: string): Promise<StormState> {
+    return copy(this.storms.get(integrationId)) ?? { integrationId, incidentId: null, firing: 0, version: 0 };
+  }
+
+  async countNewIncident(integrationId: string, minute: string): Promise<number> {
+    const key = `${integrationId}#${minute}`;
+    const count = (this.counters.get(key) ?? 0) + 1;
+    this.counters.set(key, count);
+    return count;
   }
 
   recordCompanion(): undefined {
     return undefined;
+  }
+
+  async listFlapDue(until: string, page: PageRequest): Promise<Page<FlapDue>> {
+    const due = [...this.records.entries()]
+      .filter(
+        ([, record]) => record.flapping && record.flapQuietUntil !== null && record.flapQuietUntil <= until,
+      )
+      .map(([pk, record]) => ({ sk: `${record.flapQuietUntil}#${pk}`, record }))
+      .sort((a, b) => (a.sk < b.sk ? -1 : 1));
+    const after = page.startKey?.slaSk as string | undefined;
+    const rest = after === undefined ? due : due.filter((entry) => entry.sk > after);
+    const slice = rest.slice(0, page.limit);
+    const items = slice.map(({ record }) => ({
+      integrationId: record.integrationId,
+      dedupKey: record.dedupKey,
+      flapQuietUntil: record.flapQuietUntil!,
+    }));
+    return rest.length > slice.length ? { items, lastKey: { slaSk: slice.at(-1)!.sk } } : { items };
   }
 }
 

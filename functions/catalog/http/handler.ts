@@ -1,6 +1,7 @@
 import { etagOf, versionFromIfMatch } from '../../shared/http/etag.js';
 import { operation } from '../../shared/http/operation.js';
 import type { ApiBuilder, HttpHandler } from '../../shared/http/pipeline.js';
+import { forCaller } from '../../tickets/access.js';
 import { assertCatalogAdmin } from '../access.js';
 import type { CatalogItemService } from '../item-service.js';
 import type { CatalogItemInput } from '../model.js';
@@ -55,7 +56,8 @@ export function createCatalogHandler({ items, requests }: CatalogServices, api: 
         const ticket = await requests.submit(caller, params.id!, body);
         return {
           status: 201,
-          body: ticket,
+          // Requesters never see the agents-only parts (metrics, docs/ticket-metrics.md#metrics).
+          body: forCaller(ticket, caller),
           headers: { location: `/tickets/${ticket.id}`, etag: etagOf(ticket.version) },
         };
       },
@@ -64,7 +66,7 @@ export function createCatalogHandler({ items, requests }: CatalogServices, api: 
       ...CONTRACT['POST /tickets/{id}/approvals'],
       handle: async ({ caller, params, body }) => {
         const ticket = await requests.decide(caller, params.id!, body);
-        return { status: 200, body: ticket, headers: { etag: etagOf(ticket.version) } };
+        return { status: 200, body: forCaller(ticket, caller), headers: { etag: etagOf(ticket.version) } };
       },
     }),
     'GET /tickets/{id}/tasks': operation({

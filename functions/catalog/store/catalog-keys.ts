@@ -1,3 +1,4 @@
+import { dueIndexKeys } from '../../shared/dynamodb/due-index.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import type { CatalogItem } from '../model.js';
 
@@ -31,12 +32,7 @@ export function approvalDueItem(ticketId: string, dueAt: string | null): Record<
     ...approvalDueKey(ticketId),
     ticketId,
     dueAt,
-    ...(dueAt
-      ? {
-          [INDEXES.bySlaDeadline.partitionKey]: APPROVAL_DUE_PARTITION,
-          [INDEXES.bySlaDeadline.sortKey]: `${dueAt}#${ticketId}`,
-        }
-      : {}),
+    ...(dueAt ? dueIndexKeys(APPROVAL_DUE_PARTITION, dueAt, ticketId) : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryDue } from '../../shared/dynamodb/due-index.js';
 import { historyPutAction } from '../../shared/dynamodb/history-item.js';
 import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
@@ -98,21 +99,10 @@ export class DynamoCatalogRepository implements CatalogStore {
   }
 
   listApprovalDue(until: string, page: PageRequest): Promise<Page<ApprovalDue>> {
-    const index = INDEXES.bySlaDeadline;
-    return queryPage(
-      this.dynamo,
-      {
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk <= :until',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        // `~` sorts after `#<id>`: every marker due at `until` itself is included.
-        ExpressionAttributeValues: { ':pk': APPROVAL_DUE_PARTITION, ':until': `${until}~` },
-      },
-      page.limit,
-      page.startKey,
-      (raw) => ({ ticketId: String(raw.ticketId), dueAt: String(raw.dueAt) }),
-    );
+    return queryDue(this.dynamo, this.tableName, APPROVAL_DUE_PARTITION, until, page, (raw) => ({
+      ticketId: String(raw.ticketId),
+      dueAt: String(raw.dueAt),
+    }));
   }
 
   approvalDueCompanion(ticketId: string, dueAt: string | null): DynamoCompanion & { wasCarried(): boolean } {

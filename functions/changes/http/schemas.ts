@@ -255,6 +255,10 @@ export const changeSchema = withMeta(
     executionArn: z.nullable(z.string()),
     createdAt: isoTime,
     updatedAt: isoTime,
+    links: described(
+      z.optional(z.array(z.object({ type: z.enum(['causes_incident']), targetId: z.string() }))),
+      'read-only, on GET /changes/{id} for agents, approvers and admins: incidents linked `caused_by_change` to this change (POST /tickets/{id}/links), by incident id, at most 100',
+    ),
     version: z.int().check(z.gte(1)),
   }),
   { id: 'Change' },

@@ -12,6 +12,9 @@ import type { CallbackKey, ChangeQuery } from './change-store.js';
  *   CHANGE#<id>  APPROVAL#<stage>#<group>     an approval's task token (never returned)
  *   CHANGE#<id>  CALLBACK#<implementation|review>  the other human callbacks' tokens
  *   CHANGE#<id>  HISTORY#<at>#<ulid>          history, also the outbox of its events
+ *   CHANGE#<id>  INCIDENT#<incidentId>        an incident linked `caused_by_change` to it (the
+ *                                             change's `causes_incident`), written in the incident's
+ *                                             link transaction (incident-link-store.ts)
  *   COUNTER#CHG  COUNTER                      the id sequence
  *   FREEZE#<id>  FREEZE                       freeze windows (byKind `FREEZE`, sorted by start)
  * Index values are prefixed `change#`, so they never share a partition with tickets'.
@@ -22,6 +25,11 @@ export const changeCiKey = (id: string, ciId: string) => ({ PK: changePk(id), SK
 export const changeServiceKey = (id: string, serviceId: string) => ({
   PK: changePk(id),
   SK: `SERVICE#${serviceId}`,
+});
+export const INCIDENT_LINK_PREFIX = 'INCIDENT#';
+export const incidentLinkKey = (changeId: string, incidentId: string) => ({
+  PK: changePk(changeId),
+  SK: `${INCIDENT_LINK_PREFIX}${incidentId}`,
 });
 export const freezeWindowKey = (id: string) => ({ PK: `FREEZE#${id}`, SK: 'FREEZE' });
 

@@ -1,5 +1,6 @@
 import type { RouteContract } from '../../shared/http/route-contract.js';
 import { pageOnlyQuery } from '../../shared/http/schemas.js';
+import { drPostureQuery, drPostureReport } from './dr-posture-schemas.js';
 import {
   addRelationshipBody,
   ciClassList,
@@ -146,5 +147,13 @@ export const CMDB_CONTRACT = {
     body: dependenciesBody,
     success: { status: 200, schema: dependenciesResult },
     errors: [404, 409, 422, 503],
+  },
+  'GET /reports/dr-posture': {
+    summary:
+      'Disaster-recovery posture: production CIs that matter with no backup, and the table’s backup settings',
+    description:
+      'Agents, approvers and admins; requesters get 403. In scope: CIs with environment `production`, criticality 1 or 2, status `active` or `maintenance`, outside the service family. `items`: those with no `backed_up_by` relationship to a CI that is not retired, by criticality then id. `counts` are exact as of `freshness.asOf` (kept from the CMDB events within seconds). `table`: point-in-time recovery and deletion protection as deployed. `Accept: text/csv` answers CSV. One Query page and one GetItem, in parallel.',
+    query: drPostureQuery,
+    success: { status: 200, schema: drPostureReport },
   },
 } as const satisfies Record<string, RouteContract>;

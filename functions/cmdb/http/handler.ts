@@ -4,6 +4,7 @@ import type { ApiBuilder, HttpHandler } from '../../shared/http/pipeline.js';
 import { assertCmdbAdmin, assertCmdbReader, assertCmdbWriter } from '../access.js';
 import type { CiService } from '../ci-service.js';
 import type { ClassService } from '../class-service.js';
+import { assertDrPostureReader, type DrPostureService } from '../dr-posture-service.js';
 import type { ImpactService } from '../impact-service.js';
 import type { CiInput } from '../model.js';
 import type { RelationshipService } from '../relationship-service.js';
@@ -18,12 +19,14 @@ export interface CmdbServices {
   readonly impact: ImpactService;
   readonly classes: ClassService;
   readonly services: ServicePortfolio;
+  /** GET /reports/dr-posture (docs/reports.md#disaster-recovery-posture). */
+  readonly drPosture: DrPostureService;
 }
 
 const RELATIONSHIP_TYPE_LIST = { items: RELATIONSHIP_TYPES.map((type) => RELATIONSHIP_TYPE_INFO[type]) };
 
 export function createCmdbHandler(
-  { cis, relationships, impact, classes, services }: CmdbServices,
+  { cis, relationships, impact, classes, services, drPosture }: CmdbServices,
   api: ApiBuilder,
 ): HttpHandler {
   return api({
@@ -182,6 +185,16 @@ export function createCmdbHandler(
         status: 200,
         body: await services.addDependencies(caller, params.id!, body.ciIds),
       }),
+    }),
+    'GET /reports/dr-posture': operation({
+      ...CONTRACT['GET /reports/dr-posture'],
+      authorize: assertDrPostureReader,
+      handle: async ({ caller, query, page, pageBody }) => {
+        const report = await drPosture.report(caller, await page(query));
+        const { items, nextCursor } = await pageBody(report.page);
+        const { counts, table, freshness } = report;
+        return { status: 200, body: { items, nextCursor, counts, table, freshness } };
+      },
     }),
   });
 }

@@ -1,3 +1,4 @@
+import { dueIndexKeys } from '../../shared/dynamodb/due-index.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { CI_INPUT_FIELDS, type Ci, isServiceClass } from '../model.js';
 import {
@@ -66,10 +67,8 @@ export function ciIndexKeys(ci: Ci): Record<string, string> {
     keys[INDEXES.byRequester.partitionKey] = 'SERVICE';
     keys[INDEXES.byAssignee.partitionKey] = `service#${ci.service.portfolioStatus}`;
   }
-  if (ci.asset.warrantyUntil) {
-    keys[INDEXES.bySlaDeadline.partitionKey] = WARRANTY_PARTITION;
-    keys[INDEXES.bySlaDeadline.sortKey] = `${ci.asset.warrantyUntil}#${ci.id}`;
-  }
+  if (ci.asset.warrantyUntil)
+    Object.assign(keys, dueIndexKeys(WARRANTY_PARTITION, ci.asset.warrantyUntil, ci.id));
   return keys;
 }
 

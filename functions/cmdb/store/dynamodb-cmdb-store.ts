@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
+import { dueIndexKeys, queryDue } from '../../shared/dynamodb/due-index.js';
 import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
@@ -110,8 +111,7 @@ export class DynamoCmdbRepository implements CmdbStore {
           TableName: this.tableName,
           Item: {
             ...warrantyKey(after.id),
-            [INDEXES.bySlaDeadline.partitionKey]: WARRANTY_DUE_PARTITION,
-            [INDEXES.bySlaDeadline.sortKey]: `${write.warrantyNoticeAt}#${after.id}`,
+            ...dueIndexKeys(WARRANTY_DUE_PARTITION, write.warrantyNoticeAt, after.id),
             ciId: after.id,
             noticeAt: write.warrantyNoticeAt,
           },
@@ -467,20 +467,10 @@ export class DynamoCmdbRepository implements CmdbStore {
   }
 
   listWarrantyDue(until: string, page: PageRequest): Promise<Page<WarrantyDue>> {
-    const index = INDEXES.bySlaDeadline;
-    return queryPage(
-      this.dynamo,
-      {
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk <= :until',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':pk': WARRANTY_DUE_PARTITION, ':until': `${until}#~` },
-      },
-      page.limit,
-      page.startKey,
-      (item) => ({ ciId: String(item.ciId), noticeAt: String(item.noticeAt) }),
-    );
+    return queryDue(this.dynamo, this.tableName, WARRANTY_DUE_PARTITION, until, page, (item) => ({
+      ciId: String(item.ciId),
+      noticeAt: String(item.noticeAt),
+    }));
   }
 
   async recordWarrantyNotice(due: WarrantyDue, history: CiHistoryEntry): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { dueIndexKeys } from '../../shared/dynamodb/due-index.js';
 import { packHistoryEvents, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { HISTORY_PREFIX, historyKey, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
@@ -131,8 +132,7 @@ export class InMemoryCmdbStore implements CmdbStore {
       actions.push({
         put: {
           ...warrantyKey(after.id),
-          [INDEXES.bySlaDeadline.partitionKey]: WARRANTY_DUE_PARTITION,
-          [INDEXES.bySlaDeadline.sortKey]: `${write.warrantyNoticeAt}#${after.id}`,
+          ...dueIndexKeys(WARRANTY_DUE_PARTITION, write.warrantyNoticeAt, after.id),
           ciId: after.id,
           noticeAt: write.warrantyNoticeAt,
         },

@@ -4,7 +4,9 @@ import { ATTACHMENTS_CONTRACT } from '../../attachments/http/contract.js';
 import { CATALOG_CONTRACT } from '../../catalog/http/contract.js';
 import { CHANGES_CONTRACT } from '../../changes/http/contract.js';
 import { CMDB_CONTRACT } from '../../cmdb/http/contract.js';
+import { CSAT_CONTRACT } from '../../csat/http/contract.js';
 import { PROBLEMS_CONTRACT } from '../../problems/http/contract.js';
+import { REPORTS_CONTRACT } from '../../reports/http/contract.js';
 import { TICKETS_CONTRACT } from '../../tickets/http/contract.js';
 import { PUBLIC_CONTRACT } from './contract.js';
 
@@ -24,6 +26,8 @@ export const CONTRACT = {
   ...ALERTS_CONTRACT,
   ...CATALOG_CONTRACT,
   ...PROBLEMS_CONTRACT,
+  ...CSAT_CONTRACT,
+  ...REPORTS_CONTRACT,
 } as const;
 
 export type ContractKey = keyof typeof CONTRACT;

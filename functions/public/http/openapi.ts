@@ -10,7 +10,7 @@ import {
 import type { DeadTokenReason } from '../../changes/workflow/change-workflow.js';
 import { CI_STATUSES, PORTFOLIO_STATUSES } from '../../cmdb/model.js';
 import { MAX_BODY_BYTES } from '../../shared/http/decode.js';
-import { PATH_ID_PATTERN } from '../../shared/http/pipeline.js';
+import { isReportRead, PATH_ID_PATTERN } from '../../shared/http/pipeline.js';
 import { type FunctionName, ROUTES, type RouteDefinition, routeKey } from '../../shared/http/routes.js';
 import { problemSchema, withMeta } from '../../shared/http/schemas.js';
 import { INVERSE_LINK, TASK_STATUSES, TICKET_STATUSES } from '../../tickets/model.js';
@@ -62,6 +62,16 @@ export const TAGS: Record<FunctionName, { readonly name: string; readonly descri
     description:
       'Problem management: known errors with their workarounds, suggested on new incidents and applied to them',
   },
+  reports: {
+    name: 'reports',
+    description:
+      'Continual-improvement reports: incidents and requests, changes, backlog age, availability, CSAT; JSON or CSV',
+  },
+  csat: {
+    name: 'csat',
+    description:
+      'Customer satisfaction: settings, survey links (JSON or a minimal HTML form) and the requester’s feedback on a resolved ticket',
+  },
 };
 
 /** Relative, so the document is right wherever it is served (docs/deploy.md lists ApiUrl). */
@@ -73,6 +83,17 @@ const SERVERS = [
       'or http://localhost:3000 under `npm start` (PORT).',
   },
 ];
+
+/** The CSV rendering of a report (docs/reports.md#csv): RFC 4180, a header line, one line per row. */
+const CSV_CONTENT = {
+  'text/csv': {
+    schema: {
+      type: 'string',
+      description:
+        'RFC 4180 CSV: a header line, then one line per row; nested figures as dotted columns (`mtta.meanMinutes`), the report’s own fields (from, to, freshness.asOf) repeated first; cells a spreadsheet would run as formulas get a leading apostrophe',
+    },
+  },
+};
 
 /** Response headers the routes send, described once. */
 const HEADER_DESCRIPTIONS: Record<string, string> = {
@@ -270,7 +291,15 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         description,
         ...(Object.keys(documented).length > 0 ? { headers: documented } : {}),
         ...(contract.success.schema
-          ? { content: { 'application/json': { schema: toSchema(contract.success.schema, 'output') } } }
+          ? {
+              content: {
+                'application/json': { schema: toSchema(contract.success.schema, 'output') },
+                // Reports also answer CSV on `Accept: text/csv` (functions/shared/http/csv.ts).
+                ...(isReportRead(routeKey(route)) ? CSV_CONTENT : {}),
+                // The survey routes also answer a page for browsers (docs/csat.md#the-form).
+                ...(contract.html ? { 'text/html': { schema: { type: 'string' } } } : {}),
+              },
+            }
           : {}),
       };
     };
@@ -292,14 +321,19 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       operationId: route.operationId,
       summary: contract.summary,
       description: operationDescription(contract, shape),
-      tags: [TAGS[route.function].name],
+      tags: [TAGS[route.tag ?? route.function].name],
       ...(route.authenticated ? {} : { security: contract.security ?? [] }),
       parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(contract.body
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: toSchema(contract.body, 'input') } },
+              content: {
+                'application/json': { schema: toSchema(contract.body, 'input') },
+                ...(contract.form
+                  ? { 'application/x-www-form-urlencoded': { schema: toSchema(contract.body, 'input') } }
+                  : {}),
+              },
             },
           }
         : {}),
@@ -320,7 +354,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
     servers: SERVERS,
     security: [{ bearer: [] }],
-    tags: [...new Set(ROUTES.map((route) => route.function))]
+    tags: [...new Set(ROUTES.map((route) => route.tag ?? route.function))]
       .map((fn) => ({ ...TAGS[fn] }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     paths,
@@ -346,6 +380,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           scheme: 'basic',
           description:
             'Alert intake: HTTP Basic with any user name and the integration secret as the password (EventBridge API destinations, Alertmanager basic_auth).',
+        },
+        standardWebhooks: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            'Alert intake, `hmac` integrations (docs/alerts.md#standard-webhooks-hmac): Standard Webhooks `webhook-id`, `webhook-timestamp` (±5 min) and `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` (several, space-separated, while rotating), keyed by the integration secret (`whsec_…`).',
+        },
+        snsMessage: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-amz-sns-message-type',
+          description:
+            "Alert intake, `sns` integrations (docs/alerts.md#cloudwatch-through-sns): an SNS HTTPS delivery, authenticated by its own signature (SignatureVersion 2, certificate from an SNS host) and its `TopicArn` being one of the integration's `topicArns`.",
         },
       },
     },

@@ -11,6 +11,7 @@ import type { Caller } from '../authz.js';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { PipelineDeps } from '../wiring/deps.js';
 import { callerFromEvent } from './caller.js';
+import { reportToCsv, wantsCsv } from './csv.js';
 import { openCursor, sealCursor } from './cursor.js';
 import { parseJsonBody, validate } from './decode.js';
 import { problemErrors } from './middleware/problem-errors.js';
@@ -90,6 +91,14 @@ export function httpApi(
       }),
     };
     const reply = await operation.handle(input);
+    // Reports answer CSV on request (docs/reports.md#csv); errors stay problem+json.
+    if (isReportRead(event.routeKey) && reply.status === 200 && wantsCsv(event.headers?.accept)) {
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'cache-control': 'no-store', vary: 'Accept' },
+        body: reportToCsv(reply.body),
+      };
+    }
     return {
       statusCode: reply.status,
       headers: {
@@ -156,6 +165,11 @@ function checkPathIds(params: Record<string, string | undefined> | undefined): v
   if (errors.length > 0) {
     throw new ValidationError(errors, `invalid path: ${errors.map((e) => e.path).join(', ')}`);
   }
+}
+
+/** `GET /reports/...`: the routes that also answer `Accept: text/csv`. */
+export function isReportRead(routeKey: string): boolean {
+  return routeKey.startsWith('GET /reports/');
 }
 
 function withoutCursor(query: unknown): unknown {

@@ -33,6 +33,10 @@ export interface RouteContract {
    * of the document's securitySchemes); none: the route takes no credentials at all.
    */
   readonly security?: readonly Record<string, readonly string[]>[];
+  /** The body may also come form-encoded (`application/x-www-form-urlencoded`), as browsers post forms. */
+  readonly form?: true;
+  /** Also answers `text/html` (a page for browsers) when the request's `Accept` prefers it. */
+  readonly html?: true;
   /** Client-error statuses this route can answer besides 400/401/403. */
   readonly errors?: readonly number[];
 }

@@ -12,7 +12,9 @@ export type FunctionName =
   | 'cmdb'
   | 'alerts'
   | 'catalog'
-  | 'problems';
+  | 'problems'
+  | 'reports'
+  | 'csat';
 
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,6 +24,8 @@ export interface RouteDefinition {
   /** false only for the routes that take no token (docs/api.md#authentication-and-roles). */
   readonly authenticated: boolean;
   readonly operationId: string;
+  /** The OpenAPI tag when it is not the serving function's (a report another function serves). */
+  readonly tag?: FunctionName;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -316,6 +320,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     authenticated: true,
     operationId: 'addServiceDependencies',
   },
+  // A report served by the CMDB, which keeps its data (docs/reports.md#disaster-recovery-posture).
+  {
+    method: 'GET',
+    path: '/reports/dr-posture',
+    function: 'cmdb',
+    tag: 'reports',
+    authenticated: true,
+    operationId: 'getDrPostureReport',
+  },
   {
     method: 'GET',
     path: '/integrations',
@@ -451,6 +464,92 @@ export const ROUTES: readonly RouteDefinition[] = [
     function: 'problems',
     authenticated: true,
     operationId: 'applyKnownError',
+  },
+  // Customer satisfaction (docs/csat.md): the survey links take no JWT (the token is the credential).
+  {
+    method: 'GET',
+    path: '/settings/csat',
+    function: 'csat',
+    authenticated: true,
+    operationId: 'getCsatSettings',
+  },
+  {
+    method: 'PUT',
+    path: '/settings/csat',
+    function: 'csat',
+    authenticated: true,
+    operationId: 'putCsatSettings',
+  },
+  {
+    method: 'GET',
+    path: '/surveys/{token}',
+    function: 'csat',
+    authenticated: false,
+    operationId: 'getSurvey',
+  },
+  {
+    method: 'POST',
+    path: '/surveys/{token}',
+    function: 'csat',
+    authenticated: false,
+    operationId: 'answerSurvey',
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{id}/feedback',
+    function: 'csat',
+    authenticated: true,
+    operationId: 'giveFeedback',
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{id}/feedback',
+    function: 'csat',
+    authenticated: true,
+    operationId: 'getFeedback',
+  },
+  // Continual-improvement reports (docs/reports.md).
+  {
+    method: 'GET',
+    path: '/reports/incidents',
+    function: 'reports',
+    authenticated: true,
+    operationId: 'getIncidentReport',
+  },
+  {
+    method: 'GET',
+    path: '/reports/changes',
+    function: 'reports',
+    authenticated: true,
+    operationId: 'getChangeReport',
+  },
+  {
+    method: 'GET',
+    path: '/reports/csat',
+    function: 'reports',
+    authenticated: true,
+    operationId: 'getCsatReport',
+  },
+  {
+    method: 'GET',
+    path: '/reports/backlog',
+    function: 'reports',
+    authenticated: true,
+    operationId: 'getBacklogReport',
+  },
+  {
+    method: 'GET',
+    path: '/reports/availability',
+    function: 'reports',
+    authenticated: true,
+    operationId: 'getAvailabilityReport',
+  },
+  {
+    method: 'POST',
+    path: '/reports/rebuild',
+    function: 'reports',
+    authenticated: true,
+    operationId: 'rebuildReports',
   },
 ];
 

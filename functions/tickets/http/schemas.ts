@@ -17,11 +17,13 @@ import { ticketSlaSchema } from '../../sla/http/schemas.js';
 import {
   CANCEL_REASONS,
   CASCADE_MODES,
+  FEEDBACK_STATUSES,
   HOLD_REASONS,
   INVERSE_LINK,
   LINK_TYPES,
   RESOLUTION_CODES,
   SERVICE_ID_SOURCES,
+  SERVICE_IMPACTS,
   SETTABLE_HOLD_REASONS,
   TASK_STATUSES,
   TICKET_STATUSES,
@@ -42,13 +44,43 @@ const resolution = z.strictObject({
   notes: z.pipe(longText, z.string().check(z.minLength(1))),
 });
 
-/** What a ticket's `links` hold: both sides of ticket-to-ticket links, and `affects` for each CI. */
-const STORED_LINK_TYPES = [...Object.keys(INVERSE_LINK), 'affects'] as TicketLink['type'][] as [
-  TicketLink['type'],
-  ...TicketLink['type'][],
-];
+/**
+ * What a ticket's `links` hold: both sides of ticket-to-ticket links, `affects` for each CI, and
+ * `caused_by_change` for the change that caused an incident.
+ */
+const STORED_LINK_TYPES = [
+  ...Object.keys(INVERSE_LINK),
+  'affects',
+  'caused_by_change',
+] as TicketLink['type'][] as [TicketLink['type'], ...TicketLink['type'][]];
 
 const person = z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()) });
+
+const SERVICE_IMPACT_INPUT =
+  'incidents only, agents and admins only: `outage` when the incident takes its services down (counted against their availability, docs/ticket-metrics.md#service-impact); null: none. On another type: 400 at `serviceImpact`';
+
+/** Read-only, agents only: what the reports measure (docs/ticket-metrics.md#metrics). */
+const ticketMetricsSchema = withMeta(
+  z.object({
+    acknowledgedAt: described(
+      z.nullable(isoTime),
+      'the first of: leaving `new`, an assignee set, the first public agent comment, an alert acknowledge (catalog requests: also a fulfilment task taken up); null until then',
+    ),
+    firstResolvedAt: described(z.nullable(isoTime), 'the first resolution; kept through reopens'),
+    reopenCount: described(z.int().check(z.gte(0)), 'moves from `resolved` back to `in_progress`'),
+    groupChanges: described(z.int().check(z.gte(0)), 'changes of `group` after its first non-null group'),
+    agentPublicReplies: described(z.int().check(z.gte(0)), 'public comments by agents and admins'),
+    requesterFollowUps: described(
+      z.int().check(z.gte(0)),
+      'public comments by the requester after creation, by API or mail',
+    ),
+    fcr: described(
+      z.nullable(z.boolean()),
+      'first-contact resolution, decided at resolution: true when reopenCount, groupChanges and requesterFollowUps are 0 and agentPublicReplies ≤ 1; null while open, for problems and for alert tickets',
+    ),
+  }),
+  { id: 'TicketMetrics' },
+);
 
 export const createTicketBody = withMeta(
   z.strictObject({
@@ -73,6 +105,7 @@ export const createTicketBody = withMeta(
       'agents and admins only: file the ticket on behalf of someone',
     ),
     source: described(z.optional(z.enum(['api', 'alert'])), 'agents and admins only'),
+    serviceImpact: described(z.optional(z.nullable(z.enum(SERVICE_IMPACTS))), SERVICE_IMPACT_INPUT),
   }),
   {
     id: 'CreateTicket',
@@ -116,6 +149,11 @@ export const updateTicketBody = withMeta(
       cascade: described(
         z.optional(z.enum(CASCADE_MODES)),
         'problems moving to `resolved`: `none` (default), `awaiting_problem` (its incidents on hold awaiting it) or `all_open` (its open caused_by incidents)',
+      ),
+      serviceImpact: described(z.optional(z.nullable(z.enum(SERVICE_IMPACTS))), SERVICE_IMPACT_INPUT),
+      alert: described(
+        z.optional(z.strictObject({ autoResolve: z.boolean() })),
+        'alert incidents only, agents and admins only: `{autoResolve: false}` keeps the incident open when its alert clears (docs/alerts.md#rules); on another ticket: 400 at `alert`',
       ),
     })
     .check(z.refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })),
@@ -203,11 +241,22 @@ export const addLinkBody = withMeta(
   z
     .strictObject({
       type: z.enum(LINK_TYPES),
-      targetId: described(identifier, 'a ticket id, or a CI id for `affects`'),
+      targetId: described(
+        identifier,
+        'a ticket id, a CI id for `affects`, or a change id for `caused_by_change` (incidents only; the change lists it as `causes_incident`)',
+      ),
     })
     .check(
       z.superRefine((body, ctx) => {
-        if (body.type !== 'affects' && !ticketId.safeParse(body.targetId).success) {
+        if (body.type === 'caused_by_change') {
+          if (!/^CHG-\d{6,}$/.test(body.targetId)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['targetId'],
+              message: 'must be a change id such as CHG-000042',
+            });
+          }
+        } else if (body.type !== 'affects' && !ticketId.safeParse(body.targetId).success) {
           ctx.addIssue({
             code: 'custom',
             path: ['targetId'],
@@ -221,6 +270,7 @@ export const addLinkBody = withMeta(
     examples: [
       { type: 'caused_by', targetId: 'PRB-000007' },
       { type: 'affects', targetId: 'vpn-gateway-1' },
+      { type: 'caused_by_change', targetId: 'CHG-000012' },
     ],
   },
 );
@@ -248,6 +298,50 @@ export const requestTaskSchema = withMeta(
     notes: z.nullable(z.string()),
   }),
   { id: 'RequestTask' },
+);
+
+/** A ticket's satisfaction survey (docs/csat.md); the same shape on the ticket and in CSAT answers. */
+export const ticketFeedbackSchema = withMeta(
+  z.object({
+    status: z.enum(FEEDBACK_STATUSES),
+    rating: z.nullable(z.int().check(z.gte(1), z.lte(5))),
+    comment: z.nullable(z.string()),
+    answeredAt: z.nullable(isoTime),
+    expiresAt: isoTime,
+  }),
+  { id: 'TicketFeedback' },
+);
+
+/** The alert behind an alert incident (docs/alerts.md#the-alert-block-on-the-incident). */
+export const ticketAlertSchema = withMeta(
+  z.object({
+    integrationId: z.string(),
+    dedupKey: z.string(),
+    state: z.enum(['firing', 'resolved']),
+    fireCount: described(
+      z.int().check(z.gte(0)),
+      'fires (re-notifications excluded), as of the last write of the incident',
+    ),
+    notificationCount: described(
+      z.int().check(z.gte(0)),
+      'deliveries of this alert, as of the last write of the incident',
+    ),
+    firstFiredAt: z.nullable(isoTime),
+    lastFiredAt: z.nullable(isoTime),
+    clearedAt: z.nullable(isoTime),
+    acknowledgedAt: z.nullable(isoTime),
+    severity: z.enum(['critical', 'error', 'warning', 'info']),
+    labels: z.record(z.string(), z.string()),
+    generatorUrl: z.nullable(z.string()),
+    unmapped: described(
+      z.boolean(),
+      'no CI or service was found for the alert (docs/alerts.md#what-is-read)',
+    ),
+    flapping: z.boolean(),
+    flapQuietUntil: z.nullable(isoTime),
+    autoResolve: described(z.boolean(), 'agents may turn it off: PATCH `{alert: {autoResolve: false}}`'),
+  }),
+  { id: 'TicketAlert' },
 );
 
 export const ticketSchema = withMeta(
@@ -294,7 +388,7 @@ export const ticketSchema = withMeta(
       z.object({
         type: described(
           z.enum(STORED_LINK_TYPES),
-          'both sides of ticket-to-ticket links (the target holds the inverse), and `affects` for each CI',
+          'both sides of ticket-to-ticket links (the target holds the inverse), `affects` for each CI, and `caused_by_change` naming a change (which lists the incident as `causes_incident`)',
         ),
         targetId: z.string(),
       }),
@@ -363,6 +457,22 @@ export const ticketSchema = withMeta(
     cancelReason: described(
       z.nullable(z.enum(CANCEL_REASONS)),
       'why the ticket was cancelled automatically (an approval rejected or expired); null otherwise',
+    ),
+    serviceImpact: described(
+      z.nullable(z.enum(SERVICE_IMPACTS)),
+      'incidents: `outage` when the incident takes its services down (set by agents; critical alert incidents start as `outage`); null otherwise',
+    ),
+    metrics: described(
+      z.optional(ticketMetricsSchema),
+      'read-only, agents, approvers and admins only (requesters never get it): what the reports measure (docs/ticket-metrics.md#metrics)',
+    ),
+    alert: described(
+      z.optional(z.nullable(ticketAlertSchema)),
+      'read-only, alert incidents only, agents, approvers and admins only (requesters never get it): the alert behind the incident; counters as of its last write (docs/alerts.md#the-alert-block-on-the-incident)',
+    ),
+    feedback: described(
+      z.optional(z.nullable(ticketFeedbackSchema)),
+      'read-only: the satisfaction survey of the latest resolution and its answer (docs/csat.md); null until a survey is issued',
     ),
     version: z.int().check(z.gte(1)),
   }),

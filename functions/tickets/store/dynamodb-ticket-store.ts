@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../shared/dynamodb/batch-get.js';
+import { queryDue } from '../../shared/dynamodb/due-index.js';
 import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { counterKey, HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
@@ -275,21 +276,7 @@ export class DynamoTicketRepository implements TicketStore {
   }
 
   listSlaDue(until: string, page: PageRequest): Promise<Page<Ticket>> {
-    const index = INDEXES.bySlaDeadline;
-    return queryPage(
-      this.dynamo,
-      {
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND #sk <= :until',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        // `~` sorts after every ticket id, so deadlines exactly at `until` are included.
-        ExpressionAttributeValues: { ':pk': SLA_PARTITION, ':until': `${until}#~` },
-      },
-      page.limit,
-      page.startKey,
-      ticketOf,
-    );
+    return queryDue(this.dynamo, this.tableName, SLA_PARTITION, until, page, ticketOf);
   }
 
   listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Ticket>> {

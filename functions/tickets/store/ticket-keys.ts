@@ -1,3 +1,4 @@
+import { dueIndexKeys } from '../../shared/dynamodb/due-index.js';
 import { INDEXES, type IndexName, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import type { MergeKeys } from '../../shared/merged-pages.js';
 import type { Page, PageRequest } from '../../shared/store.js';
@@ -55,10 +56,7 @@ export function ticketIndexKeys(ticket: Ticket): Record<string, string> {
   keys[INDEXES.byCi.partitionKey] = queueCell('created', ticket.group, ticket.assignee, ticket.priority);
   // The sweeper's next visit: an SLA threshold, an owed notification, or the auto-close.
   const deadline = [nextSlaDeadline(ticket), ticket.autoCloseAt ?? undefined].filter(Boolean).sort()[0];
-  if (deadline) {
-    keys[INDEXES.bySlaDeadline.partitionKey] = SLA_PARTITION;
-    keys[INDEXES.bySlaDeadline.sortKey] = `${deadline}#${ticket.id}`;
-  }
+  if (deadline) Object.assign(keys, dueIndexKeys(SLA_PARTITION, deadline, ticket.id));
   return keys;
 }
 

@@ -54,6 +54,10 @@ export function aRecord(
     lastNotificationKey: null,
     lastNoteAt: null,
     deliveries: [],
+    transitions: [],
+    flapping: false,
+    flapQuietUntil: null,
+    storm: false,
     version: 1,
     ...fields,
   };
@@ -109,6 +113,60 @@ export function alertStoreContract(name: string, open: () => Promise<AlertStore>
       );
       expect(await store.getRecord('i', key)).toEqual(aRecord('i', key, { fireCount: 2, version: 2 }));
       expect(await store.getRecord('other', key)).toBeUndefined();
+    });
+
+    it('flapping records are in the due index until their quiet end, earliest first, in pages; leaving it takes one write', async () => {
+      const store = await open();
+      const flapping = (key: string, until: string) =>
+        aRecord('flap', key, { flapping: true, flapQuietUntil: until });
+      await store.saveRecord(flapping('late', '2026-12-07T07:30:00.000Z'), 0);
+      await store.saveRecord(flapping('early', '2026-12-07T07:10:00.000Z'), 0);
+      await store.saveRecord(flapping('middle', '2026-12-07T07:20:00.000Z'), 0);
+      await store.saveRecord(aRecord('flap', 'calm'), 0);
+      const first = await store.listFlapDue('2026-12-07T07:25:00.000Z', { limit: 1 });
+      expect(first.items).toEqual([
+        { integrationId: 'flap', dedupKey: 'early', flapQuietUntil: '2026-12-07T07:10:00.000Z' },
+      ]);
+      const second = await store.listFlapDue('2026-12-07T07:25:00.000Z', {
+        limit: 5,
+        startKey: first.lastKey,
+      });
+      expect(second.items.map((due) => due.dedupKey)).toEqual(['middle']);
+      expect(second.lastKey).toBeUndefined();
+      await store.saveRecord(aRecord('flap', 'early', { version: 2 }), 1);
+      const after = await store.listFlapDue('2026-12-07T08:00:00.000Z', { limit: 10 });
+      expect(after.items.map((due) => due.dedupKey)).toEqual(['middle', 'late']);
+      expect(await store.getRecord('flap', 'late')).toEqual(flapping('late', '2026-12-07T07:30:00.000Z'));
+    });
+
+    it('a record and its storm state are written together or not at all; new incidents are counted per minute', async () => {
+      const store = await open();
+      expect(await store.getStorm('s')).toEqual({
+        integrationId: 's',
+        incidentId: null,
+        firing: 0,
+        version: 0,
+      });
+      const state = { integrationId: 's', incidentId: 'INC-000009', firing: 1, version: 1 };
+      await store.saveRecord(aRecord('s', 'k1', { storm: true }), 0, { state, expectedVersion: 0 });
+      expect(await store.getStorm('s')).toEqual(state);
+      // A stale storm version fails the pair: the record is not written either.
+      await expect(
+        store.saveRecord(aRecord('s', 'k2', { storm: true }), 0, {
+          state: { ...state, firing: 2, version: 2 },
+          expectedVersion: 0,
+        }),
+      ).rejects.toBeInstanceOf(AlertRaceError);
+      expect(await store.getRecord('s', 'k2')).toBeUndefined();
+      await store.saveRecord(aRecord('s', 'k2', { storm: true }), 0, {
+        state: { ...state, firing: 2, version: 2 },
+        expectedVersion: 1,
+      });
+      expect((await store.getStorm('s')).firing).toBe(2);
+      expect(await store.countNewIncident('s', '2026-12-07T06:00')).toBe(1);
+      expect(await store.countNewIncident('s', '2026-12-07T06:00')).toBe(2);
+      expect(await store.countNewIncident('s', '2026-12-07T06:01')).toBe(1);
+      expect(await store.countNewIncident('other', '2026-12-07T06:00')).toBe(1);
     });
 
     it('of concurrent first writes of a key exactly one lands', async () => {

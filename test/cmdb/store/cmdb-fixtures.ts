@@ -52,6 +52,12 @@ export function nextCi(ci: Ci, fields: Partial<Ci> = {}, minutesLater = 1): Ci {
 let historyCounter = 0;
 
 /** A history entry of the CI (or CI id) at `when` (default: the CI's updatedAt), with a unique id. */
+/**
+ * Per test process: history ids are transaction tokens (ClientRequestToken), which DynamoDB scopes
+ * to the account, not the table, so two test files sharing one DynamoDB Local must not repeat them.
+ */
+const RUN = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+
 export function anEntry(
   ci: Ci | string,
   action: CiHistoryEntry['action'] = 'updated',
@@ -61,7 +67,7 @@ export function anEntry(
   historyCounter += 1;
   const recordId = typeof ci === 'string' ? ci : ci.id;
   return {
-    id: `01JK${String(historyCounter).padStart(22, '0')}`,
+    id: `01JK${RUN}${String(historyCounter).padStart(14, '0')}`,
     recordId,
     at: when ?? (typeof ci === 'string' ? at(0) : ci.updatedAt),
     actor: { id: 'ann', name: 'Ann' },

@@ -1,18 +1,3 @@
-/**
- * Known errors on ticket create (docs/performance.md "Known errors"): what suggesting published
- * known errors costs a ticket create, against DynamoDB Local, through the same services and
- * wiring the tickets function assembles (TicketService with the per-container published index).
- *
- * Rows: an incident naming 2 CIs when no published error matches; the same when 3 published errors
- * match (warm: the container's copy of the index is current); the first create after an error was
- * published (cold: the index version moved, the copy is read again); applying a known error with
- * `resolve: true`. Every DynamoDB call is counted on a wrapped `send`: calls by command and
- * sequential round trips (the longest chain of calls each started after the one before answered).
- * `npm run bench` runs it (BENCH_SKIP=problems skips it); `npx tsx bench/problems-csat.ts` alone.
- * CSAT (SPEC §15) is not built yet; its row (a survey answer as one conditional transaction) comes
- * with it.
- */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { CiService } from '../functions/cmdb/ci-service.js';
 import { ClassCatalogue } from '../functions/cmdb/class-catalogue.js';
@@ -39,6 +24,7 @@ import {
   sequentialRoundTrips,
 } from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
+import { writeBenchResult } from './support/results.js';
 
 export interface ProblemsRow {
   operation: string;
@@ -182,9 +168,5 @@ export function printProblems(rows: readonly ProblemsRow[]): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = await benchProblems();
   printProblems(rows);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/problems.json',
-    `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`,
-  );
+  await writeBenchResult('problems', rows);
 }

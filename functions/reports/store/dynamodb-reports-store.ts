@@ -1,0 +1,245 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, type TransactItem } from '../../shared/dynamodb/transactions.js';
+import { type AggregateChange, keyOfId, type WholeItem } from '../ledger.js';
+import {
+  appliedKey,
+  type Family,
+  freshnessKey,
+  openPk,
+  outagePk,
+  snapshotMarkerKey,
+  snapshotPk,
+  trackedKey,
+} from './report-keys.js';
+import type { Item, ReportsStore, Tracked } from './reports-store.js';
+
+/** Pages a read of one partition may take before it stops (a day range is ≤ 366 items, ≤ 2 pages). */
+const MAX_PAGES = 20;
+
+export class DynamoReportsStore implements ReportsStore {
+  /** Transactions sent (the bench counts them per event). */
+  transactions = 0;
+
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async tracked(recordId: string): Promise<Tracked | undefined> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.tableName, Key: trackedKey(recordId), ConsistentRead: true }),
+    );
+    return out.Item ? { version: Number(out.Item.version), facts: out.Item.facts ?? null } : undefined;
+  }
+
+  async applyTracked(
+    recordId: string,
+    version: number,
+    readVersion: number | undefined,
+    facts: unknown,
+    change: AggregateChange,
+  ): Promise<'applied' | 'raced'> {
+    const marker: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...trackedKey(recordId), version, facts: facts ?? null },
+        ...(readVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(PK)' }
+          : {
+              ConditionExpression: '#version = :read',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':read': readVersion },
+            }),
+      },
+    };
+    try {
+      await this.transact([marker, ...this.changeItems(change)]);
+      return 'applied';
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons?.some((r) => r.code === 'ConditionalCheckFailed' || r.code === 'TransactionConflict'))
+        return 'raced';
+      throw error;
+    }
+  }
+
+  async applyEvent(
+    eventId: string,
+    change: AggregateChange,
+    expiresAt: number,
+  ): Promise<'applied' | 'already'> {
+    const marker: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...appliedKey(eventId), expiresAt },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.transact([marker, ...this.changeItems(change)]);
+        return 'applied';
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[0]?.code === 'ConditionalCheckFailed') return 'already';
+        // Another event's transaction on a shared day item at the same instant: try again.
+        if (!reasons?.some((r) => r.code === 'TransactionConflict') || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async transact(items: TransactItem[]) {
+    this.transactions++;
+    await this.dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+  }
+
+  /** One action per item: an Update of its numbers (ADD) and sets (ADD), a Put, or a Delete. */
+  private changeItems(change: AggregateChange): TransactItem[] {
+    const items: TransactItem[] = [];
+    const ids = new Set([...change.adds.keys(), ...change.sets.keys()]);
+    for (const id of ids) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const parts: string[] = [];
+      let n = 0;
+      for (const [name, by] of change.adds.get(id) ?? []) {
+        names[`#a${n}`] = name;
+        values[`:a${n}`] = by;
+        parts.push(`#a${n} :a${n}`);
+        n++;
+      }
+      for (const [name, set] of change.sets.get(id) ?? []) {
+        names[`#a${n}`] = name;
+        values[`:a${n}`] = new Set(set);
+        parts.push(`#a${n} :a${n}`);
+        n++;
+      }
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keyOfId(id),
+          UpdateExpression: `ADD ${parts.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      });
+    }
+    for (const item of change.puts) items.push({ Put: { TableName: this.tableName, Item: { ...item } } });
+    for (const key of change.deletes) items.push({ Delete: { TableName: this.tableName, Key: key } });
+    return items;
+  }
+
+  async markFresh(asOf: string): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: freshnessKey,
+          UpdateExpression: 'SET asOf = :at',
+          ConditionExpression: 'attribute_not_exists(asOf) OR asOf < :at',
+          ExpressionAttributeValues: { ':at': asOf },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async freshness(): Promise<string | null> {
+    const out = await this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: freshnessKey }));
+    return typeof out.Item?.asOf === 'string' ? out.Item.asOf : null;
+  }
+
+  private async queryAll(
+    keyCondition: string,
+    values: Record<string, unknown>,
+  ): Promise<{ items: Item[]; pages: number }> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    let pages = 0;
+    do {
+      const out = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: keyCondition,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      pages++;
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && pages < MAX_PAGES);
+    return { items, pages };
+  }
+
+  readDays(pk: string, from: string, to: string) {
+    return this.queryAll('PK = :pk AND SK BETWEEN :from AND :to', { ':pk': pk, ':from': from, ':to': to });
+  }
+
+  async readOpen(family: Family) {
+    return (await this.queryAll('PK = :pk', { ':pk': openPk(family) })).items;
+  }
+
+  async readSnapshot(family: Family, day: string) {
+    const [marker, items] = await Promise.all([
+      this.dynamo.send(new GetCommand({ TableName: this.tableName, Key: snapshotMarkerKey(family, day) })),
+      this.queryAll('PK = :pk', { ':pk': snapshotPk(family, day) }),
+    ]);
+    return marker.Item ? items.items : undefined;
+  }
+
+  async writeSnapshot(family: Family, day: string, items: readonly Item[]) {
+    const marker = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: snapshotMarkerKey(family, day),
+        ConsistentRead: true,
+      }),
+    );
+    if (marker.Item) return false;
+    const puts = items.map((item) => ({ PutRequest: { Item: { ...item, PK: snapshotPk(family, day) } } }));
+    for (let start = 0; start < puts.length; start += 25) {
+      let pending = puts.slice(start, start + 25);
+      for (let round = 0; pending.length > 0 && round < 8; round++) {
+        const out = await this.dynamo.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      }
+      if (pending.length > 0) throw new Error(`backlog snapshot ${family} ${day}: writes left unprocessed`);
+    }
+    try {
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...snapshotMarkerKey(family, day), items: items.length },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async readOutages(serviceId: string, fromIso: string, toIso: string) {
+    const { items } = await this.queryAll('PK = :pk AND SK BETWEEN :from AND :to', {
+      ':pk': outagePk(serviceId),
+      ':from': fromIso,
+      // SKs are `<start>#<incidentId>`: every start before `toIso` sorts below `toIso` itself.
+      ':to': toIso,
+    });
+    return items.filter((item) => String(item.SK) < toIso) as WholeItem[];
+  }
+}

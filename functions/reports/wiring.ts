@@ -1,0 +1,59 @@
+import { DynamoChangeRepository } from '../changes/store/dynamodb-change-store.js';
+import { DynamoIncidentLinkStore } from '../changes/store/dynamodb-incident-link-store.js';
+import type { TableDeps } from '../shared/wiring/deps.js';
+import { ticketStore } from '../tickets/store/wiring.js';
+import { type ChangeState, ReportsAggregator } from './aggregator.js';
+import type { CausedIncident } from './change-facts.js';
+import { type CreatedTickets, ReportJobs } from './jobs.js';
+import { reportsStore } from './store/wiring.js';
+
+export { DEFAULT_REPORTS_TIMEZONE } from './model.js';
+
+/** A change's item and the incidents linked to it: ≤ 2 parallel reads, then the incidents (GetItem each). */
+export function changeState(deps: TableDeps): ChangeState {
+  const changes = new DynamoChangeRepository(deps.dynamo, deps.tableName);
+  const links = new DynamoIncidentLinkStore(deps.dynamo, deps.tableName);
+  const tickets = ticketStore(deps);
+  return async (changeId) => {
+    const [change, linked] = await Promise.all([changes.get(changeId), links.list(changeId)]);
+    const incidents = await Promise.all(linked.map((link) => tickets.get(link.targetId)));
+    return {
+      item: change as unknown as Readonly<Record<string, unknown>> | undefined,
+      caused: incidents
+        .filter((ticket) => ticket !== undefined)
+        .map(
+          (ticket): CausedIncident => ({
+            id: ticket.id,
+            priority: ticket.priority,
+            createdAt: ticket.createdAt,
+          }),
+        ),
+    };
+  };
+}
+
+/** Tickets by creation time, through the tickets' creation index. */
+export function createdTickets(deps: TableDeps): CreatedTickets {
+  const tickets = ticketStore(deps);
+  return async (fromIso, toIso, startKey) => {
+    const page = await tickets.listCreatedBetween(fromIso, toIso, { limit: 100, startKey });
+    return {
+      items: page.items as unknown as Readonly<Record<string, unknown>>[],
+      ...(page.lastKey ? { lastKey: page.lastKey } : {}),
+    };
+  };
+}
+
+export function reportsAggregator(deps: TableDeps, timezone: string): ReportsAggregator {
+  return new ReportsAggregator(reportsStore(deps), timezone, changeState(deps));
+}
+
+export function reportJobs(deps: TableDeps, timezone: string): ReportJobs {
+  return new ReportJobs(
+    reportsAggregator(deps, timezone),
+    reportsStore(deps),
+    createdTickets(deps),
+    deps.clock,
+    timezone,
+  );
+}
