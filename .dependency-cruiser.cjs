@@ -9,7 +9,7 @@
  * Nothing inner imports something outer, and there are no cycles.
  */
 const CAPABILITIES =
-  '(tickets|sla|groups|changes|email|attachments|admin|public|seed|cmdb|search|alerts|catalog|problems|reports|csat)';
+  '(tickets|sla|groups|changes|email|attachments|admin|public|seed|cmdb|search|alerts|catalog|problems|reports|csat|projections)';
 
 module.exports = {
   forbidden: [

@@ -1,4 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Workers: at least two, even on two cores (vitest's default there is one). The integration tests
+ * spend most of their time waiting on DynamoDB Local, which serves one request at a time; each
+ * worker gets a DynamoDB Local of its own (test/support/global-setup.ts), so two workers keep both
+ * cores busy instead of one.
+ */
+const WORKERS = Math.max(2, availableParallelism() - 1);
 
 /**
  * Two projects, the offline/connected split:
@@ -7,13 +16,14 @@ import { defineConfig } from 'vitest/config';
  *   (`*.memory.test.ts`), HTTP helpers, synthesised templates. Runs in seconds.
  * - integration: real parts — the same contract suites against DynamoDB Local
  *   (`*.dynamodb.test.ts`), the local runtime over HTTP, the local stream poller and workflow.
- *   One DynamoDB Local per run, started by the global setup.
+ *   One DynamoDB Local per worker, started by the global setup.
  */
 const CAPABILITIES =
-  'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed,cmdb,search,alerts,catalog,problems,reports,csat}';
+  'test/{shared,tickets,sla,groups,changes,email,attachments,admin,public,seed,cmdb,search,alerts,catalog,problems,reports,csat,projections}';
 
 export default defineConfig({
   test: {
+    maxWorkers: WORKERS,
     projects: [
       {
         test: {
@@ -26,6 +36,9 @@ export default defineConfig({
             'test/adapters/caching/**/*.test.ts',
           ],
           exclude: ['**/*.dynamodb.test.ts'],
+          // Pure tests share a worker's module cache instead of re-importing aws-cdk-lib and the
+          // handlers for every file: about a third of the time. They keep no module state.
+          isolate: false,
           testTimeout: 30_000,
         },
       },

@@ -6,6 +6,7 @@ import { ticketLedger } from '../functions/reports/contributions.js';
 import { keyOfId } from '../functions/reports/ledger.js';
 import type { GroupBy, Interval } from '../functions/reports/period.js';
 import { ReportService } from '../functions/reports/report-service.js';
+import { collapseBucketAttributes } from '../functions/reports/store/bucket-lists.js';
 import { DynamoReportsStore } from '../functions/reports/store/dynamodb-reports-store.js';
 import { ticketFacts } from '../functions/reports/ticket-facts.js';
 import type { Caller } from '../functions/shared/authz.js';
@@ -65,7 +66,7 @@ function deskTicket(i: number, random: () => number): Record<string, unknown> {
   };
 }
 
-/** The day items the aggregator would hold after applying every ticket: ledgers summed, then written. */
+/** The day items the aggregator would hold after applying every ticket: ledgers summed, then written as the adapter writes them. */
 async function seedDesk(dynamo: DynamoDBDocumentClient, tableName: string, tickets: number): Promise<number> {
   const random = seededRandom(tickets);
   const items = new Map<string, Record<string, unknown>>();
@@ -83,7 +84,8 @@ async function seedDesk(dynamo: DynamoDBDocumentClient, tableName: string, ticke
       items.set(id, item);
     }
   }
-  const all = [...items.values()];
+  // As the DynamoDB adapter stores them: each figure's buckets in one fixed-length list.
+  const all = [...items.values()].map(collapseBucketAttributes);
   for (let start = 0; start < all.length; start += 25) {
     let pending = all.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
     while (pending.length > 0) {

@@ -1,8 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -10,6 +8,7 @@ import { STREAM_PUBLISHER_ENVIRONMENT } from '../functions/shared/outbox/stream-
 import type { StackConfig } from './config.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
+import { tableStreamSource } from './table-stream.js';
 
 export interface EventsConstructProps {
   readonly config: StackConfig;
@@ -58,18 +57,7 @@ export class EventsConstruct extends Construct {
 
     // Grants stream read only (no table read/write): DescribeStream, GetRecords, GetShardIterator,
     // ListStreams.
-    this.publisher.addEventSource(
-      new DynamoEventSource(table, {
-        // From the oldest record still in the stream, so a new or re-created mapping misses nothing.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        // The handler reports the failed records; the batch restarts from the first of them.
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-      }),
-    );
+    this.publisher.addEventSource(tableStreamSource(table, this.deadLetterQueue));
     this.bus.grantPutEventsTo(this.publisher);
   }
 }

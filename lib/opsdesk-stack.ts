@@ -12,7 +12,7 @@ import { EmailConstruct } from './email.js';
 import { EventsConstruct } from './events.js';
 import { ObservabilityConstruct } from './observability.js';
 import { ProblemsConstruct } from './problems.js';
-import { QueuesConstruct } from './queues.js';
+import { ProjectionsConstruct } from './projections.js';
 import { ReportsConstruct } from './reports.js';
 import { SearchConstruct } from './search.js';
 import { SeedConstruct } from './seed.js';
@@ -34,7 +34,7 @@ export class OpsdeskStack extends Stack {
   readonly cmdb: CmdbConstruct;
   readonly problems: ProblemsConstruct;
   readonly search: SearchConstruct;
-  readonly queues: QueuesConstruct;
+  readonly projections: ProjectionsConstruct;
   readonly reports: ReportsConstruct;
   readonly alerts: AlertsConstruct;
   readonly observability: ObservabilityConstruct;
@@ -64,7 +64,8 @@ export class OpsdeskStack extends Stack {
       bus: this.events.bus,
     });
     this.search = new SearchConstruct(this, 'Search', { config, data: this.data, bus: this.events.bus });
-    this.queues = new QueuesConstruct(this, 'Queues', { config, data: this.data });
+    // Queue counts and report aggregates: the stream's second reader (the publisher is the first).
+    this.projections = new ProjectionsConstruct(this, 'Projections', { config, data: this.data });
     this.reports = new ReportsConstruct(this, 'Reports', {
       config,
       data: this.data,

@@ -1,21 +1,17 @@
 import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type CfnFunction, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CSAT_DETAIL_TYPES, REPORTS_EVENTS_ENVIRONMENT } from '../functions/reports/events.function.js';
 import { REPORT_JOBS_ENVIRONMENT } from '../functions/reports/jobs.function.js';
 import { SNAPSHOT_AFTER_MINUTES } from '../functions/reports/jobs.js';
-import { REPORTS_STREAM_ENVIRONMENT, REPORTS_STREAM_FILTER } from '../functions/reports/stream.function.js';
 import { INDEXES } from '../functions/shared/dynamodb/table-definition.js';
 import { reportsTimezoneOf, type StackConfig } from './config.js';
 import type { DataConstruct } from './data.js';
-import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { createEventConsumer } from './event-consumer.js';
 import { createOpsdeskFunction, environmentFor } from './lambda.js';
 
@@ -30,16 +26,14 @@ export interface ReportsConstructProps {
 /**
  * Continual-improvement reports (docs/reports.md). The HTTP function (lib/api.ts) only reads
  * aggregates; this construct keeps them:
- * - the aggregator: a third event source mapping on the table stream, filtered to ticket and change
- *   items and the changes' incident links (the stream carries each item's new image in per-item order; the counter's pattern,
- *   lib/queues.ts), one transaction per record with a per-record marker;
+ * - the aggregator: a consumer of the projections mapping on the table stream (lib/projections.ts),
+ *   ticket and change items and the changes' incident links, one transaction per record with a
+ *   per-record marker;
  * - the CSAT consumer: an EventBridge rule for survey events, each applied once under its event id;
  * - the jobs function: the nightly backlog snapshot on an EventBridge Scheduler cron at 00:05 in
  *   the report time zone, and the rebuild, invoked asynchronously by the HTTP function.
  */
 export class ReportsConstruct extends Construct {
-  readonly aggregator: NodejsFunction;
-  readonly aggregatorDeadLetterQueue: Queue;
   readonly csatConsumer: NodejsFunction;
   readonly csatRule: Rule;
   readonly jobs: NodejsFunction;
@@ -50,46 +44,6 @@ export class ReportsConstruct extends Construct {
     const { config, data } = props;
     const timezone = reportsTimezoneOf(config);
     const table = { TABLE_NAME: data.table.tableName, REPORTS_TIMEZONE: timezone };
-
-    this.aggregatorDeadLetterQueue = createDeadLetterQueue(
-      this,
-      'AggregatorDlq',
-      config,
-      'This queue is itself the dead-letter destination of the report aggregator mapping; each message ' +
-        'names stream records an operator replays with POST /reports/rebuild (applying is idempotent).',
-    );
-    this.aggregator = createOpsdeskFunction(this, 'Aggregator', {
-      entryName: 'reports-stream',
-      description: 'Opsdesk: keeps the report aggregates from ticket and change items on the table stream',
-      config,
-      environment: environmentFor(REPORTS_STREAM_ENVIRONMENT, table),
-      timeout: Duration.seconds(60),
-    });
-    // Reads the per-record marker, a change and the incidents it caused (GetItem) and the change's
-    // incident links (Query on the table); writes the marker, day items and outage intervals in one
-    // transaction (PutItem, UpdateItem ADD, DeleteItem) and the freshness mark (UpdateItem). No index.
-    data.grantItemAccess(
-      this.aggregator,
-      [
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-      ],
-      [],
-    );
-    this.aggregator.addEventSource(
-      new DynamoEventSource(data.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.aggregatorDeadLetterQueue),
-        filters: [FilterCriteria.filter(REPORTS_STREAM_FILTER)],
-      }),
-    );
 
     const csat = createEventConsumer(this, {
       config,

@@ -1,15 +1,9 @@
-import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { assembleReportsEvents, CSAT_DETAIL_TYPES } from '../../functions/reports/events.function.js';
-import { assembleReportsStream } from '../../functions/reports/stream.function.js';
 import { DEFAULT_REPORTS_TIMEZONE, reportJobs } from '../../functions/reports/wiring.js';
 import type { EventBus } from '../../functions/shared/outbox/event-bus.js';
 import type { TableDeps } from '../../functions/shared/wiring/deps.js';
 import { subscribe } from './bus-subscriber.js';
 import type { Logger } from './log.js';
-import { fileCheckpointStore } from './stream-checkpoints.js';
-import { type StreamPoller, startStreamPoller } from './stream-poller.js';
 
 /** `reports.timezone` locally: REPORTS_TIMEZONE in the environment of `npm start` (default UTC). */
 export function localReportsTimezone(): string {
@@ -41,37 +35,6 @@ export function withReportEvents(bus: EventBus, deps: TableDeps, log: Logger): E
     },
     log,
   );
-}
-
-export interface LocalReportsOptions {
-  readonly dynamo: DynamoDBClient;
-  readonly streams: DynamoDBStreamsClient;
-  readonly tableName: string;
-  readonly log: Logger;
-  readonly pollMs: number;
-  readonly maxIdleMs?: number;
-  readonly dataDir: string | undefined;
-}
-
-/**
- * The report aggregator as a mapping of its own on the table stream (lib/reports.ts), with its own
- * checkpoints; it acts on ticket and change items only (the AWS mapping's filter).
- */
-export function startLocalReportsPoller(deps: TableDeps, options: LocalReportsOptions): StreamPoller {
-  const { dataDir, tableName } = options;
-  return startStreamPoller({
-    dynamo: options.dynamo,
-    streams: options.streams,
-    tableName,
-    handler: assembleReportsStream(deps, localReportsTimezone()),
-    log: options.log,
-    pollMs: options.pollMs,
-    ...(options.maxIdleMs !== undefined && { maxIdleMs: options.maxIdleMs }),
-    ...(dataDir && {
-      checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-reports-${tableName}.json`)),
-      deadLetterFile: join(dataDir, `stream-dead-letters-reports-${tableName}.jsonl`),
-    }),
-  });
 }
 
 /**

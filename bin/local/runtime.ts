@@ -6,11 +6,11 @@ import { LocalChangeWorkflow } from '../../functions/changes/workflow/local-work
 import { assembleCsatEvents } from '../../functions/csat/events.function.js';
 import { OutboxMailSender } from '../../functions/email/mail/outbox-mail.js';
 import type { EmailSettings } from '../../functions/email/settings.js';
+import { assembleProjections } from '../../functions/projections/function.js';
 import { TestClock } from '../../functions/shared/clock/test-clock.js';
 import { type FunctionName, ROUTES } from '../../functions/shared/http/routes.js';
 import { RecordingEventBus } from '../../functions/shared/outbox/recording-bus.js';
 import { documentClient } from '../../functions/shared/wiring/aws.js';
-import { assembleTicketCounts } from '../../functions/tickets/counts.function.js';
 import { GROUPS_CLAIM, mintToken, verifyAuthorization } from './auth.js';
 import { localDynamoClient, localStreamsClient } from './aws-clients.js';
 import { withClosures } from './cmdb-closures.js';
@@ -23,7 +23,7 @@ import { createLocalRoutes, type OutboxMessage, type SweepFunction } from './loc
 import { consoleLogger, type Logger } from './log.js';
 import { startLocalObjects } from './objects.js';
 import { withProblemEvents } from './problem-events.js';
-import { localSnapshotJob, startLocalReportsPoller, withReportEvents } from './reports.js';
+import { localReportsTimezone, localSnapshotJob, withReportEvents } from './reports.js';
 import { withSearchIndex } from './search-indexer.js';
 import { createLocalServer, type LambdaHttpHandler } from './server.js';
 import { defaultStateDir, loadOrCreateSigningKey } from './signing-key.js';
@@ -40,7 +40,7 @@ import { loadChangeWorkflowDefinition } from './workflow-definition-cache.js';
  * handlers behind a local API Gateway, the stream publisher fed by a local event source mapping,
  * and the operator routes under /_local.
  */
-/** Three mappings poll one stream; when it is idle they slow down to this (stream-poller.ts). */
+/** Two mappings poll one stream, as on AWS; when it is idle they slow down to this (stream-poller.ts). */
 const STREAM_MAX_IDLE_MS = 500;
 
 export interface LocalRuntimeOptions {
@@ -273,33 +273,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }),
     });
     cleanup.add('stream poller', () => poller.stop());
-    // The queue counters' consumer: a second mapping on the same stream, as on AWS (lib/events.ts),
-    // with its own checkpoints; it only acts on ticket items (the AWS mapping's filter).
-    const countsPoller = startStreamPoller({
+    // The projections (queue counts, report aggregates): the stream's second mapping, as on AWS
+    // (lib/projections.ts), with its own checkpoints; its consumers act on ticket and change items only.
+    const projectionsPoller = startStreamPoller({
       dynamo: client,
       streams,
       tableName,
-      handler: assembleTicketCounts(deps),
+      handler: assembleProjections(deps, localReportsTimezone()),
       log,
       pollMs: options.streamPollMs ?? 250,
       maxIdleMs: STREAM_MAX_IDLE_MS,
       ...(dataDir && {
-        checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-counts-${tableName}.json`)),
-        deadLetterFile: join(dataDir, `stream-dead-letters-counts-${tableName}.jsonl`),
+        checkpoints: fileCheckpointStore(join(dataDir, `stream-checkpoints-projections-${tableName}.json`)),
+        deadLetterFile: join(dataDir, `stream-dead-letters-projections-${tableName}.jsonl`),
       }),
     });
-    cleanup.add('queue counts poller', () => countsPoller.stop());
-    // The report aggregator: a third mapping on the stream (lib/reports.ts), ticket and change items.
-    const reportsPoller = startLocalReportsPoller(deps, {
-      dynamo: client,
-      streams,
-      tableName,
-      log,
-      pollMs: options.streamPollMs ?? 250,
-      maxIdleMs: STREAM_MAX_IDLE_MS,
-      dataDir,
-    });
-    cleanup.add('report aggregates poller', () => reportsPoller.stop());
+    cleanup.add('projections poller', () => projectionsPoller.stop());
     const backlogSnapshot = localSnapshotJob(deps, log);
 
     // The notices' fallback address is the mail gateway's (oncall@opsdesk.local unless the options say otherwise).
@@ -328,11 +317,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // reach the other mappings only after the first pass.
     const flushEvents = async (timeoutMs?: number) => {
       for (let pass = 0; pass < 2; pass++) {
-        await Promise.all([
-          poller.drain(timeoutMs),
-          countsPoller.drain(timeoutMs),
-          reportsPoller.drain(timeoutMs),
-        ]);
+        await Promise.all([poller.drain(timeoutMs), projectionsPoller.drain(timeoutMs)]);
       }
     };
     const server = createLocalServer({

@@ -1,12 +1,12 @@
 import type { Clock } from '../shared/clock/clock.js';
 import type { Page } from '../shared/store.js';
-import type { ReportsAggregator } from './aggregator.js';
+import type { ApplyOutcome, ReportsAggregator } from './aggregator.js';
 import { addDays, dayOf, startOfDay } from './period.js';
 import type { Family } from './store/report-keys.js';
 import type { ReportsStore } from './store/reports-store.js';
 
-/** Tickets created in `[fromIso, toIso)`, a page at a time, through the creation-time index. */
-export type CreatedTickets = (
+/** Records (tickets, changes) created in `[fromIso, toIso)`, a page at a time, through the creation-time index. */
+export type CreatedRecords = (
   fromIso: string,
   toIso: string,
   startKey: Record<string, unknown> | undefined,
@@ -16,6 +16,7 @@ export interface RebuildResult {
   readonly from: string;
   readonly to: string;
   readonly tickets: number;
+  readonly changes: number;
   readonly applied: number;
 }
 
@@ -24,9 +25,9 @@ export const SNAPSHOT_AFTER_MINUTES = 5;
 const BACKLOG_FAMILIES: readonly Family[] = ['INC', 'REQ'];
 
 /**
- * The reports' background jobs (never on a request path): the rebuild replays tickets created in a
- * range through the aggregator (idempotent: the per-ticket markers skip what is counted at that
- * version already), and the nightly snapshot copies the live backlog at the end of a day.
+ * The reports' background jobs (never on a request path): the rebuild replays tickets and changes
+ * created in a range through the aggregator (idempotent: the per-record markers skip what is
+ * counted already), and the nightly snapshot copies the live backlog at the end of a day.
  */
 export class ReportJobs {
   /** The last day this instance snapshotted: the every-minute check then reads nothing. */
@@ -35,7 +36,7 @@ export class ReportJobs {
   constructor(
     private readonly aggregator: ReportsAggregator,
     private readonly store: ReportsStore,
-    private readonly created: CreatedTickets,
+    private readonly created: { readonly tickets: CreatedRecords; readonly changes: CreatedRecords },
     private readonly clock: Clock,
     private readonly timezone: string,
   ) {}
@@ -43,24 +44,33 @@ export class ReportJobs {
   async rebuild(range: { from: string; to: string }): Promise<RebuildResult> {
     const fromIso = startOfDay(range.from, this.timezone).toISOString();
     const toIso = startOfDay(range.to, this.timezone).toISOString();
-    let startKey: Record<string, unknown> | undefined;
-    let tickets = 0;
     let applied = 0;
-    do {
-      const page = await this.created(fromIso, toIso, startKey);
-      for (const ticket of page.items) {
-        tickets++;
-        const outcome = await this.aggregator.applyTicket(
-          String(ticket.id),
-          Number(ticket.version),
-          ticket,
-          String(ticket.updatedAt ?? ticket.createdAt),
-        );
-        if (outcome === 'applied') applied++;
-      }
-      startKey = page.lastKey;
-    } while (startKey);
-    return { from: range.from, to: range.to, tickets, applied };
+    const replay = async (
+      pages: CreatedRecords,
+      apply: (record: Readonly<Record<string, unknown>>) => Promise<ApplyOutcome>,
+    ) => {
+      let startKey: Record<string, unknown> | undefined;
+      let records = 0;
+      do {
+        const page = await pages(fromIso, toIso, startKey);
+        for (const record of page.items) {
+          records++;
+          if ((await apply(record)) === 'applied') applied++;
+        }
+        startKey = page.lastKey;
+      } while (startKey);
+      return records;
+    };
+    const updatedAt = (record: Readonly<Record<string, unknown>>) =>
+      String(record.updatedAt ?? record.createdAt);
+    const tickets = await replay(this.created.tickets, (ticket) =>
+      this.aggregator.applyTicket(String(ticket.id), Number(ticket.version), ticket, updatedAt(ticket)),
+    );
+    // A change is recomputed from its item and incident links as they are now.
+    const changes = await replay(this.created.changes, (change) =>
+      this.aggregator.applyChange(String(change.id), updatedAt(change)),
+    );
+    return { from: range.from, to: range.to, tickets, changes, applied };
   }
 
   /**

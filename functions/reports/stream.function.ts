@@ -2,24 +2,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { TableDeps } from '../shared/wiring/deps.js';
-import { defineEnvironment, optional, required } from '../shared/wiring/environment.js';
 import type { ReportsAggregator } from './aggregator.js';
 import { DEFAULT_REPORTS_TIMEZONE, reportsAggregator } from './wiring.js';
 
-/** The aggregator on the table stream: the table and the report time zone. */
-export const REPORTS_STREAM_ENVIRONMENT = defineEnvironment({
-  TABLE_NAME: required(),
-  REPORTS_TIMEZONE: optional(DEFAULT_REPORTS_TIMEZONE),
-});
-
 /**
  * What the aggregates follow, and all the mapping's filter passes: ticket items, change items, and
- * the `caused_by_change` link items on a change's partition (`INCIDENT#<id>`).
+ * the `caused_by_change` link items on a change's partition (`INCIDENT#<id>`); its filter on the
+ * projections mapping (functions/projections/function.ts).
  */
 export const REPORTS_STREAM_FILTER = {
   dynamodb: { Keys: { SK: { S: ['TICKET', 'CHANGE', { prefix: 'INCIDENT#' }] } } },
 };
 
+/** The report aggregates' consumer of the projections mapping. */
 export function assembleReportsStream(deps: TableDeps, timezone = DEFAULT_REPORTS_TIMEZONE) {
   return createReportsStreamHandler(reportsAggregator(deps, timezone));
 }

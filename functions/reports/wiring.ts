@@ -1,10 +1,12 @@
+import type { ChangeStore } from '../changes/store/change-store.js';
 import { DynamoChangeRepository } from '../changes/store/dynamodb-change-store.js';
 import { DynamoIncidentLinkStore } from '../changes/store/dynamodb-incident-link-store.js';
 import type { TableDeps } from '../shared/wiring/deps.js';
+import type { TicketStore } from '../tickets/store/ticket-store.js';
 import { ticketStore } from '../tickets/store/wiring.js';
 import { type ChangeState, ReportsAggregator } from './aggregator.js';
 import type { CausedIncident } from './change-facts.js';
-import { type CreatedTickets, ReportJobs } from './jobs.js';
+import { type CreatedRecords, ReportJobs } from './jobs.js';
 import { reportsStore } from './store/wiring.js';
 
 export { DEFAULT_REPORTS_TIMEZONE } from './model.js';
@@ -32,15 +34,20 @@ export function changeState(deps: TableDeps): ChangeState {
   };
 }
 
-/** Tickets by creation time, through the tickets' creation index. */
-export function createdTickets(deps: TableDeps): CreatedTickets {
-  const tickets = ticketStore(deps);
-  return async (fromIso, toIso, startKey) => {
-    const page = await tickets.listCreatedBetween(fromIso, toIso, { limit: 100, startKey });
-    return {
-      items: page.items as unknown as Readonly<Record<string, unknown>>[],
-      ...(page.lastKey ? { lastKey: page.lastKey } : {}),
+/** Tickets and changes by creation time, through the `byKind` index, 100 a page. */
+export function createdRecords(deps: TableDeps): { tickets: CreatedRecords; changes: CreatedRecords } {
+  const pagesOf =
+    (store: { listCreatedBetween: TicketStore['listCreatedBetween'] | ChangeStore['listCreatedBetween'] }) =>
+    async (fromIso: string, toIso: string, startKey: Record<string, unknown> | undefined) => {
+      const page = await store.listCreatedBetween(fromIso, toIso, { limit: 100, startKey });
+      return {
+        items: page.items as unknown as Readonly<Record<string, unknown>>[],
+        ...(page.lastKey ? { lastKey: page.lastKey } : {}),
+      };
     };
+  return {
+    tickets: pagesOf(ticketStore(deps)),
+    changes: pagesOf(new DynamoChangeRepository(deps.dynamo, deps.tableName)),
   };
 }
 
@@ -52,7 +59,7 @@ export function reportJobs(deps: TableDeps, timezone: string): ReportJobs {
   return new ReportJobs(
     reportsAggregator(deps, timezone),
     reportsStore(deps),
-    createdTickets(deps),
+    createdRecords(deps),
     deps.clock,
     timezone,
   );

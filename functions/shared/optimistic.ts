@@ -3,6 +3,9 @@ import { StaleWriteError } from './store.js';
 
 /** Enough rounds for 20+ simultaneous writers on one record to all land (each round one wins). */
 const MAX_ATTEMPTS = 30;
+/** Backoff before round n: a random wait up to min(CAP, BASE · 2^n) ("full jitter"). */
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 200;
 
 /**
  * Runs read-modify-write until its conditional write lands. A caller without `If-Match` never loses
@@ -23,7 +26,9 @@ export async function withOptimisticRetry<T>(
           'too_many_writers',
         );
       }
-      await sleep(Math.random() * Math.min(100, 4 * round));
+      // Losers spread out more each round, so a crowd on one record thins instead of colliding
+      // again in step (bounded: 30 rounds wait at most ~5 s in all).
+      await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** round));
     }
   }
 }

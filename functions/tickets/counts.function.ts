@@ -2,25 +2,21 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { TableDeps } from '../shared/wiring/deps.js';
-import { defineEnvironment, required } from '../shared/wiring/environment.js';
 import { countTicket } from './counts.js';
 import { type Ticket, withTicketDefaults } from './model.js';
 import { DynamoTicketCountStore } from './store/dynamodb-ticket-count-store.js';
 import type { TicketCountStore } from './store/ticket-count-store.js';
 
-/** The queue-count consumer: the table only. */
-export const TICKET_COUNTS_ENVIRONMENT = defineEnvironment({ TABLE_NAME: required() });
-
 /** The sort key of ticket items: the only records the consumer reads (the mapping's filter says the same). */
 export const COUNTED_RECORD_SK = 'TICKET';
 
 /**
- * The event source mapping's filter (lib/events.ts): only ticket items reach the consumer, so
- * history, comments, queue items and the counters themselves never invoke it.
+ * The consumer's filter on the projections mapping (functions/projections): only ticket items are
+ * counted, so history, comments, queue items and the counters themselves never reach it.
  */
 export const TICKET_COUNTS_STREAM_FILTER = { dynamodb: { Keys: { SK: { S: [COUNTED_RECORD_SK] } } } };
 
-/** One assembly for the Lambda (a second mapping on the table stream) and the local runtime (a second poller). */
+/** The queue counts' consumer of the projections mapping (functions/projections/function.ts). */
 export function assembleTicketCounts(deps: TableDeps) {
   return createTicketCountsHandler({ counts: new DynamoTicketCountStore(deps.dynamo, deps.tableName) });
 }

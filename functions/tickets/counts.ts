@@ -7,7 +7,7 @@ import type { TicketCountStore } from './store/ticket-count-store.js';
 
 /**
  * Live queue counts (docs/api.md#queue-counts): how many tickets are in each status, group,
- * priority or assignee bucket, kept exactly by a stream consumer (ticket-counts-stream.ts) so a
+ * priority or assignee bucket, kept exactly by a stream consumer (counts.function.ts) so a
  * dashboard reads one counter per bucket and never lists a queue to count it.
  *
  * Counters come in scopes: `*` (all tickets) and `<dimension>=<value>` (tickets with that value),

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +14,17 @@ import { type ApiClient, api, type LocalRuntime, startTestRuntime } from '../sup
  * webhook, which must open one incident per alert and resolve them when the alerts end.
  */
 const BINARY = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
+/**
+ * .ci/run installs the package when it is missing, so CI always runs this. A developer machine
+ * without it skips it, saying so, rather than failing `npm test` on a missing system package.
+ */
+const INSTALLED = existsSync(BINARY);
+if (!INSTALLED)
+  console.warn(
+    `${BINARY} is missing: the real-Alertmanager test is skipped (apt-get install prometheus-alertmanager, or set ALERTMANAGER_BIN; .ci/run installs it)`,
+  );
 
-describe('a real Prometheus Alertmanager → alert intake', () => {
+describe.skipIf(!INSTALLED)('a real Prometheus Alertmanager → alert intake', () => {
   let rt: LocalRuntime;
   let agent: ApiClient;
   let alertmanager: ChildProcess | undefined;

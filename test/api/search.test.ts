@@ -132,8 +132,9 @@ describe('full-text search (GET /tickets?q=)', () => {
     const started = Date.now();
     await rt.flushEvents();
     expect(await search(agent, 'kerberos')).toEqual([id]);
-    // The write, a drain of every stream consumer and the query: 2 s alone, more behind a loaded CI.
-    expect(Date.now() - started).toBeLessThan(6000);
+    // Stream work settles within 2 s on an idle runtime (docs/search.md#indexing); under the
+    // suite's two workers the hard bound is the one clients rely on: they wait at most 5 s.
+    expect(Date.now() - started).toBeLessThan(5000);
     await agent.request('POST', `/tickets/${id}/comments`, {
       body: { body: 'Clock skew on the domain controller' },
     });

@@ -14,11 +14,11 @@ import { EMAIL_INGEST_ENVIRONMENT } from '../../functions/email/ingest.function.
 import { EMAIL_NOTIFIER_ENVIRONMENT } from '../../functions/email/notifier.function.js';
 import { PROBLEM_EVENTS_ENVIRONMENT } from '../../functions/problems/events.function.js';
 import { PROBLEMS_ENVIRONMENT } from '../../functions/problems/function.js';
+import { PROJECTIONS_ENVIRONMENT } from '../../functions/projections/function.js';
 import { PUBLIC_ENVIRONMENT } from '../../functions/public/function.js';
 import { REPORTS_EVENTS_ENVIRONMENT } from '../../functions/reports/events.function.js';
 import { REPORTS_ENVIRONMENT } from '../../functions/reports/function.js';
 import { REPORT_JOBS_ENVIRONMENT } from '../../functions/reports/jobs.function.js';
-import { REPORTS_STREAM_ENVIRONMENT } from '../../functions/reports/stream.function.js';
 import { SEARCH_INDEXER_ENVIRONMENT } from '../../functions/search/indexer.function.js';
 import { SEED_ENVIRONMENT } from '../../functions/seed/function.js';
 import { STREAM_PUBLISHER_ENVIRONMENT } from '../../functions/shared/outbox/stream-publisher.function.js';
@@ -28,7 +28,6 @@ import {
   variableNames,
 } from '../../functions/shared/wiring/environment.js';
 import { SLA_SWEEPER_ENVIRONMENT } from '../../functions/sla/sweeper.function.js';
-import { TICKET_COUNTS_ENVIRONMENT } from '../../functions/tickets/counts.function.js';
 import { TICKETS_ENVIRONMENT } from '../../functions/tickets/function.js';
 import { logicalIdOf, synthOpsdesk } from './synth.js';
 
@@ -60,7 +59,7 @@ describe('each function gets exactly the environment its function.ts declares', 
     ['cmdb', stack.api.functions.cmdb, CMDB_ENVIRONMENT],
     ['cmdb-closures', stack.cmdb.closures, CMDB_CLOSURES_ENVIRONMENT],
     ['search-indexer', stack.search.indexer, SEARCH_INDEXER_ENVIRONMENT],
-    ['ticket-counts', stack.queues.counter, TICKET_COUNTS_ENVIRONMENT],
+    ['projections', stack.projections.fn, PROJECTIONS_ENVIRONMENT],
     ['alerts', stack.api.functions.alerts, ALERTS_ENVIRONMENT],
     ['catalog', stack.api.functions.catalog, CATALOG_ENVIRONMENT],
     ['problems', stack.api.functions.problems, PROBLEMS_ENVIRONMENT],
@@ -68,7 +67,6 @@ describe('each function gets exactly the environment its function.ts declares', 
     ['csat', stack.api.functions.csat, CSAT_ENVIRONMENT],
     ['csat-events', stack.csat.consumer, CSAT_EVENTS_ENVIRONMENT],
     ['reports', stack.api.functions.reports, REPORTS_ENVIRONMENT],
-    ['reports-stream', stack.reports.aggregator, REPORTS_STREAM_ENVIRONMENT],
     ['reports-events', stack.reports.csatConsumer, REPORTS_EVENTS_ENVIRONMENT],
     ['report-jobs', stack.reports.jobs, REPORT_JOBS_ENVIRONMENT],
   ];

@@ -23,9 +23,8 @@ describe('domain events', () => {
   });
 
   it('are read from the table stream in batches, with retries, splitting and a DLQ', () => {
-    // The publisher's, the queue counter's (lib/queues.ts, filtered to ticket items) and the report
-    // aggregator's (lib/reports.ts, test/infra/reports.test.ts).
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    // The publisher's and the projections' (lib/projections.ts, test/infra/projections.test.ts).
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: publisherId },
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.data.table), 'StreamArn'] },
@@ -38,20 +37,13 @@ describe('domain events', () => {
     });
   });
 
-  it('feed the queue counter through a second mapping filtered to ticket items, with its own DLQ', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalIdOf(stack.queues.counter) },
-      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.data.table), 'StreamArn'] },
-      StartingPosition: 'TRIM_HORIZON',
-      BisectBatchOnFunctionError: true,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { SK: { S: ['TICKET'] } } } }) }],
-      },
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(stack.queues.deadLetterQueue), 'Arn'] } },
-      },
-    });
+  it('leave the stream at two readers, as DynamoDB advises: the publisher and the projections', () => {
+    const streamArn = JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stack.data.table), 'StreamArn'] });
+    const readers = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
+      .filter((mapping) => JSON.stringify(mapping.Properties.EventSourceArn) === streamArn)
+      .map((mapping) => mapping.Properties.FunctionName.Ref)
+      .sort();
+    expect(readers).toEqual([logicalIdOf(stack.projections.fn), publisherId].sort());
   });
 
   it('land in an encrypted, TLS-only dead-letter queue when they cannot be published', () => {

@@ -118,12 +118,8 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('acknowledge the wildcard resource only for actions that cannot be scoped', () => {
     const { template, stack } = synthOpsdesk({ stage: 'dev' });
-    // The stream consumers: the publisher, the queue counter (lib/queues.ts), the report aggregator (lib/reports.ts).
-    const streamRoles = [
-      stack.events.publisher.role!,
-      stack.queues.counter.role!,
-      stack.reports.aggregator.role!,
-    ].map((role) => ({
+    // The stream's two readers: the publisher (lib/events.ts) and the projections (lib/projections.ts).
+    const streamRoles = [stack.events.publisher.role!, stack.projections.fn.role!].map((role) => ({
       Ref: logicalIdOf(role),
     }));
     const changeWorkflowRole = { Ref: logicalIdOf(stack.changes.stateMachine.role) };

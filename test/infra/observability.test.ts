@@ -104,16 +104,15 @@ describe('alarms', () => {
     );
   });
 
-  it('fire when a stream consumer (the publisher, the queue counter, the report aggregator) lags five minutes behind the table', () => {
+  it('fire when a stream consumer (the publisher, the projections) lags five minutes behind the table', () => {
     const lags = withMetric(alarms, 'IteratorAge');
     expect(lags.map((lag) => lag.Properties.Dimensions)).toEqual(
       expect.arrayContaining([
         [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.events.publisher) } }],
-        [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.queues.counter) } }],
-        [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.reports.aggregator) } }],
+        [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(stack.projections.fn) } }],
       ]),
     );
-    expect(lags).toHaveLength(3);
+    expect(lags).toHaveLength(2);
     for (const lag of lags)
       expect(lag.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 300_000 });
   });
@@ -348,8 +347,7 @@ describe('dashboard', () => {
     ]);
     expect(graph('Event stream lag')).toEqual([
       ['AWS/Lambda', 'IteratorAge', 'FunctionName', `Ref:${logicalIdOf(stack.events.publisher)}`],
-      ['AWS/Lambda', 'IteratorAge', 'FunctionName', `Ref:${logicalIdOf(stack.queues.counter)}`],
-      ['AWS/Lambda', 'IteratorAge', 'FunctionName', `Ref:${logicalIdOf(stack.reports.aggregator)}`],
+      ['AWS/Lambda', 'IteratorAge', 'FunctionName', `Ref:${logicalIdOf(stack.projections.fn)}`],
     ]);
     expect(widgets.some((w) => w.properties.title === 'Workflow executions')).toBe(true);
   });

@@ -11,53 +11,6 @@ describe('reports infrastructure', () => {
       .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
       .flatMap((s) => ({ actions: actionsOf(s), resource: JSON.stringify(s.Resource) }));
 
-  it('feeds the aggregator from the table stream, filtered to ticket and change items and incident links', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalIdOf(stack.reports.aggregator) },
-      StartingPosition: 'TRIM_HORIZON',
-      BisectBatchOnFunctionError: true,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 10,
-      DestinationConfig: {
-        OnFailure: {
-          Destination: { 'Fn::GetAtt': [logicalIdOf(stack.reports.aggregatorDeadLetterQueue), 'Arn'] },
-        },
-      },
-      FilterCriteria: {
-        Filters: [
-          {
-            Pattern: JSON.stringify({
-              dynamodb: { Keys: { SK: { S: ['TICKET', 'CHANGE', { prefix: 'INCIDENT#' }] } } },
-            }),
-          },
-        ],
-      },
-    });
-  });
-
-  it('gives the aggregator item actions only: no Scan, no index, no batch writes', () => {
-    // The event source mapping's own stream reads aside (DescribeStream, GetRecords, GetShardIterator, ListStreams).
-    const STREAM_READS = [
-      'dynamodb:DescribeStream',
-      'dynamodb:GetRecords',
-      'dynamodb:GetShardIterator',
-      'dynamodb:ListStreams',
-    ];
-    const grants = dynamoActions(stack.reports.aggregator.role!).filter(
-      (g) => !g.actions.some((a) => STREAM_READS.includes(a)),
-    );
-    expect(grants.flatMap((g) => g.actions).sort()).toEqual(
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-      ].sort(),
-    );
-    expect(grants.map((g) => g.resource).join()).not.toContain('index/');
-  });
-
   it('runs the CSAT aggregator on survey events, writing without reading', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: logicalIdOf(stack.events.bus) },
@@ -108,7 +61,7 @@ describe('reports infrastructure', () => {
     expect(() => parseStackConfig({ reportsTimezone: 'Mars/Olympus' })).toThrow(/reportsTimezone/);
     expect(parseStackConfig({}).reportsTimezone).toBeUndefined();
     const { template: utc, stack: utcStack } = synthOpsdesk({ stage: 'qa' });
-    const fn = utc.findResources('AWS::Lambda::Function')[logicalIdOf(utcStack.reports.aggregator)]!;
+    const fn = utc.findResources('AWS::Lambda::Function')[logicalIdOf(utcStack.projections.fn)]!;
     expect(fn.Properties.Environment.Variables.REPORTS_TIMEZONE).toBe('UTC');
   });
 });

@@ -18,15 +18,16 @@ export interface TestTable {
   drop(): Promise<void>;
 }
 
-/** Endpoint of the DynamoDB Local the global setup started for this run. */
+/** Endpoint of the DynamoDB Local the global setup started for this test's worker. */
 export function testDynamoEndpoint(): string {
-  const endpoint = inject('dynamoEndpoint');
-  if (!endpoint) {
+  const endpoints = inject('dynamoEndpoints');
+  if (!endpoints?.length) {
     throw new Error(
       'no DynamoDB Local for this test: run it in the integration project (see vitest.config.mts)',
     );
   }
-  return endpoint;
+  const worker = Number(process.env.VITEST_POOL_ID ?? 1);
+  return endpoints[(worker - 1) % endpoints.length]!;
 }
 
 let counter = 0;

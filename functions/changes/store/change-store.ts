@@ -91,6 +91,8 @@ export interface ChangeStore {
   /** One transaction; StaleWriteError when `before` is outdated, CallbackConflictError for the callback. */
   commit(write: ChangeWrite): Promise<void>;
   list(query: ChangeQuery, page: PageRequest): Promise<Page<Change>>;
+  /** Changes created in [from, to) (ISO instants), newest first, through the `byKind` index: the report rebuild's pages. */
+  listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Change>>;
   listHistory(changeId: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>>;
   /** Windows on any of these CIs that start in [from, to): the candidates an overlap check needs. */
   windowsOnCis(ciIds: readonly string[], from: string, to: string): Promise<ChangeWindow[]>;

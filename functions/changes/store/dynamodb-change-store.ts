@@ -12,13 +12,14 @@ import { batchGet } from '../../shared/dynamodb/batch-get.js';
 import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
 import { counterKey, HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
-import { queryPage } from '../../shared/dynamodb/paging.js';
+import { queryKindCreatedBetween, queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
 import type { Change, ChangeHistoryEntry } from '../model.js';
 import { CHANGE_PREFIX, withChangeDefaults } from '../model.js';
 import {
+  CHANGE_KIND,
   callbackItemKey,
   changeCiItem,
   changeFromItem,
@@ -224,6 +225,17 @@ export class DynamoChangeRepository implements ChangeStore {
       getMany: (ids) => this.getMany(ids),
     });
     return { ...found, items: found.items.map(withChangeDefaults) };
+  }
+
+  listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Change>> {
+    return queryKindCreatedBetween(
+      this.dynamo,
+      this.tableName,
+      CHANGE_KIND,
+      { from, to },
+      page,
+      changeFromItem,
+    );
   }
 
   listHistory(changeId: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>> {

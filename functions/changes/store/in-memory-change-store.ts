@@ -15,6 +15,7 @@ import { type Page, type PageRequest, StaleWriteError } from '../../shared/store
 import type { Change, ChangeHistoryEntry, FreezeWindow } from '../model.js';
 import { CHANGE_PREFIX } from '../model.js';
 import {
+  CHANGE_KIND,
   callbackItemKey,
   changeCiItem,
   changeFromItem,
@@ -144,6 +145,21 @@ export class InMemoryChangeStore implements ChangeStore {
   }
 
   /** listFromIndex (shared/dynamodb/indexed-list.ts) over the in-memory indexes, newest first. */
+  async listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Change>> {
+    return queryPageInMemory(
+      this.table,
+      {
+        index: 'byKind',
+        partition: CHANGE_KIND,
+        range: (sk) => compareKeys(sk, from) >= 0 && compareKeys(sk, to) <= 0,
+        forward: false,
+      },
+      page.limit,
+      page.startKey,
+      changeFromItem,
+    );
+  }
+
   async list(query: ChangeQuery, page: PageRequest): Promise<Page<Change>> {
     const target = indexForChangeQuery(query);
     const base = { index: target.index, partition: target.value, forward: false };

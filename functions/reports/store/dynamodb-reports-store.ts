@@ -10,6 +10,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons, type TransactItem } from '../../shared/dynamodb/transactions.js';
 import { type AggregateChange, keyOfId, type WholeItem } from '../ledger.js';
+import { indexedBinOf, type SketchedMetric } from '../sketch.js';
+import { bucketList, emptyBuckets, expandBucketLists, isMissingBucketList } from './bucket-lists.js';
 import {
   appliedKey,
   type Family,
@@ -62,7 +64,7 @@ export class DynamoReportsStore implements ReportsStore {
       },
     };
     try {
-      await this.transact([marker, ...this.changeItems(change)]);
+      await this.transact([marker], change);
       return 'applied';
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -86,7 +88,7 @@ export class DynamoReportsStore implements ReportsStore {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.transact([marker, ...this.changeItems(change)]);
+        await this.transact([marker], change);
         return 'applied';
       } catch (error) {
         const reasons = cancellationReasons(error);
@@ -97,37 +99,87 @@ export class DynamoReportsStore implements ReportsStore {
     }
   }
 
-  private async transact(items: TransactItem[]) {
-    this.transactions++;
-    await this.dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+  /**
+   * The marker and the change in one transaction. An item's first duration of a figure finds no
+   * bucket list to add to: DynamoDB refuses the whole transaction, the lists are created (an
+   * idempotent `if_not_exists`, once per item and figure) and the same transaction is sent again.
+   */
+  private async transact(marker: TransactItem[], change: AggregateChange) {
+    const { items, lists } = this.changeItems(change);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.transactions++;
+        await this.dynamo.send(new TransactWriteCommand({ TransactItems: [...marker, ...items] }));
+        return;
+      } catch (error) {
+        if (attempt > 1 || lists.size === 0 || !isMissingBucketList(error)) throw error;
+        await this.createBucketLists(lists);
+      }
+    }
   }
 
-  /** One action per item: an Update of its numbers (ADD) and sets (ADD), a Put, or a Delete. */
-  private changeItems(change: AggregateChange): TransactItem[] {
+  private async createBucketLists(lists: ReadonlyMap<string, ReadonlySet<SketchedMetric>>) {
+    await Promise.all(
+      [...lists].map(([id, metrics]) => {
+        const names = Object.fromEntries([...metrics].map((metric, n) => [`#l${n}`, bucketList(metric)]));
+        return this.dynamo.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keyOfId(id),
+            UpdateExpression: `SET ${Object.keys(names)
+              .map((name) => `${name} = if_not_exists(${name}, :empty)`)
+              .join(', ')}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':empty': emptyBuckets() },
+          }),
+        );
+      }),
+    );
+  }
+
+  /**
+   * One action per item: an Update of its numbers and sets (ADD) and bucket counts (`SET q[i] =
+   * q[i] + :n` on the figure's list), a Put, or a Delete; and which items' lists it adds to.
+   */
+  private changeItems(change: AggregateChange) {
     const items: TransactItem[] = [];
+    const lists = new Map<string, Set<SketchedMetric>>();
     const ids = new Set([...change.adds.keys(), ...change.sets.keys()]);
     for (const id of ids) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      const parts: string[] = [];
+      const adds: string[] = [];
+      const buckets: string[] = [];
       let n = 0;
       for (const [name, by] of change.adds.get(id) ?? []) {
-        names[`#a${n}`] = name;
+        const bucket = indexedBinOf(name);
         values[`:a${n}`] = by;
-        parts.push(`#a${n} :a${n}`);
+        if (bucket) {
+          const list = `#${bucket.metric}`;
+          names[list] = bucketList(bucket.metric);
+          buckets.push(`${list}[${bucket.index}] = ${list}[${bucket.index}] + :a${n}`);
+          lists.set(id, (lists.get(id) ?? new Set()).add(bucket.metric));
+        } else {
+          names[`#a${n}`] = name;
+          adds.push(`#a${n} :a${n}`);
+        }
         n++;
       }
       for (const [name, set] of change.sets.get(id) ?? []) {
         names[`#a${n}`] = name;
         values[`:a${n}`] = new Set(set);
-        parts.push(`#a${n} :a${n}`);
+        adds.push(`#a${n} :a${n}`);
         n++;
       }
+      const clauses = [
+        ...(buckets.length > 0 ? [`SET ${buckets.join(', ')}`] : []),
+        ...(adds.length > 0 ? [`ADD ${adds.join(', ')}`] : []),
+      ];
       items.push({
         Update: {
           TableName: this.tableName,
           Key: keyOfId(id),
-          UpdateExpression: `ADD ${parts.join(', ')}`,
+          UpdateExpression: clauses.join(' '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -135,7 +187,7 @@ export class DynamoReportsStore implements ReportsStore {
     }
     for (const item of change.puts) items.push({ Put: { TableName: this.tableName, Item: { ...item } } });
     for (const key of change.deletes) items.push({ Delete: { TableName: this.tableName, Key: key } });
-    return items;
+    return { items, lists };
   }
 
   async markFresh(asOf: string): Promise<void> {
@@ -176,7 +228,7 @@ export class DynamoReportsStore implements ReportsStore {
         }),
       );
       pages++;
-      items.push(...(out.Items ?? []));
+      items.push(...(out.Items ?? []).map(expandBucketLists));
       startKey = out.LastEvaluatedKey;
     } while (startKey && pages < MAX_PAGES);
     return { items, pages };

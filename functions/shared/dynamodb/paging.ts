@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../store.js';
+import { INDEXES } from './table-definition.js';
 
 /** Upper bound on queries one page may take when a filter discards items. */
 const MAX_QUERIES_PER_PAGE = 5;
@@ -31,4 +32,33 @@ export async function queryPage<T>(
     if (!lastKey) break;
   }
   return lastKey ? { items, lastKey } : { items };
+}
+
+/**
+ * A page of the records of one kind (the `byKind` partition, sorted `<createdAt>#<id>`) created in
+ * [from, to), newest first: what a background replay pages through without a Scan.
+ */
+export function queryKindCreatedBetween<T>(
+  dynamo: DynamoDBDocumentClient,
+  tableName: string,
+  kind: string,
+  range: { readonly from: string; readonly to: string },
+  page: { readonly limit: number; readonly startKey?: Record<string, unknown> | undefined },
+  convert: (item: Record<string, unknown>) => T | undefined,
+): Promise<Page<T>> {
+  const index = INDEXES.byKind;
+  return queryPage(
+    dynamo,
+    {
+      TableName: tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :kind AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':kind': kind, ':from': range.from, ':to': range.to },
+      ScanIndexForward: false,
+    },
+    page.limit,
+    page.startKey,
+    convert,
+  );
 }

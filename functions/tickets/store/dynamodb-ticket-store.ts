@@ -9,7 +9,7 @@ import { batchGet } from '../../shared/dynamodb/batch-get.js';
 import { queryDue } from '../../shared/dynamodb/due-index.js';
 import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { counterKey, HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
-import { queryPage } from '../../shared/dynamodb/paging.js';
+import { queryKindCreatedBetween, queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import {
   cancellationReasons,
@@ -280,21 +280,7 @@ export class DynamoTicketRepository implements TicketStore {
   }
 
   listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Ticket>> {
-    const index = INDEXES.byKind;
-    return queryPage(
-      this.dynamo,
-      {
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :kind AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':kind': 'TICKET', ':from': from, ':to': to },
-        ScanIndexForward: false,
-      },
-      page.limit,
-      page.startKey,
-      ticketOf,
-    );
+    return queryKindCreatedBetween(this.dynamo, this.tableName, 'TICKET', { from, to }, page, ticketOf);
   }
 
   private childrenQuery(ticketId: string, prefix: string) {

@@ -25,7 +25,7 @@ import {
  *   TICKET#<id>  COMMENT#<at>#<ulid>        comments, oldest first
  *   TICKET#<id>  HISTORY#<at>#<ulid>        history (shared/dynamodb/keys.ts)
  *   TICKET#<id>  QUEUE#<sort>               one queue item per projected sort (queueItems)
- *   TICKET#<id>  COUNTED                    what the queue counts hold of it (ticket-counts.ts)
+ *   TICKET#<id>  COUNTED                    what the queue counts hold of it (counts.ts)
  */
 export const ticketKey = (id: string) => ({ PK: `TICKET#${id}`, SK: 'TICKET' });
 export const ciMembershipKey = (ticketId: string, ciId: string) => ({

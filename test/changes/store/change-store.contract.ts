@@ -249,6 +249,17 @@ export function changeStoreContract(adapter: string, open: () => Promise<ChangeS
         expect(ids((await store.list({}, { limit: 50 })).items)).toEqual(numbers(7, 6, 5, 4, 3, 2, 1));
       });
 
+      it('lists the changes created in [from, to), newest first', async () => {
+        for (const n of [1, 2, 3, 4]) await create(aChange(n, { createdAt: at(n * 10) }));
+        expect(ids((await store.listCreatedBetween(at(20), at(40), { limit: 50 })).items)).toEqual(
+          numbers(3, 2),
+        );
+        const first = await store.listCreatedBetween(at(0), at(100), { limit: 3 });
+        expect(ids(first.items)).toEqual(numbers(4, 3, 2));
+        const rest = await store.listCreatedBetween(at(0), at(100), { limit: 3, startKey: first.lastKey });
+        expect(ids(rest.items)).toEqual(numbers(1));
+      });
+
       it.each([
         ['status', { status: 'cancelled' as const }, [6, 1]],
         ['type', { type: 'standard' as const }, [2]],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { difference, Ledger } from '../../../functions/reports/ledger.js';
+import { binAttribute, binOf, binsOf, quantilesOf } from '../../../functions/reports/sketch.js';
 import { dayItemPk, openKey, outageKey } from '../../../functions/reports/store/report-keys.js';
 import type { ReportsStore } from '../../../functions/reports/store/reports-store.js';
 
@@ -45,6 +46,37 @@ export function reportsStoreContract(name: string, makeStore: () => Promise<Repo
       ]);
       expect([...(items[0]!.v_group as Set<string>)].sort()).toEqual(['apps', 'net']);
       expect(await store.tracked('INC-1')).toEqual({ version: 2, facts: { n: 2 } });
+    });
+
+    it('keeps sketch buckets: added, moved and taken back, in tracked changes and events alike', async () => {
+      const store = await makeStore();
+      const mttr = (minutes: number) => binAttribute('mttr', binOf(minutes));
+      // The item's first durations: the adapter has no bucket list to add to yet.
+      const resolved = change((a) => {
+        a.add(day('2026-05-04'), mttr(30), 1).add(day('2026-05-04'), mttr(0), 1);
+        a.add(day('2026-05-04'), binAttribute('mtta', binOf(2)), 1);
+      });
+      expect(await store.applyTracked('INC-7', 1, undefined, null, resolved)).toBe('applied');
+      // A reopen and a later resolution: one bucket down, another up, in one write.
+      const moved = change((a, b) => {
+        a.add(day('2026-05-04'), mttr(600), 1);
+        b.add(day('2026-05-04'), mttr(30), 1);
+      });
+      expect(await store.applyTracked('INC-7', 2, 1, null, moved)).toBe('applied');
+      expect(
+        await store.applyEvent(
+          'evt-bucket',
+          change((a) => a.add(day('2026-05-04'), mttr(600), 1)),
+          9e9,
+        ),
+      ).toBe('applied');
+      const { items } = await store.readDays(dayItemPk('INC', 'all', 'all'), '2026-05-04', '2026-05-04');
+      // A bucket back at zero may read as 0 or not at all.
+      const buckets = Object.fromEntries(
+        Object.entries(items[0]!).filter(([name, count]) => name.startsWith('q_') && count !== 0),
+      );
+      expect(buckets).toEqual({ [mttr(600)]: 2, [mttr(0)]: 1, [binAttribute('mtta', binOf(2))]: 1 });
+      expect(quantilesOf(binsOf(items[0]!, 'mttr')).p90).toBeCloseTo(600, -2);
     });
 
     it('reads only the days asked for, both ends included', async () => {
