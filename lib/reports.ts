@@ -79,9 +79,10 @@ export class ReportsConstruct extends Construct {
       environment: environmentFor(REPORT_JOBS_ENVIRONMENT, table),
       timeout: Duration.minutes(15),
     });
-    // Rebuild: tickets by creation time (Query on byKind), markers (GetItem), one transaction per
-    // ticket (PutItem, UpdateItem, DeleteItem). Snapshot: the backlog partition (Query), its copy
-    // (BatchWriteItem) and the snapshot marker (GetItem, PutItem).
+    // Rebuild: tickets and changes by creation time, surveys by mailing (Query on byKind), markers,
+    // a change and its incidents (GetItem), its incident links (Query), one transaction per record
+    // or survey fact (PutItem, UpdateItem, DeleteItem). Snapshot: the backlog partition (Query), its
+    // copy (BatchWriteItem) and the snapshot marker (GetItem, PutItem).
     data.grantItemAccess(
       this.jobs,
       [

@@ -1,9 +1,8 @@
 import type { CausedIncident, ChangeFacts } from './change-facts.js';
 import { changeFacts } from './change-facts.js';
 import { changeLedger, csatLedger, ticketLedger } from './contributions.js';
-import type { CsatEvent } from './csat-events.js';
+import { type CsatEvent, csatFactKey } from './csat-events.js';
 import { type AggregateChange, difference, isEmptyChange, type Ledger, touchedItems } from './ledger.js';
-import { APPLIED_MARKER_DAYS } from './store/report-keys.js';
 import type { ReportsStore } from './store/reports-store.js';
 import { type TicketFacts, ticketFacts } from './ticket-facts.js';
 
@@ -27,7 +26,8 @@ export type ChangeState = (
  * (the per-record marker holds the version and facts counted), in one transaction with the
  * marker, conditional on the marker as read: a redelivered or older record is a no-op, and a
  * reopen subtracts the resolution's figures from the day they were added. CSAT events are
- * additive facts: each is applied once under an `AGGAPPLIED#<eventId>` marker (TTL 35 days).
+ * additive facts: each is applied once under an `AGGAPPLIED#<fact>` marker (the survey and what
+ * happened to it, kept: functions/reports/csat-events.ts `csatFactKey`).
  * At most one transaction per event; the freshness mark follows outside it.
  */
 export class ReportsAggregator {
@@ -69,11 +69,9 @@ export class ReportsAggregator {
   async applyCsat(event: CsatEvent): Promise<ApplyOutcome> {
     const change = difference(csatLedger(event, this.timezone), emptyLedger());
     checkSize(change, event.eventId);
-    const outcome = await this.store.applyEvent(
-      event.eventId,
-      change,
-      Math.floor(Date.now() / 1000) + APPLIED_MARKER_DAYS * 24 * 60 * 60,
-    );
+    // Keyed by what happened (this survey's sending, answer…), not by the event's id, and kept:
+    // a redelivered or republished event and the rebuild's replay of the survey all apply once.
+    const outcome = await this.store.applyEvent(csatFactKey(event), change);
     if (outcome === 'applied') await this.store.markFresh(event.at);
     return outcome;
   }

@@ -62,3 +62,42 @@ export function csatEventOf(detailType: string, detail: Raw): CsatEvent | undefi
   }
   return { kind, eventId, ticketId, surveySentAt, at, attribution };
 }
+
+/**
+ * What a CSAT event records, as a key: the survey (its ticket and mailing time: one survey per
+ * resolution, mailed once) and what happened to it. A survey is sent once and ends once, so the
+ * key is the same for a redelivered event, a republished one and the rebuild's replay.
+ */
+export function csatFactKey(event: CsatEvent): string {
+  return `csat#${event.ticketId}#${event.surveySentAt}#${event.kind}`;
+}
+
+/**
+ * The events a mailed survey's record stands for (the rebuild's replay, functions/reports/jobs.ts):
+ * its sending, then its answer, voiding or expiry. `eventId` is the fact key (no bus event exists).
+ */
+export function csatEventsOfSurvey(survey: Raw): CsatEvent[] {
+  const ticketId = text(survey.ticketId);
+  const surveySentAt = text(survey.sentAt);
+  if (!ticketId || !surveySentAt) return [];
+  const detail = { ticketId, surveySentAt, attribution: survey.attribution };
+  const sent = csatEventOf('Survey Sent', { ...detail, eventId: 'replay', at: surveySentAt });
+  const ending =
+    survey.status === 'answered'
+      ? csatEventOf('Feedback Received', {
+          ...detail,
+          eventId: 'replay',
+          rating: survey.rating,
+          answeredAt: survey.answeredAt,
+        })
+      : survey.status === 'voided' || survey.status === 'expired'
+        ? csatEventOf(survey.status === 'voided' ? 'Survey Voided' : 'Survey Expired', {
+            ...detail,
+            eventId: 'replay',
+            at: surveySentAt,
+          })
+        : undefined;
+  return [sent, ending]
+    .filter((event): event is CsatEvent => event !== undefined)
+    .map((event) => ({ ...event, eventId: csatFactKey(event) }));
+}

@@ -1,11 +1,12 @@
 import type { Clock } from '../shared/clock/clock.js';
 import type { Page } from '../shared/store.js';
 import type { ApplyOutcome, ReportsAggregator } from './aggregator.js';
+import { csatEventsOfSurvey } from './csat-events.js';
 import { addDays, dayOf, startOfDay } from './period.js';
 import type { Family } from './store/report-keys.js';
 import type { ReportsStore } from './store/reports-store.js';
 
-/** Records (tickets, changes) created in `[fromIso, toIso)`, a page at a time, through the creation-time index. */
+/** Records created (tickets, changes) or mailed (surveys) in `[fromIso, toIso)`, a page at a time, through `byKind`. */
 export type CreatedRecords = (
   fromIso: string,
   toIso: string,
@@ -17,6 +18,7 @@ export interface RebuildResult {
   readonly to: string;
   readonly tickets: number;
   readonly changes: number;
+  readonly surveys: number;
   readonly applied: number;
 }
 
@@ -25,9 +27,10 @@ export const SNAPSHOT_AFTER_MINUTES = 5;
 const BACKLOG_FAMILIES: readonly Family[] = ['INC', 'REQ'];
 
 /**
- * The reports' background jobs (never on a request path): the rebuild replays tickets and changes
- * created in a range through the aggregator (idempotent: the per-record markers skip what is
- * counted already), and the nightly snapshot copies the live backlog at the end of a day.
+ * The reports' background jobs (never on a request path): the rebuild replays the tickets and
+ * changes created and the surveys mailed in a range through the aggregator (idempotent: the
+ * per-record and per-fact markers skip what is counted already), and the nightly snapshot copies
+ * the live backlog at the end of a day.
  */
 export class ReportJobs {
   /** The last day this instance snapshotted: the every-minute check then reads nothing. */
@@ -36,7 +39,11 @@ export class ReportJobs {
   constructor(
     private readonly aggregator: ReportsAggregator,
     private readonly store: ReportsStore,
-    private readonly created: { readonly tickets: CreatedRecords; readonly changes: CreatedRecords },
+    private readonly created: {
+      readonly tickets: CreatedRecords;
+      readonly changes: CreatedRecords;
+      readonly surveys: CreatedRecords;
+    },
     private readonly clock: Clock,
     private readonly timezone: string,
   ) {}
@@ -47,7 +54,7 @@ export class ReportJobs {
     let applied = 0;
     const replay = async (
       pages: CreatedRecords,
-      apply: (record: Readonly<Record<string, unknown>>) => Promise<ApplyOutcome>,
+      apply: (record: Readonly<Record<string, unknown>>) => Promise<number>,
     ) => {
       let startKey: Record<string, unknown> | undefined;
       let records = 0;
@@ -55,7 +62,7 @@ export class ReportJobs {
         const page = await pages(fromIso, toIso, startKey);
         for (const record of page.items) {
           records++;
-          if ((await apply(record)) === 'applied') applied++;
+          applied += await apply(record);
         }
         startKey = page.lastKey;
       } while (startKey);
@@ -63,14 +70,29 @@ export class ReportJobs {
     };
     const updatedAt = (record: Readonly<Record<string, unknown>>) =>
       String(record.updatedAt ?? record.createdAt);
-    const tickets = await replay(this.created.tickets, (ticket) =>
-      this.aggregator.applyTicket(String(ticket.id), Number(ticket.version), ticket, updatedAt(ticket)),
+    const counted = (outcome: ApplyOutcome) => (outcome === 'applied' ? 1 : 0);
+    const tickets = await replay(this.created.tickets, async (ticket) =>
+      counted(
+        await this.aggregator.applyTicket(
+          String(ticket.id),
+          Number(ticket.version),
+          ticket,
+          updatedAt(ticket),
+        ),
+      ),
     );
     // A change is recomputed from its item and incident links as they are now.
-    const changes = await replay(this.created.changes, (change) =>
-      this.aggregator.applyChange(String(change.id), updatedAt(change)),
+    const changes = await replay(this.created.changes, async (change) =>
+      counted(await this.aggregator.applyChange(String(change.id), updatedAt(change))),
     );
-    return { from: range.from, to: range.to, tickets, changes, applied };
+    // A survey stands for its sending and its end; each applies once under its fact key.
+    const surveys = await replay(this.created.surveys, async (survey) => {
+      let applied = 0;
+      for (const event of csatEventsOfSurvey(survey))
+        applied += counted(await this.aggregator.applyCsat(event));
+      return applied;
+    });
+    return { from: range.from, to: range.to, tickets, changes, surveys, applied };
   }
 
   /**

@@ -1,8 +1,8 @@
-import type { ChangeStore } from '../changes/store/change-store.js';
 import { DynamoChangeRepository } from '../changes/store/dynamodb-change-store.js';
 import { DynamoIncidentLinkStore } from '../changes/store/dynamodb-incident-link-store.js';
+import { DynamoCsatStore } from '../csat/store/dynamodb-csat-store.js';
+import type { Page, PageRequest } from '../shared/store.js';
 import type { TableDeps } from '../shared/wiring/deps.js';
-import type { TicketStore } from '../tickets/store/ticket-store.js';
 import { ticketStore } from '../tickets/store/wiring.js';
 import { type ChangeState, ReportsAggregator } from './aggregator.js';
 import type { CausedIncident } from './change-facts.js';
@@ -34,20 +34,26 @@ export function changeState(deps: TableDeps): ChangeState {
   };
 }
 
-/** Tickets and changes by creation time, through the `byKind` index, 100 a page. */
-export function createdRecords(deps: TableDeps): { tickets: CreatedRecords; changes: CreatedRecords } {
+type RangePages = (from: string, to: string, page: PageRequest) => Promise<Page<object>>;
+
+/** Tickets and changes by creation time, surveys by mailing time, through `byKind`, 100 a page. */
+export function createdRecords(deps: TableDeps) {
   const pagesOf =
-    (store: { listCreatedBetween: TicketStore['listCreatedBetween'] | ChangeStore['listCreatedBetween'] }) =>
-    async (fromIso: string, toIso: string, startKey: Record<string, unknown> | undefined) => {
-      const page = await store.listCreatedBetween(fromIso, toIso, { limit: 100, startKey });
+    (list: RangePages): CreatedRecords =>
+    async (fromIso, toIso, startKey) => {
+      const page = await list(fromIso, toIso, { limit: 100, startKey });
       return {
-        items: page.items as unknown as Readonly<Record<string, unknown>>[],
+        items: page.items as Readonly<Record<string, unknown>>[],
         ...(page.lastKey ? { lastKey: page.lastKey } : {}),
       };
     };
+  const tickets = ticketStore(deps);
+  const changes = new DynamoChangeRepository(deps.dynamo, deps.tableName);
+  const surveys = new DynamoCsatStore(deps.dynamo, deps.tableName);
   return {
-    tickets: pagesOf(ticketStore(deps)),
-    changes: pagesOf(new DynamoChangeRepository(deps.dynamo, deps.tableName)),
+    tickets: pagesOf((from, to, page) => tickets.listCreatedBetween(from, to, page)),
+    changes: pagesOf((from, to, page) => changes.listCreatedBetween(from, to, page)),
+    surveys: pagesOf((from, to, page) => surveys.listSentBetween(from, to, page)),
   };
 }
 

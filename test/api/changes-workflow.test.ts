@@ -297,6 +297,32 @@ describe('change workflow', () => {
     expect(review.status).toBe(409);
   });
 
+  it('the change report counts each implementation in its day: one success, one failure more', async () => {
+    const day = (minutes: number) => s.at(minutes).slice(0, 10);
+    const range = `from=${day(-300 * DAY)}&to=${day(10 * DAY)}`;
+    const report = async () => {
+      await s.rt.flushEvents();
+      const res = await s.http.request('GET', `/reports/changes?${range}`);
+      expect(res.status, res.text).toBe(200);
+      return res.json.rows[0] as { implemented: number; successful: number; failed: number };
+    };
+    const before = await report();
+    for (const outcome of ['successful', 'failed'] as const) {
+      const id = await scheduledChange(s);
+      await s.advanceClock(2 * DAY + 1);
+      await s.waitForStatus(id, 'implementing');
+      const reported = await s.http.request('POST', `/changes/${id}/implementation`, {
+        body: { outcome, notes: 'as planned, or rolled back' },
+      });
+      expect(reported.status, reported.text).toBe(200);
+      await s.waitForStatus(id, outcome === 'successful' ? 'review' : 'failed');
+    }
+    const after = await report();
+    expect(after.implemented - before.implemented).toBe(2);
+    expect(after.successful - before.successful).toBe(1);
+    expect(after.failed - before.failed).toBe(1);
+  });
+
   it('implementation timeout: no result by plannedEnd + 4 h fails the change', async () => {
     const id = await scheduledChange(s);
     await s.advanceClock(2 * DAY + 1);

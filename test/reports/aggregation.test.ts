@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CausedIncident, changeFacts } from '../../functions/reports/change-facts.js';
 import { changeLedger, ticketLedger } from '../../functions/reports/contributions.js';
-import { csatEventOf } from '../../functions/reports/csat-events.js';
+import { csatEventOf, csatEventsOfSurvey } from '../../functions/reports/csat-events.js';
 import { difference, touchedItems } from '../../functions/reports/ledger.js';
 import type { GroupBy, Interval } from '../../functions/reports/period.js';
 import { RELATIVE_ACCURACY } from '../../functions/reports/sketch.js';
@@ -313,7 +313,13 @@ describe('backlog', () => {
     await aggregator.applyTicket('INC-000001', 1, ticketItem({ createdAt: '2026-03-18T08:00:00.000Z' }), 'x');
     const { ReportJobs } = await import('../../functions/reports/jobs.js');
     const none = async () => ({ items: [] });
-    const jobs = new ReportJobs(aggregator, store, { tickets: none, changes: none }, clock, 'UTC');
+    const jobs = new ReportJobs(
+      aggregator,
+      store,
+      { tickets: none, changes: none, surveys: none },
+      clock,
+      'UTC',
+    );
     clock.set(new Date('2026-03-21T00:04:00.000Z'));
     expect(await jobs.snapshotIfDue()).toEqual([]);
     clock.set(new Date('2026-03-21T00:05:00.000Z'));
@@ -335,7 +341,7 @@ describe('backlog', () => {
 });
 
 describe('rebuild', () => {
-  it('replays tickets and changes by creation time and is idempotent with the markers', async () => {
+  it('replays tickets and changes by creation time, surveys by mailing, idempotent with the markers', async () => {
     const { aggregator, store, clock, reports, changes } = reportWorld();
     const { ReportJobs } = await import('../../functions/reports/jobs.js');
     const tickets = [
@@ -355,6 +361,17 @@ describe('rebuild', () => {
       version: 4,
     };
     changes.set(implemented.id, { item: implemented, caused: [] });
+    const answeredSurvey = {
+      key: 'f'.repeat(64),
+      ticketId: 'INC-000001',
+      status: 'answered',
+      rating: 4,
+      answeredAt: '2026-03-06T09:00:00.000Z',
+      sentAt: '2026-03-03T11:00:00.000Z',
+      attribution: { assignee: null, group: 'network', serviceId: null, priority: 3, type: 'incident' },
+    };
+    const [, answered] = csatEventsOfSurvey(answeredSurvey);
+    expect(await aggregator.applyCsat({ ...answered!, eventId: 'bus-event-1' })).toBe('applied');
     const asked: string[] = [];
     const jobs = new ReportJobs(
       aggregator,
@@ -366,6 +383,9 @@ describe('rebuild', () => {
           return startKey ? { items: [tickets[1]!] } : { items: [tickets[0]!], lastKey: { page: '2' } };
         },
         changes: async () => ({ items: [implemented] }),
+        // A survey answered with a 4, whose events the bus delivered once already: the answer
+        // counts once; its sending, never seen, is added.
+        surveys: async () => ({ items: [answeredSurvey] }),
       },
       clock,
       'UTC',
@@ -373,19 +393,23 @@ describe('rebuild', () => {
     expect(await jobs.rebuild({ from: '2026-03-01', to: '2026-04-01' })).toMatchObject({
       tickets: 2,
       changes: 1,
-      applied: 3,
+      surveys: 1,
+      applied: 4,
     });
     expect(pages).toEqual([undefined, '2']);
     expect(asked[0]).toBe('2026-03-01T00:00:00.000Z..2026-04-01T00:00:00.000Z');
     expect(await jobs.rebuild({ from: '2026-03-01', to: '2026-04-01' })).toMatchObject({
       tickets: 2,
       changes: 1,
+      surveys: 1,
       applied: 0,
     });
     const [row] = (await reports.incidents(agent, incidents())).rows;
     expect(row).toMatchObject({ created: 2, resolved: 1 });
     const [changeRow] = (await reports.changes(agent, { ...MARCH, groupBy: 'none' })).rows;
     expect(changeRow).toMatchObject({ implemented: 1, successful: 1 });
+    const [csatRow] = (await reports.csat(agent, MARCH)).rows;
+    expect(csatRow).toMatchObject({ sent: 1, responses: 1, average: 4 });
   });
 });
 
@@ -454,6 +478,29 @@ describe('CSAT aggregation', () => {
       responseRate: null,
       average: null,
     });
+  });
+
+  it('counts a fact once whatever event carries it: a republished event with a new id is a no-op', async () => {
+    const { aggregator } = reportWorld();
+    expect(await aggregator.applyCsat(event('Survey Sent', 'e1'))).toBe('applied');
+    expect(await aggregator.applyCsat(event('Survey Sent', 'e1-republished'))).toBe('already');
+  });
+
+  it('replays a mailed survey as its sending and its end; a draft as nothing', () => {
+    const survey = {
+      ticketId: 'INC-000001',
+      sentAt: '2026-03-03T09:00:00.000Z',
+      attribution,
+      status: 'expired',
+      rating: null,
+      answeredAt: null,
+    };
+    expect(csatEventsOfSurvey(survey).map((e) => [e.kind, e.eventId])).toEqual([
+      ['sent', 'csat#INC-000001#2026-03-03T09:00:00.000Z#sent'],
+      ['expired', 'csat#INC-000001#2026-03-03T09:00:00.000Z#expired'],
+    ]);
+    expect(csatEventsOfSurvey({ ...survey, status: 'pending' }).map((e) => e.kind)).toEqual(['sent']);
+    expect(csatEventsOfSurvey({ ...survey, sentAt: null })).toEqual([]);
   });
 
   it('ignores details missing what counts', () => {

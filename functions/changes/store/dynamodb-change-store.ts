@@ -12,7 +12,7 @@ import { batchGet } from '../../shared/dynamodb/batch-get.js';
 import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { listFromIndex } from '../../shared/dynamodb/indexed-list.js';
 import { counterKey, HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
-import { queryKindCreatedBetween, queryPage } from '../../shared/dynamodb/paging.js';
+import { queryKindByInstant, queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import { cancellationReasons, isContention } from '../../shared/dynamodb/transactions.js';
 import { type Page, type PageRequest, StaleWriteError } from '../../shared/store.js';
@@ -228,14 +228,7 @@ export class DynamoChangeRepository implements ChangeStore {
   }
 
   listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Change>> {
-    return queryKindCreatedBetween(
-      this.dynamo,
-      this.tableName,
-      CHANGE_KIND,
-      { from, to },
-      page,
-      changeFromItem,
-    );
+    return queryKindByInstant(this.dynamo, this.tableName, CHANGE_KIND, { from, to }, page, changeFromItem);
   }
 
   listHistory(changeId: string, page: PageRequest): Promise<Page<ChangeHistoryEntry>> {

@@ -81,4 +81,8 @@ export class CachedCsatStore implements CsatStore {
   listDue(until: string, page: PageRequest): Promise<Page<Survey>> {
     return this.inner.listDue(until, page);
   }
+
+  listSentBetween(from: string, to: string, page: PageRequest): Promise<Page<Survey>> {
+    return this.inner.listSentBetween(from, to, page);
+  }
 }

@@ -1,4 +1,4 @@
-import { INDEXES } from '../../shared/dynamodb/table-definition.js';
+import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import type { Survey } from '../model.js';
 import { nextDueAt } from '../rules.js';
 
@@ -6,7 +6,9 @@ import { nextDueAt } from '../rules.js';
  * CSAT in the single table (docs/csat.md#storage):
  *   CSAT#SETTINGS        SETTINGS        the settings (versioned)
  *   SURVEY#<key>         SURVEY          a survey: `<key>` is its token's SHA-256, or a draft key
- *                                        before its mail; in the due index while pending
+ *                                        before its mail; in the due index while pending; once
+ *                                        mailed in `byKind` `SURVEY` by `<sentAt>#<key>` (the
+ *                                        report rebuild's replay)
  *   TICKET#<id>          CSAT#SURVEY     the ticket's pointer to its current survey
  *   TICKET#<id>          HISTORY#…       history entries carrying the CSAT events (the outbox)
  */
@@ -14,6 +16,9 @@ export const settingsKey = () => ({ PK: 'CSAT#SETTINGS', SK: 'SETTINGS' });
 export const surveyKey = (key: string) => ({ PK: `SURVEY#${key}`, SK: 'SURVEY' });
 export const pointerKey = (ticketId: string) => ({ PK: `TICKET#${ticketId}`, SK: 'CSAT#SURVEY' });
 export const ticketPk = (ticketId: string) => `TICKET#${ticketId}`;
+
+/** Partition value of `byKind` for mailed surveys. */
+export const SURVEY_KIND = 'SURVEY';
 
 /** Partition value of the due index (bySlaDeadline) for survey mail and expiry. */
 export const SURVEY_DUE_PARTITION = 'CSAT-DUE';
@@ -29,6 +34,9 @@ export function surveyItem(survey: Survey): Record<string, unknown> {
           [INDEXES.bySlaDeadline.partitionKey]: SURVEY_DUE_PARTITION,
           [INDEXES.bySlaDeadline.sortKey]: `${due}#${survey.key}`,
         }
+      : {}),
+    ...(survey.sentAt
+      ? { [INDEXES.byKind.partitionKey]: SURVEY_KIND, [LIST_SORT_KEY]: `${survey.sentAt}#${survey.key}` }
       : {}),
   };
 }

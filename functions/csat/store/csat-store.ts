@@ -69,4 +69,6 @@ export interface CsatStore {
   ): Promise<boolean>;
   /** Pending surveys whose mail or expiry is due at or before `until`, earliest first (the due index). */
   listDue(until: string, page: PageRequest): Promise<Page<Survey>>;
+  /** Surveys mailed in [from, to) (ISO instants), latest first (`byKind`): the report rebuild's pages. */
+  listSentBetween(from: string, to: string, page: PageRequest): Promise<Page<Survey>>;
 }

@@ -5,6 +5,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { historyPutAction } from '../../shared/dynamodb/history-item.js';
+import { queryKindByInstant } from '../../shared/dynamodb/paging.js';
 import { INDEXES } from '../../shared/dynamodb/table-definition.js';
 import { cancellationReasons, type TransactItem } from '../../shared/dynamodb/transactions.js';
 import { versionedPut } from '../../shared/dynamodb/versioned-put.js';
@@ -23,6 +24,7 @@ import {
 import {
   pointerKey,
   SURVEY_DUE_PARTITION,
+  SURVEY_KIND,
   settingsKey,
   surveyItem,
   surveyKey,
@@ -190,6 +192,10 @@ export class DynamoCsatStore implements CsatStore {
     if (ticket) actions.push(this.ticketUpdate(ticket, 'pending'));
     if (history) actions.push(historyPutAction(this.tableName, ticketPk(history.recordId), history));
     return (await this.transact(actions, history?.id)) === undefined;
+  }
+
+  listSentBetween(from: string, to: string, page: PageRequest): Promise<Page<Survey>> {
+    return queryKindByInstant(this.dynamo, this.tableName, SURVEY_KIND, { from, to }, page, surveyOf);
   }
 
   async listDue(until: string, page: PageRequest): Promise<Page<Survey>> {

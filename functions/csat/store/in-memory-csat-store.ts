@@ -133,6 +133,21 @@ export class InMemoryCsatStore implements CsatStore {
     };
   }
 
+  async listSentBetween(from: string, to: string, page: PageRequest): Promise<Page<Survey>> {
+    const before = page.startKey?.sortKey as string | undefined;
+    const sent = [...this.surveys.values()]
+      .filter((survey): survey is Survey & { sentAt: string } => survey.sentAt !== null)
+      .map((survey) => ({ survey, sortKey: `${survey.sentAt}#${survey.key}` }))
+      .filter(({ sortKey }) => sortKey >= from && sortKey <= to && (before === undefined || sortKey < before))
+      .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+    const items = sent.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(({ survey }) => structuredClone(survey)),
+      ...(items.length === page.limit && last ? { lastKey: { sortKey: last.sortKey } } : {}),
+    };
+  }
+
   private stillPending(key: string, at?: string): boolean {
     const survey = this.surveys.get(key);
     return survey?.status === 'pending' && (at === undefined || survey.expiresAt > at);

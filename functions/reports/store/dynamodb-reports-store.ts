@@ -75,14 +75,14 @@ export class DynamoReportsStore implements ReportsStore {
   }
 
   async applyEvent(
-    eventId: string,
+    factKey: string,
     change: AggregateChange,
-    expiresAt: number,
+    expiresAt?: number,
   ): Promise<'applied' | 'already'> {
     const marker: TransactItem = {
       Put: {
         TableName: this.tableName,
-        Item: { ...appliedKey(eventId), expiresAt },
+        Item: { ...appliedKey(factKey), ...(expiresAt === undefined ? {} : { expiresAt }) },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     };

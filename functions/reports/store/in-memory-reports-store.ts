@@ -73,13 +73,13 @@ export class InMemoryReportsStore implements ReportsStore {
   }
 
   async applyEvent(
-    eventId: string,
+    factKey: string,
     change: AggregateChange,
-    expiresAt: number,
+    expiresAt?: number,
   ): Promise<'applied' | 'already'> {
-    if (this.get(appliedKey(eventId))) return 'already';
+    if (this.get(appliedKey(factKey))) return 'already';
     this.write(change);
-    this.set({ ...appliedKey(eventId), expiresAt });
+    this.set({ ...appliedKey(factKey), ...(expiresAt === undefined ? {} : { expiresAt }) });
     return 'applied';
   }
 

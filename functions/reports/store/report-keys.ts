@@ -6,7 +6,7 @@
  *   BACKLOG#<family>#<day>             <dimension>#<value> the backlog at the end of <day> (nightly)
  *   AVAIL#<serviceId>                  <start>#<incidentId> one outage interval {incidentId, start, end}
  *   AGGTRACK#<recordId>                FACTS               what is counted of a ticket or change
- *   AGGAPPLIED#<eventId>               APPLIED             a bus event applied (TTL 35 days)
+ *   AGGAPPLIED#<fact>                  APPLIED             a survey fact applied (kept: the rebuild replays)
  *   AGGMETA                            FRESHNESS           asOf: the newest event applied
  *   AGGMETA                            SNAPSHOT#<family>#<day>  a backlog snapshot written
  */
@@ -31,13 +31,10 @@ export const outageKey = (serviceId: string, start: string, incidentId: string) 
   SK: `${start}#${incidentId}`,
 });
 export const trackedKey = (recordId: string) => ({ PK: `AGGTRACK#${recordId}`, SK: 'FACTS' });
-export const appliedKey = (eventId: string) => ({ PK: `AGGAPPLIED#${eventId}`, SK: 'APPLIED' });
+export const appliedKey = (factKey: string) => ({ PK: `AGGAPPLIED#${factKey}`, SK: 'APPLIED' });
 export const freshnessKey = { PK: 'AGGMETA', SK: 'FRESHNESS' } as const;
 export const snapshotMarkerKey = (family: Family, day: string) => ({
   PK: 'AGGMETA',
   SK: `SNAPSHOT#${family}#${day}`,
 });
 export const valuesAttribute = (dimension: string) => `v_${dimension}`;
-
-/** How long an applied-event marker is kept: beyond EventBridge's 24 h of retries and any replay window. */
-export const APPLIED_MARKER_DAYS = 35;

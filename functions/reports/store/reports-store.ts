@@ -29,8 +29,11 @@ export interface ReportsStore {
     facts: unknown,
     change: AggregateChange,
   ): Promise<'applied' | 'raced'>;
-  /** Applies an event's change once: 'already' when its marker exists (nothing written). */
-  applyEvent(eventId: string, change: AggregateChange, expiresAt: number): Promise<'applied' | 'already'>;
+  /**
+   * Applies a fact's change once under its key (a survey's sending, answer…): 'already' when its
+   * marker exists (nothing written). The marker expires at `expiresAt` (epoch seconds) if given.
+   */
+  applyEvent(factKey: string, change: AggregateChange, expiresAt?: number): Promise<'applied' | 'already'>;
   /** Raises the freshness mark to `asOf` (never lowers it). */
   markFresh(asOf: string): Promise<void>;
   freshness(): Promise<string | null>;

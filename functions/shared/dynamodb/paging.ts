@@ -35,10 +35,11 @@ export async function queryPage<T>(
 }
 
 /**
- * A page of the records of one kind (the `byKind` partition, sorted `<createdAt>#<id>`) created in
- * [from, to), newest first: what a background replay pages through without a Scan.
+ * A page of the records of one kind (a `byKind` partition, sorted `<instant>#<id>`: tickets and
+ * changes by creation, surveys by mailing) whose instant is in [from, to), latest first: what a
+ * background replay pages through without a Scan.
  */
-export function queryKindCreatedBetween<T>(
+export function queryKindByInstant<T>(
   dynamo: DynamoDBDocumentClient,
   tableName: string,
   kind: string,

@@ -9,7 +9,7 @@ import { batchGet } from '../../shared/dynamodb/batch-get.js';
 import { queryDue } from '../../shared/dynamodb/due-index.js';
 import { historyPutAction, unpackHistoryEvents } from '../../shared/dynamodb/history-item.js';
 import { counterKey, HISTORY_PREFIX, withoutKeys } from '../../shared/dynamodb/keys.js';
-import { queryKindCreatedBetween, queryPage } from '../../shared/dynamodb/paging.js';
+import { queryKindByInstant, queryPage } from '../../shared/dynamodb/paging.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import {
   cancellationReasons,
@@ -280,7 +280,7 @@ export class DynamoTicketRepository implements TicketStore {
   }
 
   listCreatedBetween(from: string, to: string, page: PageRequest): Promise<Page<Ticket>> {
-    return queryKindCreatedBetween(this.dynamo, this.tableName, 'TICKET', { from, to }, page, ticketOf);
+    return queryKindByInstant(this.dynamo, this.tableName, 'TICKET', { from, to }, page, ticketOf);
   }
 
   private childrenQuery(ticketId: string, prefix: string) {

@@ -193,6 +193,35 @@ export function csatStoreContract(name: string, open: () => Promise<CsatWorldUnd
       expect((await w.tickets.get(other.ticket.id))?.feedback?.status).toBe('pending');
     });
 
+    it('lists the surveys mailed in [from, to), latest first, in pages, whatever became of them', async () => {
+      const w = await open();
+      const mailed: Survey[] = [];
+      for (const [minutes, key] of [
+        [11, 'e'],
+        [12, 'f'],
+        [13, 'g'],
+      ] as const) {
+        const { ticket, survey } = await issued(w);
+        const moved = { ...survey, key: key.repeat(64), sentAt: at(minutes) };
+        await w.store.markSent(survey, moved, entry(ticket.id, 'Survey Sent'));
+        mailed.push(moved);
+      }
+      await issued(w); // a draft: never mailed, never listed
+      await w.store.answer(answerOf(mailed[0]!, 5), entry(mailed[0]!.ticketId, 'Feedback Received', 20));
+      await w.store.settle(mailed[1]!.key, 'voided', undefined, undefined);
+      const keys = (page: { items: readonly Survey[] }) => page.items.map((survey) => survey.key);
+      expect(keys(await w.store.listSentBetween(at(11), at(13), { limit: 10 }))).toEqual([
+        mailed[1]!.key,
+        mailed[0]!.key,
+      ]);
+      const first = await w.store.listSentBetween(at(0), at(60), { limit: 2 });
+      expect(keys(first)).toEqual([mailed[2]!.key, mailed[1]!.key]);
+      const rest = await w.store.listSentBetween(at(0), at(60), { limit: 2, startKey: first.lastKey });
+      expect(rest.items.map((survey) => [survey.key, survey.status, survey.rating])).toEqual([
+        [mailed[0]!.key, 'answered', 5],
+      ]);
+    });
+
     it('lists pending surveys due by their mail time, then their expiry, earliest first, in pages', async () => {
       const w = await open();
       const a = await issued(w);
