@@ -35,7 +35,13 @@ import type { Caller } from '../functions/shared/authz.js';
 import { systemClock } from '../functions/shared/clock/clock.js';
 import { idsOn } from '../functions/shared/clock/ids.js';
 import { progress } from './progress.js';
-import { countDynamoCalls, measureCalls, sequentialRoundTrips } from './support/dynamo-calls.js';
+import {
+  commandsOf,
+  countDynamoCalls,
+  formatCommands,
+  measureCalls,
+  sequentialRoundTrips,
+} from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
 import { writeBenchResult } from './support/results.js';
 import { seededRandom } from './support/seeded-random.js';
@@ -240,8 +246,7 @@ export async function benchCmdb(): Promise<CmdbBenchResult> {
     /** One run of `act` with its calls counted. */
     const measure = async <T>(act: () => Promise<T>): Promise<{ value: T; cost: Cost }> => {
       const { value, log, ms } = await measureCalls(counter, act);
-      const byCommand: Record<string, number> = {};
-      for (const call of log) byCommand[call.command] = (byCommand[call.command] ?? 0) + 1;
+      const byCommand = commandsOf(log);
       return {
         value,
         cost: {
@@ -482,11 +487,6 @@ export async function benchCmdb(): Promise<CmdbBenchResult> {
   });
 }
 
-const by = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .map(([k, v]) => `${k}×${v}`)
-    .join(', ');
-
 export function printCmdb(result: CmdbBenchResult): void {
   const g = result.graph;
   console.log(
@@ -498,7 +498,7 @@ export function printCmdb(result: CmdbBenchResult): void {
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const w of result.walks) {
     console.log(
-      `| ${w.walk} | ${w.nodes}${w.truncated ? ' (truncated)' : ''} | ${w.absorbed} | ${w.levels} | ${w.waves} | ${w.calls} | ${by(w.byCommand)} | ${w.sequential} | ${(w.sequential / Math.max(1, w.waves)).toFixed(1)} | ${w.itemsRead} | ${w.ms} |`,
+      `| ${w.walk} | ${w.nodes}${w.truncated ? ' (truncated)' : ''} | ${w.absorbed} | ${w.levels} | ${w.waves} | ${w.calls} | ${formatCommands(w.byCommand)} | ${w.sequential} | ${(w.sequential / Math.max(1, w.waves)).toFixed(1)} | ${w.itemsRead} | ${w.ms} |`,
     );
   }
   console.log('\nCMDB relationship writes (RelationshipService over the DynamoDB store)\n');
@@ -509,7 +509,7 @@ export function printCmdb(result: CmdbBenchResult): void {
   for (const w of result.writes) {
     const budget = w.budget === null ? '–' : `≤ ${w.budget}${w.sequential > w.budget ? ' **over**' : ''}`;
     console.log(
-      `| ${w.operation} | ${w.calls} | ${w.sequential} | ${budget} | ${by(w.byCommand)} | ${w.itemsRead} | ${w.itemsWritten} | ${w.ms} |`,
+      `| ${w.operation} | ${w.calls} | ${w.sequential} | ${budget} | ${formatCommands(w.byCommand)} | ${w.itemsRead} | ${w.itemsWritten} | ${w.ms} |`,
     );
   }
   console.log(
@@ -521,7 +521,7 @@ export function printCmdb(result: CmdbBenchResult): void {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const c of result.closures) {
     console.log(
-      `| ${c.change} | ${c.services} | ${c.changed} | ${c.calls} | ${c.sequential} | ${by(c.byCommand)} | ${c.itemsRead} | ${c.itemsWritten} | ${c.ms}${c.samples > 1 ? '' : ' (1 run)'} |`,
+      `| ${c.change} | ${c.services} | ${c.changed} | ${c.calls} | ${c.sequential} | ${formatCommands(c.byCommand)} | ${c.itemsRead} | ${c.itemsWritten} | ${c.ms}${c.samples > 1 ? '' : ' (1 run)'} |`,
     );
   }
 }

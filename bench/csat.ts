@@ -18,8 +18,10 @@ import { TicketService } from '../functions/tickets/service.js';
 import { ticketStore } from '../functions/tickets/store/wiring.js';
 import { progress } from './progress.js';
 import {
+  commandsOf,
   countDynamoCalls,
   type DynamoCall,
+  formatCommands,
   measureCalls,
   sequentialRoundTrips,
 } from './support/dynamo-calls.js';
@@ -90,8 +92,7 @@ export async function benchCsat(): Promise<CsatRow[]> {
       ]);
     const row = (operation: string, runs: { log: DynamoCall[]; ms: number }[], note: string): CsatRow => {
       const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-      const byCommand: Record<string, number> = {};
-      for (const call of median.log) byCommand[call.command] = (byCommand[call.command] ?? 0) + 1;
+      const byCommand = commandsOf(median.log);
       return {
         operation,
         calls: median.log.length,
@@ -212,9 +213,7 @@ export function printCsat(rows: readonly CsatRow[]): void {
   );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    const commands = Object.entries(r.byCommand)
-      .map(([c, n]) => `${c} ${n}`)
-      .join(', ');
+    const commands = formatCommands(r.byCommand);
     console.log(
       `| ${r.operation} | ${r.calls} | ${r.sequential} | ${commands} | ${r.written} | ${r.ms} | ${r.note} |`,
     );

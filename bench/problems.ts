@@ -18,8 +18,10 @@ import { TicketService } from '../functions/tickets/service.js';
 import { ticketStore } from '../functions/tickets/store/wiring.js';
 import { progress } from './progress.js';
 import {
+  commandsOf,
   countDynamoCalls,
   type DynamoCall,
+  formatCommands,
   measureCalls,
   sequentialRoundTrips,
 } from './support/dynamo-calls.js';
@@ -86,8 +88,7 @@ export async function benchProblems(): Promise<ProblemsRow[]> {
       runs: { calls: DynamoCall[]; ms: number; suggested: number | null }[],
     ): ProblemsRow => {
       const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-      const byCommand: Record<string, number> = {};
-      for (const call of median.calls) byCommand[call.command] = (byCommand[call.command] ?? 0) + 1;
+      const byCommand = commandsOf(median.calls);
       return {
         operation,
         calls: median.calls.length,
@@ -156,9 +157,7 @@ export function printProblems(rows: readonly ProblemsRow[]): void {
   console.log('| operation | calls | sequential round trips | by command | ms (median) | suggested |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
-    const commands = Object.entries(r.byCommand)
-      .map(([c, n]) => `${c} ${n}`)
-      .join(', ');
+    const commands = formatCommands(r.byCommand);
     console.log(
       `| ${r.operation} | ${r.calls} | ${r.sequential} | ${commands} | ${r.ms} | ${r.suggested ?? '–'} |`,
     );

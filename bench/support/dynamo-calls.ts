@@ -120,3 +120,17 @@ export async function measureCalls<T>(
     counter.log = undefined;
   }
 }
+
+/** Calls by command (`{ Get: 2, TransactWrite: 1 }`), in the order first made. */
+export function commandsOf(log: readonly DynamoCall[]): Record<string, number> {
+  const byCommand: Record<string, number> = {};
+  for (const call of log) byCommand[call.command] = (byCommand[call.command] ?? 0) + 1;
+  return byCommand;
+}
+
+/** A table cell of calls by command: `Get×2, TransactWrite×1`. */
+export function formatCommands(byCommand: Readonly<Record<string, number>>): string {
+  return Object.entries(byCommand)
+    .map(([command, count]) => `${command}×${count}`)
+    .join(', ');
+}

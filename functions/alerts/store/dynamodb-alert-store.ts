@@ -6,10 +6,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { queryDue } from '../../shared/dynamodb/due-index.js';
+import { dueIndexKeys, queryDue } from '../../shared/dynamodb/due-index.js';
 import { withoutKeys } from '../../shared/dynamodb/keys.js';
 import { queryPage } from '../../shared/dynamodb/paging.js';
-import { INDEXES, TTL_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
+import { TTL_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import {
   type CancellationReason,
   cancellationReasons,
@@ -241,8 +241,7 @@ function versionCondition(expectedVersion: number) {
 /** While a key flaps, its record is in the sweeper's due index (a Put without them takes it out). */
 function flapDueKeys(record: AlertRecord, pk: string): Record<string, string> {
   if (!record.flapping || !record.flapQuietUntil) return {};
-  const index = INDEXES.bySlaDeadline;
-  return { [index.partitionKey]: FLAP_DUE_PARTITION, [index.sortKey]: `${record.flapQuietUntil}#${pk}` };
+  return dueIndexKeys(FLAP_DUE_PARTITION, record.flapQuietUntil, pk);
 }
 
 function recordOf(item: Record<string, unknown>): AlertRecord {

@@ -1,3 +1,4 @@
+import { dueIndexKeys } from '../../shared/dynamodb/due-index.js';
 import { INDEXES, LIST_SORT_KEY } from '../../shared/dynamodb/table-definition.js';
 import type { Survey } from '../model.js';
 import { nextDueAt } from '../rules.js';
@@ -29,12 +30,7 @@ export function surveyItem(survey: Survey): Record<string, unknown> {
   return {
     ...surveyKey(survey.key),
     ...survey,
-    ...(due
-      ? {
-          [INDEXES.bySlaDeadline.partitionKey]: SURVEY_DUE_PARTITION,
-          [INDEXES.bySlaDeadline.sortKey]: `${due}#${survey.key}`,
-        }
-      : {}),
+    ...(due ? dueIndexKeys(SURVEY_DUE_PARTITION, due, survey.key) : {}),
     ...(survey.sentAt
       ? { [INDEXES.byKind.partitionKey]: SURVEY_KIND, [LIST_SORT_KEY]: `${survey.sentAt}#${survey.key}` }
       : {}),

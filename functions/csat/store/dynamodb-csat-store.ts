@@ -1,9 +1,5 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryDue } from '../../shared/dynamodb/due-index.js';
 import { historyPutAction } from '../../shared/dynamodb/history-item.js';
 import { queryKindByInstant } from '../../shared/dynamodb/paging.js';
 import { INDEXES } from '../../shared/dynamodb/table-definition.js';
@@ -198,26 +194,8 @@ export class DynamoCsatStore implements CsatStore {
     return queryKindByInstant(this.dynamo, this.tableName, SURVEY_KIND, { from, to }, page, surveyOf);
   }
 
-  async listDue(until: string, page: PageRequest): Promise<Page<Survey>> {
-    const out = await this.dynamo.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEXES.bySlaDeadline.name,
-        KeyConditionExpression: '#pk = :pk AND #sk <= :until',
-        ExpressionAttributeNames: {
-          '#pk': INDEXES.bySlaDeadline.partitionKey,
-          '#sk': INDEXES.bySlaDeadline.sortKey,
-        },
-        // `~` sorts after every `#<key>` suffix: everything due at `until` itself is included.
-        ExpressionAttributeValues: { ':pk': SURVEY_DUE_PARTITION, ':until': `${until}~` },
-        Limit: page.limit,
-        ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map(surveyOf),
-      ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}),
-    };
+  listDue(until: string, page: PageRequest): Promise<Page<Survey>> {
+    return queryDue(this.dynamo, this.tableName, SURVEY_DUE_PARTITION, until, page, surveyOf);
   }
 
   private pointerPut(survey: Survey): TransactItem {
