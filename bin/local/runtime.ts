@@ -240,8 +240,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // CSAT background work (lib/csat.ts on AWS): survey mail to the local outbox; the link's base
     // is the server's URL, known once it listens.
     let apiBaseUrl = '';
+    // The stream and bus consumers are functions of their own on AWS, each with its own SDK client:
+    // locally too, so a test counting the calls of one HTTP function (rt.deps.dynamo) sees only its own.
+    const consumerClient = localDynamoClient(dynamoEndpoint);
+    cleanup.add('consumers’ AWS client', () => consumerClient.destroy());
+    const consumers: AppDeps = { ...deps, dynamo: documentClient(consumerClient) };
     const csat = assembleCsatEvents({
-      ...deps,
+      ...consumers,
       apiBaseUrl: () => apiBaseUrl,
       mail: { sender: deps.mail, settings: mailGateway.settings },
     });
@@ -255,8 +260,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       handler: functions.streamPublisher({
         bus: withCsatEvents(
           withProblemEvents(
-            withReportEvents(withSearchIndex(withClosures(mailGateway.bus, deps, log), deps, log), deps, log),
-            deps,
+            withReportEvents(
+              withSearchIndex(withClosures(mailGateway.bus, consumers, log), consumers, log),
+              consumers,
+              log,
+            ),
+            consumers,
             log,
           ),
           csat,
@@ -279,7 +288,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamo: client,
       streams,
       tableName,
-      handler: assembleProjections(deps, localReportsTimezone()),
+      handler: assembleProjections(consumers, localReportsTimezone()),
       log,
       pollMs: options.streamPollMs ?? 250,
       maxIdleMs: STREAM_MAX_IDLE_MS,
