@@ -18,12 +18,12 @@ import { TicketService } from '../functions/tickets/service.js';
 import { ticketStore } from '../functions/tickets/store/wiring.js';
 import { progress } from './progress.js';
 import {
-  commandsOf,
   countDynamoCalls,
   type DynamoCall,
   formatCommands,
+  type MeasuredRun,
   measureCalls,
-  sequentialRoundTrips,
+  summarizeRuns,
 } from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
 import { writeBenchResult } from './support/results.js';
@@ -90,18 +90,9 @@ export async function benchCsat(): Promise<CsatRow[]> {
       background.events.onEvents([
         { detailType: 'Ticket Status Changed', detail: { ticketId, from: 'new', to: 'resolved' } },
       ]);
-    const row = (operation: string, runs: { log: DynamoCall[]; ms: number }[], note: string): CsatRow => {
-      const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-      const byCommand = commandsOf(median.log);
-      return {
-        operation,
-        calls: median.log.length,
-        sequential: Math.max(...runs.map((r) => sequentialRoundTrips(r.log))),
-        byCommand,
-        written: median.log.reduce((n, call) => n + call.written, 0),
-        ms: Math.round(median.ms * 10) / 10,
-        note,
-      };
+    const row = (operation: string, runs: MeasuredRun[], note: string): CsatRow => {
+      const { calls, sequential, byCommand, itemsWritten, ms } = summarizeRuns(runs);
+      return { operation, calls, sequential, byCommand, written: itemsWritten, ms, note };
     };
     const samples = async (prepare: () => Promise<string>, act: (id: string) => Promise<unknown>) => {
       const runs: { log: DynamoCall[]; ms: number }[] = [];

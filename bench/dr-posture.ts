@@ -20,12 +20,11 @@ import { TicketService } from '../functions/tickets/service.js';
 import { ticketStore } from '../functions/tickets/store/wiring.js';
 import { progress } from './progress.js';
 import {
-  commandsOf,
   countDynamoCalls,
-  type DynamoCall,
   formatCommands,
+  type MeasuredRun,
   measureCalls,
-  sequentialRoundTrips,
+  summarizeRuns,
 } from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
 import { writeBenchResult } from './support/results.js';
@@ -57,18 +56,9 @@ export async function benchDrPosture(): Promise<DrPostureRow[]> {
     const report = new DrPostureService(posture, { pointInTimeRecovery: true, deletionProtection: true });
     const rows: DrPostureRow[] = [];
 
-    const row = (operation: string, runs: { log: DynamoCall[]; ms: number }[]): DrPostureRow => {
-      const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-      const byCommand = commandsOf(median.log);
-      return {
-        operation,
-        calls: median.log.length,
-        sequential: Math.max(...runs.map((r) => sequentialRoundTrips(r.log))),
-        byCommand,
-        itemsRead: median.log.reduce((n, call) => n + call.read, 0),
-        itemsWritten: median.log.reduce((n, call) => n + call.written, 0),
-        ms: Math.round(median.ms * 10) / 10,
-      };
+    const row = (operation: string, runs: MeasuredRun[]): DrPostureRow => {
+      const { calls, sequential, byCommand, itemsRead, itemsWritten, ms } = summarizeRuns(runs);
+      return { operation, calls, sequential, byCommand, itemsRead, itemsWritten, ms };
     };
     const sample = async (act: () => Promise<unknown>, times = SAMPLES) => {
       const runs = [];

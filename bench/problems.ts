@@ -18,12 +18,11 @@ import { TicketService } from '../functions/tickets/service.js';
 import { ticketStore } from '../functions/tickets/store/wiring.js';
 import { progress } from './progress.js';
 import {
-  commandsOf,
   countDynamoCalls,
   type DynamoCall,
   formatCommands,
   measureCalls,
-  sequentialRoundTrips,
+  summarizeRuns,
 } from './support/dynamo-calls.js';
 import { withBenchTable } from './support/local-table.js';
 import { writeBenchResult } from './support/results.js';
@@ -87,16 +86,10 @@ export async function benchProblems(): Promise<ProblemsRow[]> {
       operation: string,
       runs: { calls: DynamoCall[]; ms: number; suggested: number | null }[],
     ): ProblemsRow => {
-      const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-      const byCommand = commandsOf(median.calls);
-      return {
-        operation,
-        calls: median.calls.length,
-        sequential: Math.max(...runs.map((r) => sequentialRoundTrips(r.calls))),
-        byCommand,
-        ms: Math.round(median.ms * 10) / 10,
-        suggested: median.suggested,
-      };
+      const { median, calls, sequential, byCommand, ms } = summarizeRuns(
+        runs.map((run) => ({ ...run, log: run.calls })),
+      );
+      return { operation, calls, sequential, byCommand, ms, suggested: median.suggested };
     };
     const create = (ciIds: string[]) =>
       measure(() => tickets.create(agent, { type: 'incident', title: 'Bench incident', ciIds }));

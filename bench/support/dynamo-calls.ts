@@ -134,3 +134,26 @@ export function formatCommands(byCommand: Readonly<Record<string, number>>): str
     .map(([command, count]) => `${command}×${count}`)
     .join(', ');
 }
+
+/** One measured run of an act: its calls and time. */
+export interface MeasuredRun {
+  readonly log: readonly DynamoCall[];
+  readonly ms: number;
+}
+
+/**
+ * The figures of a benchmark row from several runs of one act: the median run's calls, commands,
+ * items and time (ms to one decimal), and the most sequential round trips any run took.
+ */
+export function summarizeRuns<R extends MeasuredRun>(runs: readonly R[]) {
+  const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+  return {
+    median,
+    calls: median.log.length,
+    sequential: Math.max(...runs.map((run) => sequentialRoundTrips(run.log))),
+    byCommand: commandsOf(median.log),
+    itemsRead: median.log.reduce((n, call) => n + call.read, 0),
+    itemsWritten: median.log.reduce((n, call) => n + call.written, 0),
+    ms: Math.round(median.ms * 10) / 10,
+  };
+}
